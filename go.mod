@@ -1,0 +1,3 @@
+module github.com/duetpair/duet
+
+go 1.26
