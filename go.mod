@@ -1,3 +1,13 @@
 module github.com/duetpair/duet
 
-go 1.26
+go 1.26.0
+
+require (
+	github.com/mattn/go-runewidth v0.0.31
+	golang.org/x/crypto v0.58.0
+)
+
+require (
+	github.com/clipperhouse/uax29/v2 v2.2.0 // indirect
+	golang.org/x/sys v0.49.0 // indirect
+)

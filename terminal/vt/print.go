@@ -1,0 +1,164 @@
+package vt
+
+// decGraphics maps 0x5F-0x7E to the DEC special graphics (line drawing) set.
+var decGraphics = [32]rune{
+	' ', '◆', '▒', '␉', '␌', '␍', '␊', '°', '±', '␤', '␋', '┘', '┐', '┌', '└', '┼',
+	'⎺', '⎻', '─', '⎼', '⎽', '├', '┤', '┴', '┬', '│', '≤', '≥', 'π', '≠', '£', '·',
+}
+
+// translate maps an ASCII byte through the invoked character set.
+func (s *Screen) translate(c byte) rune {
+	switch s.charsets[s.gl] {
+	case '0':
+		if c >= 0x5F && c <= 0x7E {
+			return decGraphics[c-0x5F]
+		}
+	case 'A':
+		if c == '#' {
+			return '£'
+		}
+	}
+	return rune(c)
+}
+
+// printASCII draws a run of printable ASCII bytes: the hot path of the whole emulator.
+func (s *Screen) printASCII(run []byte) {
+	if s.charsets[s.gl] != 'B' || s.modes.Insert {
+		for _, c := range run {
+			s.putRune(s.translate(c), 1)
+		}
+		return
+	}
+	pen := s.pen
+	pen.Attr &^= cellFlags
+	for len(run) > 0 {
+		if s.wrapnext {
+			s.wrap()
+		}
+		cells := s.cur.lines[s.y].cells
+		n := min(len(run), s.cols-s.x)
+		x := s.x
+		// Overwriting half of a wide character erases its other half.
+		if cells[x].st.Attr&attrWideTail != 0 && x > 0 {
+			cells[x-1] = blankCell(cells[x-1].st)
+		}
+		if end := x + n; end < s.cols && cells[end].st.Attr&attrWideTail != 0 {
+			cells[end] = blankCell(cells[end].st)
+		}
+		dst := cells[x : x+n]
+		for k, c := range run[:n] {
+			dst[k] = Cell{r: rune(c), st: pen}
+		}
+		s.markDirty(s.y)
+		run = run[n:]
+		if x+n >= s.cols {
+			s.x = s.cols - 1
+			if s.modes.Autowrap {
+				s.wrapnext = true
+			} else if len(run) > 0 {
+				// Without autowrap the rest of the run overwrites the last column.
+				cells[s.x] = Cell{r: rune(run[len(run)-1]), st: pen}
+				run = nil
+			}
+		} else {
+			s.x = x + n
+		}
+	}
+}
+
+// printRune draws one decoded character of any width.
+func (s *Screen) printRune(r rune) {
+	if r < 0x80 {
+		s.putRune(s.translate(byte(r)), 1)
+		return
+	}
+	w := runeWidth(r)
+	if w == 0 {
+		s.combine(r)
+		return
+	}
+	s.putRune(r, w)
+}
+
+func (s *Screen) putRune(r rune, w int) {
+	if w > s.cols {
+		return // a wide character on a one-column screen has nowhere to go
+	}
+	if s.wrapnext {
+		s.wrap()
+	}
+	if s.x+w > s.cols {
+		if !s.modes.Autowrap {
+			s.x = s.cols - w
+		} else {
+			// A wide character that does not fit goes to the next line, as in xterm.
+			s.wrap()
+		}
+	}
+	cells := s.cur.lines[s.y].cells
+	if s.modes.Insert {
+		s.insertCells(s.x, w)
+	}
+	s.clearWideOverlap(cells, s.x, w)
+	pen := s.pen
+	pen.Attr &^= cellFlags
+	if w == 2 {
+		tail := pen
+		tail.Attr |= attrWideTail
+		pen.Attr |= attrWide
+		cells[s.x+1] = Cell{st: tail}
+	}
+	cells[s.x] = Cell{r: r, st: pen}
+	s.markDirty(s.y)
+	s.x += w
+	if s.x >= s.cols {
+		s.x = s.cols - 1
+		s.wrapnext = s.modes.Autowrap
+	}
+}
+
+// clearWideOverlap erases the halves of wide characters that cells [x, x+w) cut in two.
+func (s *Screen) clearWideOverlap(cells []Cell, x, w int) {
+	if x > 0 && cells[x].st.Attr&attrWideTail != 0 {
+		cells[x-1] = blankCell(cells[x-1].st)
+	}
+	end := x + w - 1
+	if end < len(cells)-1 && cells[end].st.Attr&attrWide != 0 {
+		cells[end+1] = blankCell(cells[end+1].st)
+	}
+}
+
+// combine attaches a zero-width character to the one before the cursor.
+func (s *Screen) combine(r rune) {
+	x, y := s.x, s.y
+	if !s.wrapnext {
+		x--
+	}
+	if x < 0 {
+		return
+	}
+	cells := s.cur.lines[y].cells
+	if cells[x].st.Attr&attrWideTail != 0 && x > 0 {
+		x--
+	}
+	c := &cells[x]
+	if c.r == 0 {
+		return
+	}
+	g := c.String() + string(r)
+	if len(g) > 32 {
+		return
+	}
+	if id, ok := graphemes.id(g); ok {
+		c.r = graphemeBase + id
+		s.markDirty(y)
+	}
+}
+
+// wrap moves to the start of the next line after autowrap, marking the line as continued.
+func (s *Screen) wrap() {
+	s.wrapnext = false
+	s.cur.lines[s.y].wrapped = true
+	s.x = 0
+	s.index()
+}

@@ -1,0 +1,307 @@
+package vt
+
+import (
+	"strconv"
+	"unicode/utf8"
+)
+
+// Repaint returns bytes that, written to a terminal of the same size (a fresh one, or one
+// that has shown anything before), reproduce the current state: both screens' contents
+// and attributes (the primary screen is painted first, so it is right when a full-screen
+// program exits), soft-wrapped lines, the cursor (position, pending wrap, shape,
+// visibility), the pen, saved cursors, scroll region, tab stops, character sets, title and
+// every input mode. Scrollback is not included.
+func (s *Screen) Repaint() []byte {
+	return s.AppendRepaint(nil)
+}
+
+// AppendRepaint appends the repaint to dst and returns it.
+func (s *Screen) AppendRepaint(dst []byte) []byte {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r := repainter{b: dst}
+	b := &r
+	b.str("\x1b[?1049l\x1b[r\x1b[?6l\x1b[?7h\x1b[4l\x1b[20l\x1b(B\x1b)B\x0f\x1b]8;;\x1b\\\x1b[0m\x1b[H\x1b[2J")
+	s.repaintTabs(b)
+	s.repaintLines(b, s.prim.lines)
+	s.repaintSaved(b, s.prim.saved)
+	if s.altActive {
+		b.str("\x1b[?1049h\x1b[H\x1b[2J")
+		s.repaintLines(b, s.alt.lines)
+		s.repaintSaved(b, s.alt.saved)
+	}
+	m := s.modes
+
+	// Scroll region, then the cursor and the pen.
+	if s.top != 0 || s.bottom != s.rows-1 {
+		b.csi2(s.top+1, s.bottom+1, 'r')
+	}
+	if s.wrapnext {
+		// Print the last cell again so the terminal is left waiting to wrap, as we are.
+		x := s.x
+		cells := s.cur.lines[s.y].cells
+		if cells[x].IsWideTail() && x > 0 {
+			x--
+		}
+		b.cup(x, s.y)
+		b.cell(cells[x])
+	}
+	b.style(s.pen)
+	if m.Origin {
+		b.str("\x1b[?6h")
+	}
+	if !s.wrapnext {
+		y := s.y
+		if m.Origin {
+			y -= s.top
+		}
+		b.cup(s.x, y)
+	}
+	s.repaintCharsets(b, s.cursor)
+
+	// Modes.
+	flag := func(on bool, set, reset string) {
+		if on {
+			b.str(set)
+		} else if reset != "" {
+			b.str(reset)
+		}
+	}
+	flag(m.AppCursor, "\x1b[?1h", "")
+	flag(m.AppKeypad, "\x1b=", "")
+	flag(m.Insert, "\x1b[4h", "")
+	flag(m.Newline, "\x1b[20h", "")
+	flag(!m.Autowrap, "\x1b[?7l", "")
+	flag(m.ReverseVideo, "\x1b[?5h", "")
+	flag(m.CursorBlink, "\x1b[?12h", "")
+	flag(m.BracketedPaste, "\x1b[?2004h", "")
+	flag(m.FocusEvents, "\x1b[?1004h", "")
+	flag(m.AltScroll, "\x1b[?1007h", "")
+	switch m.Mouse {
+	case MouseX10:
+		b.str("\x1b[?9h")
+	case MouseNormal:
+		b.str("\x1b[?1000h")
+	case MouseButton:
+		b.str("\x1b[?1002h")
+	case MouseAny:
+		b.str("\x1b[?1003h")
+	}
+	switch m.MouseEncoding {
+	case MouseEncodingUTF8:
+		b.str("\x1b[?1005h")
+	case MouseEncodingSGR:
+		b.str("\x1b[?1006h")
+	case MouseEncodingURXVT:
+		b.str("\x1b[?1015h")
+	}
+	b.csi1(s.cursorStyle, " q")
+	if s.title != "" {
+		b.str("\x1b]2;")
+		b.str(s.title)
+		b.str("\x1b\\")
+	}
+	flag(m.CursorVisible, "\x1b[?25h", "\x1b[?25l")
+	return r.b
+}
+
+type repainter struct {
+	b    []byte
+	cur  Style // the style the terminal is drawing with
+	link uint16
+}
+
+func (r *repainter) str(s string) { r.b = append(r.b, s...) }
+
+func (r *repainter) num(n int) { r.b = strconv.AppendInt(r.b, int64(n), 10) }
+
+func (r *repainter) csi1(n int, final string) {
+	r.str("\x1b[")
+	r.num(n)
+	r.str(final)
+}
+
+func (r *repainter) csi2(a, b int, final byte) {
+	r.str("\x1b[")
+	r.num(a)
+	r.b = append(r.b, ';')
+	r.num(b)
+	r.b = append(r.b, final)
+}
+
+// cup moves to column x, row y (0-based).
+func (r *repainter) cup(x, y int) { r.csi2(y+1, x+1, 'H') }
+
+// style switches the terminal's pen to st (the hyperlink included) if it differs.
+func (r *repainter) style(st Style) {
+	st.Attr &^= cellFlags
+	if st.Link != r.link {
+		r.str("\x1b]8;")
+		if uri, params, ok := Link(st.Link); ok {
+			r.str(params)
+			r.b = append(r.b, ';')
+			r.str(uri)
+		} else {
+			r.b = append(r.b, ';')
+		}
+		r.str("\x1b\\")
+		r.link = st.Link
+	}
+	st.Link, r.cur.Link = 0, 0
+	if st == r.cur {
+		return
+	}
+	r.str("\x1b[0")
+	for _, a := range sgrAttrs {
+		if st.Attr&a.attr != 0 {
+			r.str(a.code)
+		}
+	}
+	r.color(st.FG, 30, 90, "38")
+	r.color(st.BG, 40, 100, "48")
+	r.b = append(r.b, 'm')
+	r.cur = st
+}
+
+var sgrAttrs = []struct {
+	attr Attr
+	code string
+}{
+	{Bold, ";1"}, {Dim, ";2"}, {Italic, ";3"}, {Underline, ";4"}, {DoubleUnderline, ";4:2"},
+	{CurlyUnderline, ";4:3"}, {Blink, ";5"}, {Inverse, ";7"}, {Hidden, ";8"}, {Strike, ";9"},
+	{Overline, ";53"},
+}
+
+func (r *repainter) color(c Color, base, bright int, ext string) {
+	if c.IsDefault() {
+		return
+	}
+	r.b = append(r.b, ';')
+	if n, ok := c.Index(); ok {
+		switch {
+		case n < 8:
+			r.num(base + int(n))
+		case n < 16:
+			r.num(bright + int(n) - 8)
+		default:
+			r.str(ext)
+			r.str(";5;")
+			r.num(int(n))
+		}
+		return
+	}
+	cr, cg, cb, _ := c.RGB()
+	r.str(ext)
+	r.str(";2;")
+	r.num(int(cr))
+	r.b = append(r.b, ';')
+	r.num(int(cg))
+	r.b = append(r.b, ';')
+	r.num(int(cb))
+}
+
+// cell prints one cell (a blank prints as a space).
+func (r *repainter) cell(c Cell) {
+	r.style(c.st)
+	switch {
+	case c.r == 0:
+		r.b = append(r.b, ' ')
+	case c.r < utf8.RuneSelf:
+		r.b = append(r.b, byte(c.r))
+	case c.r >= graphemeBase:
+		r.str(c.String())
+	default:
+		r.b = utf8.AppendRune(r.b, c.r)
+	}
+}
+
+// blank reports whether a cell needs no drawing on a cleared screen.
+func blank(c Cell) bool {
+	return (c.r == 0 || c.r == ' ') && c.st == Style{}
+}
+
+// repaintLines paints a cleared screen with ls. A line that wrapped is printed to its
+// last column and the next line follows without a cursor move, so the terminal marks the
+// wrap too.
+func (s *Screen) repaintLines(r *repainter, ls []line) {
+	follows := false // the terminal's cursor is where this line's text continues
+	for y, l := range ls {
+		end := len(l.cells)
+		if !l.wrapped || y == len(ls)-1 {
+			for end > 0 && blank(l.cells[end-1]) {
+				end--
+			}
+		}
+		start := 0
+		if !follows {
+			for start < end && blank(l.cells[start]) {
+				start++
+			}
+			if start < end {
+				r.cup(start, y)
+			}
+		} else if end == 0 {
+			end = 1 // print something so the wrap happens
+		}
+		for x := start; x < end; x++ {
+			c := l.cells[x]
+			if c.IsWideTail() {
+				continue
+			}
+			r.cell(c)
+		}
+		follows = l.wrapped && y < len(ls)-1
+	}
+}
+
+// repaintSaved reproduces a buffer's DECSC state with ESC 7.
+func (s *Screen) repaintSaved(r *repainter, sv savedCursor) {
+	if !sv.valid {
+		return
+	}
+	r.cup(sv.cursor.x, sv.cursor.y)
+	r.style(sv.cursor.pen)
+	s.repaintCharsets(r, sv.cursor)
+	if sv.origin {
+		// ESC 7 records origin mode; set it just for the save.
+		// The region is still the whole screen here, so the move is absolute.
+		r.str("\x1b[?6h")
+		r.cup(sv.cursor.x, sv.cursor.y)
+	}
+	r.str("\x1b7")
+	if sv.origin {
+		r.str("\x1b[?6l")
+	}
+	r.str("\x1b(B\x1b)B\x0f")
+}
+
+func (s *Screen) repaintCharsets(r *repainter, c cursor) {
+	for i, cs := range c.charsets {
+		if cs != 'B' {
+			r.b = append(r.b, 0x1b, "()*+"[i], cs)
+		}
+	}
+	if c.gl == 1 {
+		r.b = append(r.b, 0x0e)
+	}
+}
+
+func (s *Screen) repaintTabs(r *repainter) {
+	def := true
+	for i, t := range s.tabs {
+		if t != (i%8 == 0 && i > 0) {
+			def = false
+			break
+		}
+	}
+	if def {
+		return
+	}
+	r.str("\x1b[3g")
+	for i, t := range s.tabs {
+		if t {
+			r.csi1(i+1, "G")
+			r.str("\x1bH")
+		}
+	}
+}
