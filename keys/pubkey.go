@@ -1,0 +1,179 @@
+package keys
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"strings"
+
+	"golang.org/x/crypto/ssh"
+)
+
+var errNotPublicKey = errors.New("not a public key")
+
+// Fingerprint returns the SHA256 fingerprint of pub exactly as OpenSSH prints it:
+// "SHA256:" and unpadded base64.
+func Fingerprint(pub ssh.PublicKey) string { return ssh.FingerprintSHA256(pub) }
+
+// AuthorizedKey returns pub as one authorized_keys line ("ssh-ed25519 AAAA... comment"),
+// without a newline. Control characters in comment become spaces.
+func AuthorizedKey(pub ssh.PublicKey, comment string) string {
+	line := strings.TrimSuffix(string(ssh.MarshalAuthorizedKey(pub)), "\n")
+	if c := cleanComment(comment); c != "" {
+		line += " " + c
+	}
+	return line
+}
+
+// cleanComment makes s safe as the comment of a key line: one line, no control characters,
+// no surrounding space.
+func cleanComment(s string) string {
+	return strings.TrimSpace(strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f || r == '\u2028' || r == '\u2029' || r == '\u0085' {
+			return ' '
+		}
+		return r
+	}, s))
+}
+
+// Entry is a public key read from text in authorized_keys format.
+type Entry struct {
+	Key     ssh.PublicKey
+	Role    Role   // from the duet-role option; RoleDefault without it
+	Comment string // text after the key
+	Line    int    // 1-based line number in the text
+}
+
+// Fingerprint returns the SHA256 fingerprint of the entry's key.
+func (e Entry) Fingerprint() string { return Fingerprint(e.Key) }
+
+// LineError is a problem with one line of a file of keys. Line is 0 for a problem with
+// the whole file.
+type LineError struct {
+	Name string // the file, or "-" for standard input
+	Line int
+	Err  error
+}
+
+func (e *LineError) Error() string {
+	if e.Line == 0 {
+		return fmt.Sprintf("%s: %v", e.Name, e.Err)
+	}
+	return fmt.Sprintf("%s:%d: %v", e.Name, e.Line, e.Err)
+}
+
+func (e *LineError) Unwrap() error { return e.Err }
+
+// ParsePublicKeys reads public keys in authorized_keys format from text: a pasted key,
+// a .pub file, or several lines of either. name names the text in errors. It returns
+// the keys it read and one *LineError per line it could not read (and one if there is
+// no key at all); the error text never repeats the line, which could be a private key.
+func ParsePublicKeys(name string, text []byte) ([]Entry, []error) {
+	var keys []Entry
+	var errs []error
+	for _, l := range parseLines(text) {
+		if l.err != nil {
+			errs = append(errs, &LineError{Name: name, Line: l.entry.Line, Err: l.err})
+		} else if l.entry.Key != nil {
+			keys = append(keys, l.entry)
+		}
+	}
+	if len(keys) == 0 && len(errs) == 0 {
+		errs = append(errs, &LineError{Name: name, Err: errors.New("no public key found")})
+	}
+	return keys, errs
+}
+
+// line is one line of a file of keys. Lines that are neither keys nor problems (blank
+// lines, comments, the inside of a pasted block) have neither entry.Key nor err.
+type line struct {
+	raw   string // as in the file, without "\n"
+	entry Entry  // entry.Line is set for every line
+	err   error
+}
+
+// parseLines splits text into lines and reads a key from each line that holds one.
+func parseLines(text []byte) []line {
+	if len(text) == 0 {
+		return nil
+	}
+	raws := strings.Split(strings.TrimSuffix(string(text), "\n"), "\n")
+	lines := make([]line, len(raws))
+	blockEnd := "" // inside a pasted PEM or RFC 4716 block: the line that ends it
+	for i, raw := range raws {
+		l := &lines[i]
+		l.raw, l.entry.Line = raw, i+1
+		s := strings.TrimSpace(raw)
+		if i == 0 {
+			s = strings.TrimSpace(strings.TrimPrefix(s, "\ufeff")) // byte order mark
+		}
+		switch {
+		case blockEnd != "":
+			if strings.HasPrefix(s, blockEnd) {
+				blockEnd = ""
+			}
+		case s == "" || s[0] == '#':
+		case strings.HasPrefix(s, "-----BEGIN") && strings.Contains(s, "PRIVATE KEY"):
+			l.err = errors.New("a private key: give the public key (.pub file) instead")
+			blockEnd = "-----END"
+		case strings.HasPrefix(s, "---- BEGIN SSH2 PUBLIC KEY"):
+			l.err = errors.New("an RFC 4716 public key: convert it with ssh-keygen -i -f FILE")
+			blockEnd = "---- END SSH2 PUBLIC KEY"
+		default:
+			l.entry, l.err = parseKeyLine(s, i+1)
+		}
+	}
+	return lines
+}
+
+// parseKeyLine reads one authorized_keys line that is not blank or a comment.
+func parseKeyLine(s string, n int) (Entry, error) {
+	e := Entry{Line: n}
+	pub, comment, opts, _, err := ssh.ParseAuthorizedKey([]byte(s))
+	if err != nil {
+		if inner := errors.Unwrap(err); inner != nil {
+			return e, fmt.Errorf("%w (%v)", errNotPublicKey, inner)
+		}
+		return e, errNotPublicKey
+	}
+	role, err := roleFromOptions(opts)
+	if err != nil {
+		return e, err
+	}
+	e.Key, e.Role, e.Comment = pub, role, comment
+	return e, nil
+}
+
+// roleFromOptions reads the duet-role option, the only option Duet supports.
+func roleFromOptions(opts []string) (Role, error) {
+	role, seen := RoleDefault, false
+	for _, o := range opts {
+		name, value, _ := strings.Cut(o, "=")
+		if !strings.EqualFold(name, roleOption) {
+			return RoleDefault, fmt.Errorf("unsupported option %q (only %s=type or %s=view)",
+				truncate(name, 40), roleOption, roleOption)
+		}
+		if seen {
+			return RoleDefault, fmt.Errorf("more than one %s option", roleOption)
+		}
+		if len(value) >= 2 && value[0] == '"' && value[len(value)-1] == '"' {
+			value = value[1 : len(value)-1]
+		}
+		r, err := ParseRole(value)
+		if err != nil {
+			return RoleDefault, err
+		}
+		role, seen = r, true
+	}
+	return role, nil
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "..."
+}
+
+// sameKey reports whether a and b are the same public key.
+func sameKey(a, b ssh.PublicKey) bool { return bytes.Equal(a.Marshal(), b.Marshal()) }
