@@ -216,7 +216,10 @@ func (s *Screen) restoreCursor() {
 	s.modes.Origin = sv.origin
 	s.x = min(s.x, s.cols-1)
 	s.y = min(s.y, s.rows-1)
-	if s.x != s.cols-1 {
+	if s.modes.Origin {
+		s.y = min(max(s.y, s.top), s.bottom)
+	}
+	if s.x != s.cols-1 || !s.modes.Autowrap {
 		s.wrapnext = false
 	}
 	s.changed = true

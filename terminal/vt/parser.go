@@ -255,8 +255,16 @@ func (s *Screen) finishUTF8(b []byte) int {
 	r, size := utf8.DecodeRune(s.utf8buf[:n])
 	s.utf8n = 0
 	s.printRune(r)
-	// Bytes of ours that did not belong to the character are handed back.
-	return used - (n - size)
+	stashed := n - used
+	if size > stashed {
+		return size - stashed
+	}
+	// The character was invalid: the held bytes after its first are stray continuation
+	// bytes (each one U+FFFD, as if they had come in one Write), and b starts afresh.
+	for range stashed - size {
+		s.printRune(utf8.RuneError)
+	}
+	return 0
 }
 
 func (s *Screen) collect(c byte) {

@@ -26,7 +26,8 @@ func (s *Screen) AppendRepaint(dst []byte) []byte {
 	s.repaintLines(b, s.prim.lines)
 	s.repaintSaved(b, s.prim.saved)
 	if s.altActive {
-		b.str("\x1b[?1049h\x1b[H\x1b[2J")
+		b.style(Style{}) // erase with the default background
+		b.str("\x1b[?1047h\x1b[H\x1b[2J") // 1047: no cursor save, unlike 1049
 		s.repaintLines(b, s.alt.lines)
 		s.repaintSaved(b, s.alt.saved)
 	}
@@ -36,6 +37,13 @@ func (s *Screen) AppendRepaint(dst []byte) []byte {
 	if s.top != 0 || s.bottom != s.rows-1 {
 		b.csi2(s.top+1, s.bottom+1, 'r')
 	}
+	if m.Origin {
+		b.str("\x1b[?6h")
+	}
+	y := s.y
+	if m.Origin {
+		y -= s.top
+	}
 	if s.wrapnext {
 		// Print the last cell again so the terminal is left waiting to wrap, as we are.
 		x := s.x
@@ -43,20 +51,12 @@ func (s *Screen) AppendRepaint(dst []byte) []byte {
 		if cells[x].IsWideTail() && x > 0 {
 			x--
 		}
-		b.cup(x, s.y)
+		b.cup(x, y)
 		b.cell(cells[x])
-	}
-	b.style(s.pen)
-	if m.Origin {
-		b.str("\x1b[?6h")
-	}
-	if !s.wrapnext {
-		y := s.y
-		if m.Origin {
-			y -= s.top
-		}
+	} else {
 		b.cup(s.x, y)
 	}
+	b.style(s.pen)
 	s.repaintCharsets(b, s.cursor)
 
 	// Modes.
@@ -67,34 +67,18 @@ func (s *Screen) AppendRepaint(dst []byte) []byte {
 			b.str(reset)
 		}
 	}
-	flag(m.AppCursor, "\x1b[?1h", "")
-	flag(m.AppKeypad, "\x1b=", "")
+	flag(m.AppCursor, "\x1b[?1h", "\x1b[?1l")
+	flag(m.AppKeypad, "\x1b=", "\x1b>")
 	flag(m.Insert, "\x1b[4h", "")
 	flag(m.Newline, "\x1b[20h", "")
-	flag(!m.Autowrap, "\x1b[?7l", "")
-	flag(m.ReverseVideo, "\x1b[?5h", "")
-	flag(m.CursorBlink, "\x1b[?12h", "")
-	flag(m.BracketedPaste, "\x1b[?2004h", "")
-	flag(m.FocusEvents, "\x1b[?1004h", "")
-	flag(m.AltScroll, "\x1b[?1007h", "")
-	switch m.Mouse {
-	case MouseX10:
-		b.str("\x1b[?9h")
-	case MouseNormal:
-		b.str("\x1b[?1000h")
-	case MouseButton:
-		b.str("\x1b[?1002h")
-	case MouseAny:
-		b.str("\x1b[?1003h")
-	}
-	switch m.MouseEncoding {
-	case MouseEncodingUTF8:
-		b.str("\x1b[?1005h")
-	case MouseEncodingSGR:
-		b.str("\x1b[?1006h")
-	case MouseEncodingURXVT:
-		b.str("\x1b[?1015h")
-	}
+	flag(m.Autowrap, "", "\x1b[?7l")
+	flag(m.ReverseVideo, "\x1b[?5h", "\x1b[?5l")
+	flag(m.CursorBlink, "\x1b[?12h", "\x1b[?12l")
+	flag(m.BracketedPaste, "\x1b[?2004h", "\x1b[?2004l")
+	flag(m.FocusEvents, "\x1b[?1004h", "\x1b[?1004l")
+	flag(m.AltScroll, "\x1b[?1007h", "\x1b[?1007l")
+	b.str(mouseTrackingSeq[m.Mouse])
+	b.str(mouseEncodingSeq[m.MouseEncoding])
 	b.csi1(s.cursorStyle, " q")
 	if s.title != "" {
 		b.str("\x1b]2;")
@@ -104,6 +88,23 @@ func (s *Screen) AppendRepaint(dst []byte) []byte {
 	flag(m.CursorVisible, "\x1b[?25h", "\x1b[?25l")
 	return r.b
 }
+
+// mouseTrackingSeq and mouseEncodingSeq select a mouse mode on a terminal in any prior state.
+var (
+	mouseTrackingSeq = [...]string{
+		MouseNone:   "\x1b[?1003l\x1b[?1002l\x1b[?1000l\x1b[?9l",
+		MouseX10:    "\x1b[?9h",
+		MouseNormal: "\x1b[?1000h",
+		MouseButton: "\x1b[?1002h",
+		MouseAny:    "\x1b[?1003h",
+	}
+	mouseEncodingSeq = [...]string{
+		MouseEncodingDefault: "\x1b[?1015l\x1b[?1006l\x1b[?1005l",
+		MouseEncodingUTF8:    "\x1b[?1005h",
+		MouseEncodingSGR:     "\x1b[?1006h",
+		MouseEncodingURXVT:   "\x1b[?1015h",
+	}
+)
 
 type repainter struct {
 	b    []byte
@@ -226,8 +227,9 @@ func blank(c Cell) bool {
 func (s *Screen) repaintLines(r *repainter, ls []line) {
 	follows := false // the terminal's cursor is where this line's text continues
 	for y, l := range ls {
+		wrapsNext := l.wrapped && y < len(ls)-1
 		end := len(l.cells)
-		if !l.wrapped || y == len(ls)-1 {
+		if !wrapsNext {
 			for end > 0 && blank(l.cells[end-1]) {
 				end--
 			}
@@ -237,6 +239,9 @@ func (s *Screen) repaintLines(r *repainter, ls []line) {
 			for start < end && blank(l.cells[start]) {
 				start++
 			}
+			if wrapsNext && start == end {
+				start = end - 1 // print the last cell so the next line wraps from here
+			}
 			if start < end {
 				r.cup(start, y)
 			}
@@ -244,13 +249,11 @@ func (s *Screen) repaintLines(r *repainter, ls []line) {
 			end = 1 // print something so the wrap happens
 		}
 		for x := start; x < end; x++ {
-			c := l.cells[x]
-			if c.IsWideTail() {
-				continue
+			if c := l.cells[x]; !c.IsWideTail() {
+				r.cell(c)
 			}
-			r.cell(c)
 		}
-		follows = l.wrapped && y < len(ls)-1
+		follows = wrapsNext
 	}
 }
 

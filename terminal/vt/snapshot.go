@@ -34,8 +34,10 @@ func (s *Screen) Snapshot(dst *Snapshot) bool {
 	if all {
 		dst.Cols, dst.Rows = s.cols, s.rows
 		dst.Lines = resizeRowsOf(dst.Lines, s.rows)
-		dst.Dirty = make([]bool, s.rows)
-		dst.Wrapped = make([]bool, s.rows)
+		if len(dst.Dirty) != s.rows {
+			dst.Dirty = make([]bool, s.rows)
+			dst.Wrapped = make([]bool, s.rows)
+		}
 		changed = true
 	}
 	for y := range s.rows {
