@@ -26,7 +26,7 @@ func (s *Screen) AppendRepaint(dst []byte) []byte {
 	s.repaintLines(b, s.prim.lines)
 	s.repaintSaved(b, s.prim.saved)
 	if s.altActive {
-		b.style(Style{}) // erase with the default background
+		b.style(Style{})                  // erase with the default background
 		b.str("\x1b[?1047h\x1b[H\x1b[2J") // 1047: no cursor save, unlike 1049
 		s.repaintLines(b, s.alt.lines)
 		s.repaintSaved(b, s.alt.saved)
