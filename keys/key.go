@@ -98,7 +98,15 @@ func parsePrivateKey(data []byte) (ssh.Signer, error) {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, errors.New("file is empty")
 	}
-	return ssh.ParsePrivateKey(data)
+	signer, err := ssh.ParsePrivateKey(data)
+	var pass *ssh.PassphraseMissingError
+	switch {
+	case errors.As(err, &pass):
+		return nil, fmt.Errorf("protected by a passphrase, which Duet does not support: %w", err)
+	case err != nil:
+		return nil, fmt.Errorf("not a private key: %w", err)
+	}
+	return signer, nil
 }
 
 // loadOrCreatePub returns the comment of the public key file path, which must hold want;

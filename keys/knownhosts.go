@@ -106,6 +106,9 @@ func (k *KnownHosts) Check(addr string, remote net.Addr, key ssh.PublicKey) erro
 // already, and refuses (with a *HostKeyError) to add a second key for a host whose key
 // changed: that is for the user to fix in the file.
 func (k *KnownHosts) Add(addr string, key ssh.PublicKey) error {
+	if err := validHost(addr); err != nil {
+		return fmt.Errorf("add known host: %w", err)
+	}
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	err := k.Check(addr, nil, key)
@@ -146,11 +149,33 @@ func (k *KnownHosts) HostKeyCallback(confirm ConfirmHostFunc) ssh.HostKeyCallbac
 		if confirm == nil || !errors.Is(err, ErrUnknownHost) {
 			return err
 		}
+		if err := validHost(hostname); err != nil {
+			return err
+		}
 		if err := confirm(knownhosts.Normalize(withPort(hostname)), key); err != nil {
 			return err
 		}
 		return k.Add(hostname, key)
 	}
+}
+
+// ErrInvalidHost is returned by [KnownHosts.Add] for a host name that cannot be saved
+// as it is, such as one with a wildcard in it.
+var ErrInvalidHost = errors.New("invalid host name")
+
+// validHost checks that the host of addr is a plain host name or IP address, which
+// known_hosts would not read as a pattern, a marker or a comment.
+func validHost(addr string) error {
+	host, _, err := net.SplitHostPort(withPort(addr))
+	if err != nil || host == "" || strings.HasPrefix(host, "-") {
+		return fmt.Errorf("%w %q", ErrInvalidHost, truncate(addr, 60))
+	}
+	for _, r := range host {
+		if !('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' || strings.ContainsRune(".-_:%", r)) {
+			return fmt.Errorf("%w %q", ErrInvalidHost, truncate(addr, 60))
+		}
+	}
+	return nil
 }
 
 // withPort adds the SSH port to addr if it has none.

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/crypto/ssh"
 )
@@ -99,7 +101,7 @@ func parseLines(text []byte) []line {
 	}
 	raws := strings.Split(strings.TrimSuffix(string(text), "\n"), "\n")
 	lines := make([]line, len(raws))
-	blockEnd := "" // inside a pasted PEM or RFC 4716 block: the line that ends it
+	skipTo := -1 // inside a pasted PEM or RFC 4716 block: the index of its last line
 	for i, raw := range raws {
 		l := &lines[i]
 		l.raw, l.entry.Line = raw, i+1
@@ -108,22 +110,30 @@ func parseLines(text []byte) []line {
 			s = strings.TrimSpace(strings.TrimPrefix(s, "\ufeff")) // byte order mark
 		}
 		switch {
-		case blockEnd != "":
-			if strings.HasPrefix(s, blockEnd) {
-				blockEnd = ""
-			}
+		case i <= skipTo:
 		case s == "" || s[0] == '#':
 		case strings.HasPrefix(s, "-----BEGIN") && strings.Contains(s, "PRIVATE KEY"):
 			l.err = errors.New("a private key: give the public key (.pub file) instead")
-			blockEnd = "-----END"
+			skipTo = blockEnd(raws, i, "-----END")
 		case strings.HasPrefix(s, "---- BEGIN SSH2 PUBLIC KEY"):
 			l.err = errors.New("an RFC 4716 public key: convert it with ssh-keygen -i -f FILE")
-			blockEnd = "---- END SSH2 PUBLIC KEY"
+			skipTo = blockEnd(raws, i, "---- END SSH2 PUBLIC KEY")
 		default:
 			l.entry, l.err = parseKeyLine(s, i+1)
 		}
 	}
 	return lines
+}
+
+// blockEnd returns the index of the line after begin that starts with end, or begin if
+// there is none: an unterminated block does not hide the lines after it.
+func blockEnd(raws []string, begin int, end string) int {
+	for i := begin + 1; i < len(raws); i++ {
+		if strings.HasPrefix(strings.TrimSpace(raws[i]), end) {
+			return i
+		}
+	}
+	return begin
 }
 
 // parseKeyLine reads one authorized_keys line that is not blank or a comment.
@@ -132,7 +142,7 @@ func parseKeyLine(s string, n int) (Entry, error) {
 	pub, comment, opts, _, err := ssh.ParseAuthorizedKey([]byte(s))
 	if err != nil {
 		if inner := errors.Unwrap(err); inner != nil {
-			return e, fmt.Errorf("%w (%v)", errNotPublicKey, inner)
+			return e, fmt.Errorf("%w (%s)", errNotPublicKey, truncate(printable(inner.Error()), 100))
 		}
 		return e, errNotPublicKey
 	}
@@ -168,9 +178,23 @@ func roleFromOptions(opts []string) (Role, error) {
 	return role, nil
 }
 
+// printable replaces control characters and invalid UTF-8 in s, for error messages.
+func printable(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsPrint(r) {
+			return r
+		}
+		return '?'
+	}, strings.ToValidUTF8(s, "?"))
+}
+
+// truncate shortens s to at most n bytes (and "..."), cutting between runes.
 func truncate(s string, n int) string {
 	if len(s) <= n {
 		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
 	}
 	return s[:n] + "..."
 }
