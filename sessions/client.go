@@ -1,0 +1,247 @@
+package sessions
+
+import (
+	"io"
+	"sync"
+	"sync/atomic"
+)
+
+// AttachOptions describe a client attaching to a session.
+type AttachOptions struct {
+	// Name says who the client is, for the host ("alice@laptop", a fingerprint).
+	Name string
+	// Cols and Rows are the client's terminal size; 0 if it has none.
+	Cols, Rows int
+	// ReadOnly clients cannot type, and never limit the session's size.
+	ReadOnly bool
+	// MaxClients refuses the client with ErrSessionFull if the session already has this
+	// many clients; 0 means no limit.
+	MaxClients int
+}
+
+// Client is one attachment to a session: a terminal somewhere that sees the session's
+// output and, unless read-only, types into it. Output is queued for the client and written
+// by [Client.CopyTo]; input goes through [Client.Write].
+type Client struct {
+	s        *Session
+	name     string
+	budget   int
+	readOnly atomic.Bool
+
+	cols, rows int // guarded by s.mu
+
+	wake chan struct{} // signals the writer; buffered 1
+
+	mu       sync.Mutex // guards the fields below; taken after s.mu when both are held
+	pending  []byte     // output not yet written
+	overflow bool       // pending output was dropped: a repaint is due
+	ended    bool       // no more output will come; the writer returns once pending is out
+	endErr   error      // what CopyTo returns once ended
+	drops    int        // how often the queue overflowed
+}
+
+// Attach attaches a client: its queue starts with a repaint of the current screen, then
+// gets every byte of output from then on. The caller runs [Client.CopyTo] to write the
+// output somewhere and calls [Client.Detach] when the client leaves.
+func (s *Session) Attach(opt AttachOptions) (*Client, error) {
+	c := &Client{
+		s:      s,
+		name:   opt.Name,
+		budget: s.queueBytes,
+		cols:   max(opt.Cols, 0),
+		rows:   max(opt.Rows, 0),
+		wake:   make(chan struct{}, 1),
+	}
+	c.readOnly.Store(opt.ReadOnly)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.ended {
+		return nil, ErrSessionEnded
+	}
+	if opt.MaxClients > 0 && len(s.clients) >= opt.MaxClients {
+		return nil, ErrSessionFull
+	}
+	s.clients = append(s.clients, c)
+	s.resizeLocked()
+	c.pending = s.screen.AppendRepaint(c.pending)
+	s.log.Info("client attached", "client", c.name, "clients", len(s.clients))
+	return c, nil
+}
+
+// Name returns the name the client attached with.
+func (c *Client) Name() string { return c.name }
+
+// Session returns the session the client is attached to.
+func (c *Client) Session() *Session { return c.s }
+
+// ReadOnly reports whether the client's input is dropped.
+func (c *Client) ReadOnly() bool { return c.readOnly.Load() }
+
+// SetReadOnly changes whether the client may type; the session's size follows.
+func (c *Client) SetReadOnly(ro bool) {
+	c.s.mu.Lock()
+	defer c.s.mu.Unlock()
+	c.readOnly.Store(ro)
+	c.s.resizeLocked()
+}
+
+// Resize records the client's terminal size; the session's size follows.
+func (c *Client) Resize(cols, rows int) {
+	c.s.mu.Lock()
+	defer c.s.mu.Unlock()
+	c.cols, c.rows = max(cols, 0), max(rows, 0)
+	c.s.resizeLocked()
+}
+
+// Drops returns how often the client's queue overflowed and was replaced by a repaint.
+func (c *Client) Drops() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.drops
+}
+
+// Write types p into the session, unless the client is read-only: then p is dropped here,
+// on the host. It returns ErrSessionEnded once the command ended.
+func (c *Client) Write(p []byte) (int, error) {
+	if c.readOnly.Load() {
+		return len(p), nil
+	}
+	return c.s.input(p)
+}
+
+// Detach takes the client off the session: no more output is queued, and CopyTo returns
+// nil as soon as a write in progress returns. The session goes on.
+func (c *Client) Detach() {
+	c.leave(nil, nil)
+}
+
+// Kick takes the client off the session like Detach, but CopyTo first writes msg (one
+// line, say why) in place of anything still queued.
+func (c *Client) Kick(msg string) {
+	if msg == "" {
+		c.leave(nil, nil)
+		return
+	}
+	c.leave([]byte("\r\n"+msg+"\r\n"), nil)
+}
+
+func (c *Client) leave(msg []byte, err error) {
+	s := c.s
+	s.mu.Lock()
+	for i, o := range s.clients {
+		if o == c {
+			s.clients = append(s.clients[:i], s.clients[i+1:]...)
+			s.resizeLocked()
+			s.log.Info("client left", "client", c.name, "clients", len(s.clients))
+			break
+		}
+	}
+	s.mu.Unlock()
+	c.mu.Lock()
+	if !c.ended {
+		c.pending = append(c.pending[:0], msg...)
+		c.ended, c.endErr, c.overflow = true, err, false
+	}
+	c.mu.Unlock()
+	c.signal()
+}
+
+// enqueue queues output. It runs on the session's reader with s.mu held, and never waits
+// for the client.
+func (c *Client) enqueue(p []byte) {
+	c.mu.Lock()
+	switch {
+	case c.ended || c.overflow:
+	case len(c.pending)+len(p) > c.budget:
+		c.pending, c.overflow = c.pending[:0], true
+		c.drops++
+	default:
+		c.pending = append(c.pending, p...)
+	}
+	c.mu.Unlock()
+	c.signal()
+}
+
+// end queues the session's last words and ends the client; s.mu is held.
+func (c *Client) end(msg []byte, err error) {
+	c.mu.Lock()
+	if !c.ended {
+		if c.overflow {
+			c.pending, c.overflow = c.pending[:0], false
+		}
+		c.pending = append(c.pending, msg...)
+		c.ended, c.endErr = true, err
+	}
+	c.mu.Unlock()
+	c.signal()
+}
+
+func (c *Client) signal() {
+	select {
+	case c.wake <- struct{}{}:
+	default:
+	}
+}
+
+// CopyTo writes the client's output to w until the client is detached (nil), kicked
+// (nil, after the message), the session ends (*ExitError, after a one-line exit message)
+// or a write fails (that error). One goroutine per client runs it; a slow w slows this
+// client only.
+func (c *Client) CopyTo(w io.Writer) error {
+	var buf []byte
+	for {
+		var err error
+		var done bool
+		buf, done, err = c.next(buf[:0])
+		if len(buf) > 0 {
+			if _, werr := w.Write(buf); werr != nil {
+				c.Detach()
+				return werr
+			}
+		}
+		if done {
+			return err
+		}
+		// Do not keep a large buffer around for a client that is mostly idle.
+		if cap(buf) > 256<<10 && len(buf) < cap(buf)/4 {
+			buf = nil
+		}
+	}
+}
+
+// next waits for output and swaps it into buf; done is set when the client has ended and
+// buf holds its last output.
+func (c *Client) next(buf []byte) (out []byte, done bool, err error) {
+	for {
+		c.mu.Lock()
+		if c.overflow && !c.ended {
+			c.mu.Unlock()
+			return c.repaint(buf), false, nil
+		}
+		if len(c.pending) > 0 {
+			out, c.pending = c.pending, buf
+			c.mu.Unlock()
+			return out, false, nil
+		}
+		if c.ended {
+			c.mu.Unlock()
+			return buf, true, c.endErr
+		}
+		c.mu.Unlock()
+		<-c.wake
+	}
+}
+
+// repaint replaces what the client missed with a repaint of the screen as it is now.
+func (c *Client) repaint(buf []byte) []byte {
+	c.s.mu.Lock()
+	defer c.s.mu.Unlock()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.overflow || c.ended {
+		return buf
+	}
+	c.overflow = false
+	c.pending = c.pending[:0]
+	return c.s.screen.AppendRepaint(buf)
+}

@@ -1,0 +1,34 @@
+// Package sessions is Duet's shared-terminal core: commands running in pseudo-terminals
+// ([Session], kept in a [Registry]), the server-side screen model every byte of their output
+// goes through, the fan-out of that output to attached clients ([Client]) with a bounded
+// queue each, the size policy, and the embedded SSH server that serves sessions to
+// partners ([Host]).
+//
+// # Output to clients
+//
+// A client that attaches first gets a repaint of the current screen (from terminal/vt),
+// then the live output, with nothing lost or doubled between the two: the PTY reader feeds
+// the screen and queues output for every client under the session's lock, and a client is
+// registered, and its repaint taken, under that same lock. Each client has a queue with a
+// byte budget ([Options.QueueBytes]); the PTY reader never waits for a client. When a
+// client's queue overflows, what it holds is dropped and the client gets a fresh repaint
+// once its writer is ready again.
+//
+// # Terminal queries
+//
+// Programs ask the terminal questions (device attributes, cursor position, mode state).
+// The session's screen model answers those it knows, once, straight to the PTY; the same
+// query sequences are removed from the output sent to clients, so a partner's own
+// terminal (OpenSSH into xterm, say) does not answer them a second time. Queries the
+// screen model does not answer (colours, window size, ...) are passed through: the
+// terminals of clients that may type answer them, one reply per such client.
+//
+// # Size
+//
+// The PTY is as large as the smallest rows and the smallest columns among the attached
+// clients that may type; view-only clients never shrink it. With no such client the size
+// stays as it was.
+//
+// Package sessions uses terminal/vt and keys; it never imports Fyne or any other package
+// of Duet.
+package sessions

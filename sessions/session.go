@@ -1,0 +1,333 @@
+package sessions
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/exec"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/duetpair/duet/terminal/vt"
+)
+
+// DefaultName is the name of a session started without one.
+const DefaultName = "main"
+
+// DefaultQueueBytes is the output a client may have queued before it is dropped and the
+// client is repainted instead.
+const DefaultQueueBytes = 1 << 20
+
+// ErrSessionEnded is returned by Attach and by a client's input once the command exited.
+var ErrSessionEnded = errors.New("session ended")
+
+// ErrSessionFull is returned by Attach when the session has as many clients as allowed.
+var ErrSessionFull = errors.New("session is full")
+
+// killDelay is how long Close waits after SIGHUP before it kills the command.
+const killDelay = 3 * time.Second
+
+// drainDelay is how long the output of an exited command is still read while another
+// process (a background job) keeps the terminal open.
+const drainDelay = time.Second
+
+// Options configure a new Session. The zero value runs the login shell in a session named
+// "main".
+type Options struct {
+	Name       string   // default DefaultName
+	Command    []string // program and arguments; default the login shell ($SHELL, else /bin/sh)
+	Dir        string   // working directory; default the current one
+	Env        []string // added to this process's environment; TERM defaults to xterm-256color
+	Cols, Rows int      // size until a client that may type attaches; default 80x24
+	QueueBytes int      // output budget of each client; default DefaultQueueBytes
+	Logger     *slog.Logger
+}
+
+// Exit is how a session's command ended.
+type Exit struct {
+	Code int    // exit status; 128+signal if killed by a signal
+	Desc string // "exit status 0", "killed by hangup"
+}
+
+// Session is one command running in a pseudo-terminal, shared by the clients attached to
+// it. Its methods are safe for concurrent use.
+type Session struct {
+	name       string
+	command    []string
+	started    time.Time
+	queueBytes int
+	log        *slog.Logger
+	onEnd      func(*Session) // called once the command ended, before done is closed
+
+	ptmx    *os.File
+	cmd     *exec.Cmd
+	replies chan []byte // query answers from the screen, for replyLoop
+
+	mu      sync.Mutex // guards the fields below; held around screen writes and fan-out
+	screen  *vt.Screen
+	filter  queryFilter
+	clients []*Client
+	cols    int
+	rows    int
+	ended   bool
+	exit    Exit
+
+	stop      chan struct{} // closed by Close
+	stopOnce  sync.Once
+	done      chan struct{} // closed when the command ended and every client was told
+	readDone  chan struct{} // closed when readLoop returned
+	wg        sync.WaitGroup
+	killTimer *time.Timer // guarded by mu
+}
+
+// Start starts a session outside any registry; see [Registry.Start].
+func Start(opt Options) (*Session, error) {
+	return start(opt, nil)
+}
+
+func start(opt Options, onEnd func(*Session)) (*Session, error) {
+	if opt.Name == "" {
+		opt.Name = DefaultName
+	}
+	if err := checkName(opt.Name); err != nil {
+		return nil, err
+	}
+	if len(opt.Command) == 0 {
+		opt.Command = []string{loginShell()}
+	}
+	if opt.Cols <= 0 || opt.Rows <= 0 {
+		opt.Cols, opt.Rows = 80, 24
+	}
+	if opt.QueueBytes <= 0 {
+		opt.QueueBytes = DefaultQueueBytes
+	}
+	if opt.Logger == nil {
+		opt.Logger = slog.New(slog.DiscardHandler)
+	}
+	s := &Session{
+		name:       opt.Name,
+		command:    opt.Command,
+		started:    time.Now(),
+		queueBytes: opt.QueueBytes,
+		log:        opt.Logger.With("session", opt.Name),
+		onEnd:      onEnd,
+		replies:    make(chan []byte, 64),
+		cols:       opt.Cols,
+		rows:       opt.Rows,
+		stop:       make(chan struct{}),
+		done:       make(chan struct{}),
+		readDone:   make(chan struct{}),
+	}
+	s.screen = vt.New(opt.Cols, opt.Rows, vt.Options{Reply: s.queueReply})
+	ptmx, cmd, err := startPTY(opt.Command, opt.Dir, environ(opt.Env), opt.Cols, opt.Rows)
+	if err != nil {
+		return nil, fmt.Errorf("session %s: %w", opt.Name, err)
+	}
+	s.ptmx, s.cmd = ptmx, cmd
+	s.log.Info("session started", "command", s.Command(), "pid", cmd.Process.Pid)
+	s.wg.Add(3)
+	go s.readLoop()
+	go s.replyLoop()
+	go s.waitLoop()
+	return s, nil
+}
+
+// checkName accepts names usable as SSH user names and in a terminal title.
+func checkName(name string) error {
+	if len(name) > 64 || strings.ContainsFunc(name, func(r rune) bool {
+		return r <= ' ' || r == 0x7f || r == '@' || r == ':' || r == '/'
+	}) {
+		return fmt.Errorf("session name %q: use up to 64 letters, digits and punctuation other than @ : /", name)
+	}
+	return nil
+}
+
+func loginShell() string {
+	if sh := os.Getenv("SHELL"); sh != "" {
+		return sh
+	}
+	return "/bin/sh"
+}
+
+func environ(extra []string) []string {
+	env := append(os.Environ(), extra...)
+	for _, kv := range extra {
+		if strings.HasPrefix(kv, "TERM=") {
+			return env
+		}
+	}
+	return append(env, "TERM=xterm-256color")
+}
+
+// Name returns the session's name.
+func (s *Session) Name() string { return s.name }
+
+// Command returns the command line the session runs.
+func (s *Session) Command() string { return strings.Join(s.command, " ") }
+
+// Started returns when the session started.
+func (s *Session) Started() time.Time { return s.started }
+
+// Size returns the size of the session's terminal.
+func (s *Session) Size() (cols, rows int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.cols, s.rows
+}
+
+// Screen returns the session's screen model, for reading (Snapshot, Text). Writing to it
+// or resizing it is the session's job.
+func (s *Session) Screen() *vt.Screen { return s.screen }
+
+// Clients returns the clients attached now.
+func (s *Session) Clients() []*Client {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]*Client(nil), s.clients...)
+}
+
+// Done is closed once the command has ended and every attached client was told.
+func (s *Session) Done() <-chan struct{} { return s.done }
+
+// Exit returns how the command ended, and false while it is running.
+func (s *Session) Exit() (Exit, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.exit, s.ended
+}
+
+// Close ends the session: the command gets SIGHUP, and SIGKILL if it is still running a
+// few seconds later. Close returns when the session's goroutines are gone.
+func (s *Session) Close() error {
+	s.stopOnce.Do(func() {
+		close(s.stop)
+		s.mu.Lock()
+		if !s.ended {
+			signalGroup(s.cmd, syscall.SIGHUP)
+			s.killTimer = time.AfterFunc(killDelay, func() { signalGroup(s.cmd, syscall.SIGKILL) })
+		}
+		s.mu.Unlock()
+	})
+	<-s.done
+	s.wg.Wait()
+	return nil
+}
+
+// input writes a client's keystrokes to the terminal.
+func (s *Session) input(p []byte) (int, error) {
+	n, err := s.ptmx.Write(p)
+	if err != nil {
+		if errors.Is(err, os.ErrClosed) || isPTYClosed(err) {
+			return n, ErrSessionEnded
+		}
+		return n, fmt.Errorf("session %s: input: %w", s.name, err)
+	}
+	return n, nil
+}
+
+// queueReply takes the screen's answer to a query. It runs inside screen.Write, on the
+// reader goroutine, so it never blocks: replyLoop writes the answer to the terminal.
+func (s *Session) queueReply(p []byte) {
+	select {
+	case s.replies <- append([]byte(nil), p...):
+	default: // the program asks faster than it reads; a terminal would lose these too
+	}
+}
+
+// replyLoop writes the screen's query answers to the terminal: the one place they come from.
+func (s *Session) replyLoop() {
+	defer s.wg.Done()
+	for {
+		select {
+		case p := <-s.replies:
+			if _, err := s.ptmx.Write(p); err != nil {
+				return
+			}
+		case <-s.readDone:
+			return
+		}
+	}
+}
+
+// readLoop reads the program's output and hands it to the screen and the clients.
+func (s *Session) readLoop() {
+	defer s.wg.Done()
+	defer close(s.readDone)
+	buf := make([]byte, 64<<10)
+	for {
+		n, err := s.ptmx.Read(buf)
+		if n > 0 {
+			s.output(buf[:n])
+		}
+		if err != nil {
+			if err != io.EOF && !isPTYClosed(err) {
+				s.log.Warn("read terminal", "err", err)
+			}
+			return
+		}
+	}
+}
+
+// output feeds p to the screen and queues it for every client, all under s.mu, so that a
+// client attaching sees each byte either in its repaint or in its queue, never both.
+func (s *Session) output(p []byte) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.screen.Write(p)
+	out := s.filter.filter(p)
+	if len(out) == 0 {
+		return
+	}
+	for _, c := range s.clients {
+		c.enqueue(out)
+	}
+}
+
+// waitLoop waits for the command, then for its output, and tells the clients.
+func (s *Session) waitLoop() {
+	defer s.wg.Done()
+	err := s.cmd.Wait()
+	drain := time.NewTimer(drainDelay)
+	select {
+	case <-s.readDone:
+	case <-drain.C:
+		// A background process still holds the terminal; the session is over regardless.
+		s.ptmx.Close()
+		<-s.readDone
+	}
+	drain.Stop()
+	s.ptmx.Close()
+	exit := exitOf(err)
+	s.log.Info("session ended", "status", exit.Code)
+
+	s.mu.Lock()
+	s.ended, s.exit = true, exit
+	if s.killTimer != nil {
+		s.killTimer.Stop()
+	}
+	msg := s.endMessage(fmt.Sprintf("[duet: session %s ended: %s]", s.name, exit.Desc))
+	for _, c := range s.clients {
+		c.end(msg, &ExitError{Session: s.name, Exit: exit})
+	}
+	s.clients = nil
+	s.mu.Unlock()
+
+	if s.onEnd != nil {
+		s.onEnd(s)
+	}
+	close(s.done)
+}
+
+// ExitError is returned by [Client.CopyTo] when the session's command ended.
+type ExitError struct {
+	Session string
+	Exit
+}
+
+func (e *ExitError) Error() string {
+	return fmt.Sprintf("session %s ended: %s", e.Session, e.Desc)
+}

@@ -1,0 +1,91 @@
+package sessions
+
+import (
+	"strings"
+
+	"github.com/duetpair/duet/terminal/vt"
+)
+
+// resizeLocked applies the size policy: the smallest rows and the smallest columns among
+// the clients that may type and have a size. Without such a client the size stays. The
+// screen model is resized with the terminal, under s.mu, so that it is never out of step
+// with the output it is fed. s.mu is held.
+func (s *Session) resizeLocked() {
+	if s.ended {
+		return
+	}
+	cols, rows := 0, 0
+	for _, c := range s.clients {
+		if c.readOnly.Load() || c.cols <= 0 || c.rows <= 0 {
+			continue
+		}
+		if cols == 0 || c.cols < cols {
+			cols = c.cols
+		}
+		if rows == 0 || c.rows < rows {
+			rows = c.rows
+		}
+	}
+	if cols == 0 || (cols == s.cols && rows == s.rows) {
+		return
+	}
+	if err := setSize(s.ptmx, cols, rows); err != nil {
+		s.log.Warn("resize terminal", "err", err)
+		return
+	}
+	s.screen.Resize(cols, rows)
+	s.cols, s.rows = cols, rows
+}
+
+// Limiters returns the clients that set the session's size now: those that may type and
+// whose columns or rows are the session's.
+func (s *Session) Limiters() []*Client {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []*Client
+	for _, c := range s.clients {
+		if !c.readOnly.Load() && (c.cols == s.cols || c.rows == s.rows) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// endMessage returns what a client is sent last: the input modes the program left on are
+// turned off (a partner's terminal should not stay in mouse mode), then msg on a line of
+// its own. s.mu is held.
+func (s *Session) endMessage(msg string) []byte {
+	var b strings.Builder
+	m := s.screen.Modes()
+	b.WriteString("\x1b[0m")
+	if s.screen.AltScreen() {
+		b.WriteString("\x1b[?1049l")
+	}
+	if m.Mouse != vt.MouseNone {
+		b.WriteString("\x1b[?9l\x1b[?1000l\x1b[?1002l\x1b[?1003l")
+	}
+	if m.MouseEncoding != vt.MouseEncodingDefault {
+		b.WriteString("\x1b[?1005l\x1b[?1006l\x1b[?1015l")
+	}
+	if m.BracketedPaste {
+		b.WriteString("\x1b[?2004l")
+	}
+	if m.FocusEvents {
+		b.WriteString("\x1b[?1004l")
+	}
+	if m.AppCursor {
+		b.WriteString("\x1b[?1l")
+	}
+	if m.AppKeypad {
+		b.WriteString("\x1b>")
+	}
+	if !m.CursorVisible {
+		b.WriteString("\x1b[?25h")
+	}
+	if x, _, _ := s.screen.Cursor(); x != 0 || s.screen.AltScreen() {
+		b.WriteString("\r\n")
+	}
+	b.WriteString(msg)
+	b.WriteString("\r\n")
+	return []byte(b.String())
+}
