@@ -111,6 +111,7 @@ func (s *Screen) scrollUp(top, bottom, n int) {
 	for range n {
 		old := ls[top]
 		if toHistory {
+			s.scrolled++
 			old = s.history.push(old)
 		}
 		copy(ls[top:bottom], ls[top+1:bottom+1])

@@ -67,6 +67,7 @@ func (s *Screen) resizeRows(b *buffer, rows int, hasCursor, useHistory bool) int
 			for _, l := range b.lines[:need] {
 				if useHistory {
 					s.history.push(l)
+					s.scrolled++
 				}
 			}
 			b.lines = append([]line(nil), b.lines[need:]...)
@@ -81,6 +82,7 @@ func (s *Screen) resizeRows(b *buffer, rows int, hasCursor, useHistory bool) int
 			if !ok {
 				break
 			}
+			s.scrolled--
 			l.cells = fitWidth(l.cells, s.cols)
 			top = append([]line{l}, top...)
 			need--

@@ -32,6 +32,7 @@ type Screen struct {
 	cur        *buffer // &prim or &alt
 	altActive  bool
 	history    history
+	scrolled   uint64 // lines that ever left the top of the primary screen
 
 	cursor
 	top, bottom int // scroll region, inclusive rows

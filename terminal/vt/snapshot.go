@@ -22,6 +22,10 @@ type Snapshot struct {
 	Title            string
 	// Scrollback is the number of lines in the scrollback (read with Screen.Scrollback).
 	Scrollback int
+	// Scrolled counts the lines that ever scrolled off the top of the primary screen, so
+	// row y is line Scrolled+y and scrollback line i is line Scrolled-Scrollback+i of
+	// one numbering that does not move as output arrives (a selection's anchor).
+	Scrolled uint64
 }
 
 // Snapshot copies the screen into dst and reports whether anything changed since the last
@@ -56,6 +60,7 @@ func (s *Screen) Snapshot(dst *Snapshot) bool {
 	dst.AltScreen = s.altActive
 	dst.Title = s.title
 	dst.Scrollback = s.history.n
+	dst.Scrolled = s.scrolled
 	s.allDirty, s.changed = false, false
 	return changed
 }
