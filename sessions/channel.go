@@ -56,7 +56,12 @@ func (c *conn) serveChannel(ch ssh.Channel, reqs <-chan *ssh.Request) {
 			st.started = true
 			st.mu.Unlock()
 			if ok {
+				// Reply first: the partner must know it was accepted before any output.
+				if req.WantReply {
+					req.Reply(true, nil)
+				}
 				wg.Go(func() { c.run(ch, st, cmd) })
+				continue
 			}
 		default:
 			// env, subsystem (sftp), x11-req, auth-agent-req@openssh.com, signal, ...
@@ -81,14 +86,10 @@ func (c *conn) serveChannel(ch ssh.Channel, reqs <-chan *ssh.Request) {
 // run carries out a shell or exec request, then closes the channel.
 func (c *conn) run(ch ssh.Channel, st *channelState, cmd command) {
 	defer ch.Close()
-	target := cmd.arg
 	if cmd.kind == cmdShell {
-		target = c.sc.User()
+		cmd.arg = c.sc.User()
 	}
-	if cmd.kind == cmdLs {
-		target = ""
-	}
-	role, err := c.authorize(ch.Stderr(), target)
+	role, err := c.authorize(ch.Stderr(), cmd.arg)
 	if err != nil {
 		if msg, kicked := c.isKicked(); kicked {
 			fail(ch, 1, msg)
