@@ -19,7 +19,9 @@ const racyWindow = 3 * time.Second
 
 // Approved is the approved_keys file: the partners' keys the host lets in, with their
 // roles. Every method first re-reads the file if it changed on disk, so edits by hand or
-// by another process (duet approve) apply to the next decision. Safe for concurrent use.
+// by another process (duet approve) apply to the next decision. Safe for concurrent use;
+// two processes changing the file at the same instant are detected and retried, short of
+// a file lock, so one of the changes could in the worst case be lost (never half written).
 type Approved struct {
 	path string
 

@@ -42,7 +42,7 @@ func (s *Store) LoadOrCreateIdentity() (*Key, error) {
 }
 
 // LoadIdentity returns the user's identity, or an error matching fs.ErrNotExist if there
-// is none yet.
+// is none yet. Like the LoadOrCreate methods, it recreates a missing .pub file.
 func (s *Store) LoadIdentity() (*Key, error) {
 	return s.load(IdentityFile, "identity", defaultComment())
 }

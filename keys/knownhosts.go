@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"io/fs"
 	"net"
+	"net/netip"
 	"os"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -163,16 +165,23 @@ func (k *KnownHosts) HostKeyCallback(confirm ConfirmHostFunc) ssh.HostKeyCallbac
 // as it is, such as one with a wildcard in it.
 var ErrInvalidHost = errors.New("invalid host name")
 
-// validHost checks that the host of addr is a plain host name or IP address, which
-// known_hosts would not read as a pattern, a marker or a comment.
+// validHost checks that the host of addr is an IP address or a plain host name, which
+// known_hosts would not read as a pattern, a marker or a comment, and its port a number.
 func validHost(addr string) error {
-	host, _, err := net.SplitHostPort(withPort(addr))
-	if err != nil || host == "" || strings.HasPrefix(host, "-") {
-		return fmt.Errorf("%w %q", ErrInvalidHost, truncate(addr, 60))
+	bad := fmt.Errorf("%w %q", ErrInvalidHost, truncate(addr, 60))
+	host, port, err := net.SplitHostPort(withPort(addr))
+	if n, perr := strconv.ParseUint(port, 10, 16); err != nil || perr != nil || n == 0 {
+		return bad
+	}
+	if _, err := netip.ParseAddr(host); err == nil {
+		return nil
+	}
+	if host == "" || host[0] == '-' || host[0] == '.' {
+		return bad
 	}
 	for _, r := range host {
-		if !('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' || strings.ContainsRune(".-_:%", r)) {
-			return fmt.Errorf("%w %q", ErrInvalidHost, truncate(addr, 60))
+		if !('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' || r == '.' || r == '-' || r == '_') {
+			return bad
 		}
 	}
 	return nil

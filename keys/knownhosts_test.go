@@ -224,6 +224,8 @@ func TestKnownHostsAddInvalidHost(t *testing.T) {
 		{"::1", true}, {"[fe80::1%eth0]:22", true}, {"my_host", true},
 		{"", false}, {":22", false}, {"*.example:22", false}, {"a?c", false}, {"!bad", false},
 		{"a,b", false}, {"a b:22", false}, {"@revoked", false}, {"#x", false}, {"|1|abc", false}, {"-oProxy", false},
+		{"0: ", false}, {"h:0", false}, {"h:65536", false}, {"h:x", false}, {"h:+22", false},
+		{":]", false}, {"[:]:22", false}, {"[h]:22", true}, {".h", false}, {"a%b", false},
 	} {
 		err := kh.Add(tc.addr, newPub(t))
 		if (err == nil) != tc.ok || !tc.ok && !errors.Is(err, ErrInvalidHost) {
@@ -232,8 +234,8 @@ func TestKnownHostsAddInvalidHost(t *testing.T) {
 	}
 	// What was added reads back, and nothing else was written.
 	text := readFile(t, kh.Path())
-	if n := strings.Count(text, "\n"); n != 7 {
-		t.Errorf("%d lines written, want 7:\n%s", n, text)
+	if n := strings.Count(text, "\n"); n != 8 {
+		t.Errorf("%d lines written, want 8:\n%s", n, text)
 	}
 	if err := kh.Check("[fe80::1%eth0]:22", nil, newPub(t)); !errors.Is(err, ErrHostKeyChanged) {
 		t.Errorf("Check = %v, want ErrHostKeyChanged", err)
