@@ -1,0 +1,121 @@
+package terminal
+
+import (
+	"image/color"
+	"strconv"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/theme"
+
+	"github.com/duetpair/duet/terminal/vt"
+)
+
+// ColorNameANSI returns the theme colour name for ANSI colour i (0-15). A custom Fyne
+// theme may define them; the default theme does not, and the built-in palette is used.
+func ColorNameANSI(i int) fyne.ThemeColorName {
+	return fyne.ThemeColorName("duet.ansi" + strconv.Itoa(i))
+}
+
+var darkANSI = [16]color.NRGBA{
+	{0x1e, 0x1e, 0x1e, 0xff}, {0xcd, 0x31, 0x31, 0xff}, {0x0d, 0xbc, 0x79, 0xff}, {0xe5, 0xe5, 0x10, 0xff},
+	{0x24, 0x72, 0xc8, 0xff}, {0xbc, 0x3f, 0xbc, 0xff}, {0x11, 0xa8, 0xcd, 0xff}, {0xe5, 0xe5, 0xe5, 0xff},
+	{0x66, 0x66, 0x66, 0xff}, {0xf1, 0x4c, 0x4c, 0xff}, {0x23, 0xd1, 0x8b, 0xff}, {0xf5, 0xf5, 0x43, 0xff},
+	{0x3b, 0x8e, 0xea, 0xff}, {0xd6, 0x70, 0xd6, 0xff}, {0x29, 0xb8, 0xdb, 0xff}, {0xff, 0xff, 0xff, 0xff},
+}
+
+var lightANSI = [16]color.NRGBA{
+	{0x00, 0x00, 0x00, 0xff}, {0xcd, 0x31, 0x31, 0xff}, {0x00, 0x9c, 0x00, 0xff}, {0x94, 0x98, 0x00, 0xff},
+	{0x04, 0x51, 0xa5, 0xff}, {0xbc, 0x05, 0xbc, 0xff}, {0x05, 0x98, 0xbc, 0xff}, {0x55, 0x55, 0x55, 0xff},
+	{0x66, 0x66, 0x66, 0xff}, {0xcd, 0x31, 0x31, 0xff}, {0x14, 0xce, 0x14, 0xff}, {0xb5, 0xba, 0x00, 0xff},
+	{0x04, 0x51, 0xa5, 0xff}, {0xbc, 0x05, 0xbc, 0xff}, {0x05, 0x98, 0xbc, 0xff}, {0xa5, 0xa5, 0xa5, 0xff},
+}
+
+// palette resolves vt colours for one theme and variant; the renderer rebuilds it when
+// the theme changes.
+type palette struct {
+	fg, bg, cursor, selection color.Color
+	ansi                      [16]color.Color
+}
+
+func newPalette(th fyne.Theme, v fyne.ThemeVariant) palette {
+	p := palette{
+		fg:        th.Color(theme.ColorNameForeground, v),
+		bg:        th.Color(theme.ColorNameBackground, v),
+		cursor:    th.Color(theme.ColorNameForeground, v),
+		selection: th.Color(theme.ColorNameSelection, v),
+	}
+	base := darkANSI
+	if v == theme.VariantLight {
+		base = lightANSI
+	}
+	for i := range p.ansi {
+		p.ansi[i] = base[i]
+		if c := th.Color(ColorNameANSI(i), v); c != nil {
+			if _, _, _, a := c.RGBA(); a != 0 {
+				p.ansi[i] = c
+			}
+		}
+	}
+	return p
+}
+
+// indexed returns xterm's colour n: the 16 ANSI colours, the 6x6x6 cube, the grey ramp.
+func (p *palette) indexed(n uint8) color.Color {
+	switch {
+	case n < 16:
+		return p.ansi[n]
+	case n < 232:
+		n -= 16
+		level := func(v uint8) uint8 {
+			if v == 0 {
+				return 0
+			}
+			return 55 + 40*v
+		}
+		return color.NRGBA{level(n / 36), level(n / 6 % 6), level(n % 6), 0xff}
+	}
+	g := 8 + 10*(n-232)
+	return color.NRGBA{g, g, g, 0xff}
+}
+
+func (p *palette) resolve(c vt.Color, def color.Color) color.Color {
+	if n, ok := c.Index(); ok {
+		return p.indexed(n)
+	}
+	if r, g, b, ok := c.RGB(); ok {
+		return color.NRGBA{r, g, b, 0xff}
+	}
+	return def
+}
+
+// colours returns the foreground and background a cell is drawn with, after bold (as
+// bright), dim, inverse, hidden and the screen's reverse video.
+func (p *palette) colours(st vt.Style, reverse bool) (fg, bg color.Color, bgSet bool) {
+	fgc := st.FG
+	if n, ok := fgc.Index(); ok && n < 8 && st.Attr&vt.Bold != 0 {
+		fgc = vt.Indexed(n + 8)
+	}
+	defFG, defBG := p.fg, p.bg
+	if reverse {
+		defFG, defBG = defBG, defFG
+	}
+	fg = p.resolve(fgc, defFG)
+	bg = p.resolve(st.BG, defBG)
+	bgSet = !st.BG.IsDefault()
+	if st.Attr&vt.Inverse != 0 {
+		fg, bg, bgSet = bg, fg, true
+	}
+	if st.Attr&vt.Dim != 0 {
+		fg = blend(fg, bg)
+	}
+	if st.Attr&vt.Hidden != 0 {
+		fg = bg
+	}
+	return fg, bg, bgSet
+}
+
+func blend(a, b color.Color) color.Color {
+	ar, ag, ab, _ := a.RGBA()
+	br, bg, bb, _ := b.RGBA()
+	return color.NRGBA{uint8((ar + br) >> 9), uint8((ag + bg) >> 9), uint8((ab + bb) >> 9), 0xff}
+}

@@ -1,0 +1,342 @@
+package terminal
+
+import (
+	"context"
+	"errors"
+	"io"
+	"sync"
+	"sync/atomic"
+	"time"
+	"unicode/utf8"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/duetpair/duet/terminal/vt"
+)
+
+// frameInterval paces drawing: output is parsed as fast as it comes, the screen is drawn
+// at most this often.
+const frameInterval = time.Second / 60
+
+// Terminal is a Fyne widget showing a terminal screen bound to a Stream.
+//
+// Threading: a reader goroutine feeds the stream's output to the vt.Screen (which has its
+// own lock) and never touches widgets; a frame goroutine asks the UI goroutine (fyne.Do)
+// to draw at most once per frame; a writer goroutine sends input to the stream. Every
+// field below the line is only touched on the UI goroutine.
+type Terminal struct {
+	widget.BaseWidget
+
+	// OnExit is called on the UI goroutine when the stream ends (err is nil at EOF).
+	OnExit func(err error)
+	// OnTitle is called on the UI goroutine when the program sets the window title.
+	OnTitle func(title string)
+	// OnResize is called on the UI goroutine when the grid size changes.
+	OnResize func(cols, rows int)
+
+	screen *vt.Screen
+	kick   chan struct{} // a frame is wanted
+	queued atomic.Bool   // a frame is queued and not drawn yet
+	frames atomic.Uint64 // frames drawn, for benchmarks
+
+	mu     sync.Mutex // guards stream, cancel, input, resizes
+	stream Stream
+	cancel context.CancelFunc
+	input  *inputQueue
+	wg     sync.WaitGroup
+
+	// UI goroutine only.
+	snap      vt.Snapshot
+	cols      int
+	rows      int
+	cellSize  fyne.Size
+	textSize  float32
+	focused   bool
+	scrollOff int // lines scrolled back into the scrollback
+	sel       selection
+	mods      fyne.KeyModifier
+	buttons   int // mouse buttons held, for motion reports (bit per button)
+	lastClick time.Time
+	clicks    int
+	title     string
+	blinkOn   bool
+	answer    bool
+}
+
+// New returns a Terminal with an 80x24 screen and nothing attached.
+func New() *Terminal {
+	t := &Terminal{kick: make(chan struct{}, 1), cols: 80, rows: 24, blinkOn: true}
+	t.screen = vt.New(80, 24, vt.Options{Reply: t.onReply})
+	t.ExtendBaseWidget(t)
+	return t
+}
+
+// Screen returns the emulator the widget draws.
+func (t *Terminal) Screen() *vt.Screen { return t.screen }
+
+// AnswerQueries makes the widget answer terminal queries (cursor position, device
+// attributes) itself. Turn it on for a plain SSH channel; leave it off for a Duet
+// session, whose host answers once for everybody.
+func (t *Terminal) AnswerQueries(on bool) {
+	t.mu.Lock()
+	t.answer = on
+	t.mu.Unlock()
+}
+
+func (t *Terminal) onReply(p []byte) {
+	// Called with the screen locked, from Write on the reader goroutine.
+	t.mu.Lock()
+	if t.answer && t.input != nil {
+		t.input.push(append([]byte(nil), p...))
+	}
+	t.mu.Unlock()
+}
+
+// Attach shows s in the widget: its output is drawn, typing goes to it, and the grid size
+// is sent to it now and whenever it changes. A stream already attached is closed first.
+func (t *Terminal) Attach(s Stream) {
+	t.Detach()
+	ctx, cancel := context.WithCancel(context.Background())
+	in := newInputQueue()
+	t.mu.Lock()
+	t.stream, t.cancel, t.input = s, cancel, in
+	t.mu.Unlock()
+	cols, rows := t.screen.Size()
+	_ = s.Resize(cols, rows)
+
+	t.wg.Add(3)
+	go func() { defer t.wg.Done(); t.readLoop(ctx, s) }()
+	go func() { defer t.wg.Done(); t.writeLoop(s, in) }()
+	go func() { defer t.wg.Done(); t.frameLoop(ctx) }()
+}
+
+// Detach closes the attached stream, if any, and waits for the widget's goroutines.
+func (t *Terminal) Detach() {
+	t.mu.Lock()
+	s, cancel, in := t.stream, t.cancel, t.input
+	t.stream, t.cancel, t.input = nil, nil, nil
+	t.mu.Unlock()
+	if s == nil {
+		return
+	}
+	cancel()
+	in.close()
+	_ = s.Close()
+	t.wg.Wait()
+}
+
+func (t *Terminal) readLoop(ctx context.Context, s Stream) {
+	buf := make([]byte, 64<<10)
+	for {
+		n, err := s.Read(buf)
+		if n > 0 {
+			t.screen.Write(buf[:n])
+			t.requestFrame()
+		}
+		if err != nil {
+			if ctx.Err() == nil { // not detached on purpose
+				if errors.Is(err, io.EOF) {
+					err = nil
+				}
+				fyne.Do(func() {
+					if t.OnExit != nil {
+						t.OnExit(err)
+					}
+				})
+			}
+			return
+		}
+	}
+}
+
+func (t *Terminal) writeLoop(s Stream, in *inputQueue) {
+	for {
+		b, ok := in.take()
+		if !ok {
+			return
+		}
+		if _, err := s.Write(b); err != nil {
+			return
+		}
+	}
+}
+
+// requestFrame asks for a draw without ever blocking the caller.
+func (t *Terminal) requestFrame() {
+	if t.queued.CompareAndSwap(false, true) {
+		select {
+		case t.kick <- struct{}{}:
+		default:
+		}
+	}
+}
+
+func (t *Terminal) frameLoop(ctx context.Context) {
+	var last time.Time
+	timer := time.NewTimer(0)
+	<-timer.C
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.kick:
+		}
+		if wait := frameInterval - time.Since(last); wait > 0 {
+			timer.Reset(wait)
+			select {
+			case <-ctx.Done():
+				return
+			case <-timer.C:
+			}
+		}
+		t.queued.Store(false)
+		fyne.DoAndWait(t.Refresh)
+		last = time.Now()
+	}
+}
+
+// send queues input for the stream; typing also returns the view to the bottom.
+func (t *Terminal) send(b []byte) {
+	if len(b) == 0 {
+		return
+	}
+	t.mu.Lock()
+	in := t.input
+	t.mu.Unlock()
+	if in != nil {
+		in.push(b)
+	}
+	if t.scrollOff != 0 {
+		t.scrollOff = 0
+		t.Refresh()
+	}
+}
+
+// Frames returns how many frames the widget has drawn.
+func (t *Terminal) Frames() uint64 { return t.frames.Load() }
+
+// CreateRenderer is part of fyne.Widget.
+func (t *Terminal) CreateRenderer() fyne.WidgetRenderer {
+	return newRenderer(t)
+}
+
+// MinSize keeps a usable minimum of 2x1 cells.
+func (t *Terminal) MinSize() fyne.Size {
+	t.ExtendBaseWidget(t)
+	cs := t.cell()
+	return fyne.NewSize(cs.Width*2, cs.Height)
+}
+
+// cell returns the size of one character cell for the current theme.
+func (t *Terminal) cell() fyne.Size {
+	size := t.Theme().Size(theme.SizeNameText)
+	if size != t.textSize || t.cellSize.IsZero() {
+		t.textSize = size
+		t.cellSize = fyne.MeasureText("M", size, fyne.TextStyle{Monospace: true})
+	}
+	return t.cellSize
+}
+
+// Resize is part of fyne.Widget: the grid follows the widget's size.
+func (t *Terminal) Resize(s fyne.Size) {
+	t.BaseWidget.Resize(s)
+	cs := t.cell()
+	cols, rows := max(int(s.Width/cs.Width), 1), max(int(s.Height/cs.Height), 1)
+	if cols == t.cols && rows == t.rows {
+		return
+	}
+	t.cols, t.rows = cols, rows
+	t.screen.Resize(cols, rows)
+	t.mu.Lock()
+	st := t.stream
+	t.mu.Unlock()
+	if st != nil {
+		go func() { _ = st.Resize(cols, rows) }() // may be network I/O: off the UI goroutine
+	}
+	if t.OnResize != nil {
+		t.OnResize(cols, rows)
+	}
+	t.Refresh()
+}
+
+// GridSize returns the columns and rows the widget shows.
+func (t *Terminal) GridSize() (cols, rows int) { return t.screen.Size() }
+
+// FocusGained is part of fyne.Focusable.
+func (t *Terminal) FocusGained() {
+	t.focused = true
+	if t.snap.Modes.FocusEvents {
+		t.send(encodeFocus(true))
+	}
+	t.Refresh()
+}
+
+// FocusLost is part of fyne.Focusable.
+func (t *Terminal) FocusLost() {
+	t.focused = false
+	t.mods = 0
+	if t.snap.Modes.FocusEvents {
+		t.send(encodeFocus(false))
+	}
+	t.Refresh()
+}
+
+// AcceptsTab is part of fyne.Tabbable: Tab goes to the program, not to focus traversal.
+func (t *Terminal) AcceptsTab() bool { return true }
+
+// TypedRune is part of fyne.Focusable: printable text in any layout, IME text included.
+func (t *Terminal) TypedRune(r rune) {
+	var b [utf8.UTFMax]byte
+	n := utf8.EncodeRune(b[:], r)
+	t.send(append([]byte(nil), b[:n]...))
+}
+
+// TypedKey is part of fyne.Focusable: keys that are not text.
+func (t *Terminal) TypedKey(ev *fyne.KeyEvent) {
+	if t.mods&fyne.KeyModifierShift != 0 {
+		switch ev.Name {
+		case fyne.KeyPageUp:
+			t.scrollBy(t.rows - 1)
+			return
+		case fyne.KeyPageDown:
+			t.scrollBy(-(t.rows - 1))
+			return
+		}
+	}
+	if len(ev.Name) == 1 || ev.Name == fyne.KeySpace {
+		return // text arrives as TypedRune
+	}
+	t.send(encodeKey(ev.Name, t.mods, t.modes()))
+}
+
+// KeyDown is part of desktop.Keyable; it tracks the modifiers.
+func (t *Terminal) KeyDown(ev *fyne.KeyEvent) { t.mods |= modifierOf(ev.Name) }
+
+// KeyUp is part of desktop.Keyable.
+func (t *Terminal) KeyUp(ev *fyne.KeyEvent) { t.mods &^= modifierOf(ev.Name) }
+
+func modifierOf(k fyne.KeyName) fyne.KeyModifier {
+	switch k {
+	case desktop.KeyShiftLeft, desktop.KeyShiftRight:
+		return fyne.KeyModifierShift
+	case desktop.KeyControlLeft, desktop.KeyControlRight:
+		return fyne.KeyModifierControl
+	case desktop.KeyAltLeft, desktop.KeyAltRight:
+		return fyne.KeyModifierAlt
+	case desktop.KeySuperLeft, desktop.KeySuperRight:
+		return fyne.KeyModifierSuper
+	}
+	return 0
+}
+
+func (t *Terminal) modes() vt.Modes { return t.screen.Modes() }
+
+// Paste types text into the terminal as a paste (bracketed when the program asked).
+func (t *Terminal) Paste(text string) {
+	if text != "" {
+		t.send(encodePaste(text, t.modes()))
+	}
+}
