@@ -214,11 +214,16 @@ func TestClientLeavingDoesNotAffectSession(t *testing.T) {
 // The screen model answers a query once; the clients never see it, so their terminals
 // cannot answer again.
 func TestQueryAnsweredOnce(t *testing.T) {
-	script := `stty -echo -icanon min 1; printf 'ask\033[5n\033[c'; head -c 13 | od -An -c; read x`
+	script := `read go; stty -echo -icanon min 1; printf 'ask\033[5n\033[c'; head -c 13 | od -An -c; read x`
 	s := startSession(t, Options{}, script)
-	_, out, _ := attach(t, s, AttachOptions{Cols: 80, Rows: 24})
-	b := out.waitFor(t, "033")
-	b = out.waitUntil(t, "the DA answer", func(b []byte) bool { return bytes.Contains(b, []byte("c")) && bytes.Count(b, []byte("033")) >= 2 })
+	c, out, _ := attach(t, s, AttachOptions{Cols: 80, Rows: 24})
+	io.WriteString(c, "\r")
+	// od shows the 13 bytes the program read: the DSR answer, then the DA answer; an
+	// answer from anywhere else would come first or in between.
+	b := out.waitFor(t, "2   2   c")
+	if !bytes.Contains(b, []byte("033   [   0   n 033   [   ?   6   2   ;   2   2   c")) {
+		t.Fatalf("program did not read exactly the screen's answers: %q", b)
+	}
 	if bytes.Contains(b, []byte("\x1b[5n")) || bytes.Contains(b, []byte("\x1b[c")) {
 		t.Fatalf("query reached the client: %q", b)
 	}
