@@ -2,19 +2,12 @@ package terminal
 
 import (
 	"image/color"
-	"strconv"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/theme"
 
 	"github.com/duetpair/duet/terminal/vt"
 )
-
-// ColorNameANSI returns the theme colour name for ANSI colour i (0-15). A custom Fyne
-// theme may define them; the default theme does not, and the built-in palette is used.
-func ColorNameANSI(i int) fyne.ThemeColorName {
-	return fyne.ThemeColorName("duet.ansi" + strconv.Itoa(i))
-}
 
 var darkANSI = [16]color.NRGBA{
 	{0x1e, 0x1e, 0x1e, 0xff}, {0xcd, 0x31, 0x31, 0xff}, {0x0d, 0xbc, 0x79, 0xff}, {0xe5, 0xe5, 0x10, 0xff},
@@ -50,11 +43,6 @@ func newPalette(th fyne.Theme, v fyne.ThemeVariant) palette {
 	}
 	for i := range p.ansi {
 		p.ansi[i] = base[i]
-		if c := th.Color(ColorNameANSI(i), v); c != nil {
-			if _, _, _, a := c.RGBA(); a != 0 {
-				p.ansi[i] = c
-			}
-		}
 	}
 	return p
 }

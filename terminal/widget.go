@@ -42,11 +42,13 @@ type Terminal struct {
 	queued atomic.Bool   // a frame is queued and not drawn yet
 	frames atomic.Uint64 // frames drawn, for benchmarks
 
-	mu     sync.Mutex // guards stream, cancel, input, resizes
-	stream Stream
-	cancel context.CancelFunc
-	input  *inputQueue
-	wg     sync.WaitGroup
+	mu      sync.Mutex // guards stream, cancel, input, resizes
+	stream  Stream
+	cancel  context.CancelFunc
+	input   *inputQueue
+	resizes chan [2]int    // latest grid size for the stream, capacity 1
+	loops   sync.WaitGroup // writer, resizer and frame goroutines
+	reader  sync.WaitGroup // the reader, which ends when the stream is closed
 
 	// UI goroutine only.
 	snap      vt.Snapshot
@@ -101,31 +103,48 @@ func (t *Terminal) Attach(s Stream) {
 	t.Detach()
 	ctx, cancel := context.WithCancel(context.Background())
 	in := newInputQueue()
-	t.mu.Lock()
-	t.stream, t.cancel, t.input = s, cancel, in
-	t.mu.Unlock()
+	resizes := make(chan [2]int, 1)
 	cols, rows := t.screen.Size()
-	_ = s.Resize(cols, rows)
+	resizes <- [2]int{cols, rows}
+	t.mu.Lock()
+	t.stream, t.cancel, t.input, t.resizes = s, cancel, in, resizes
+	t.mu.Unlock()
 
-	t.wg.Add(3)
-	go func() { defer t.wg.Done(); t.readLoop(ctx, s) }()
-	go func() { defer t.wg.Done(); t.writeLoop(s, in) }()
-	go func() { defer t.wg.Done(); t.frameLoop(ctx) }()
+	t.reader.Add(1)
+	go func() { defer t.reader.Done(); t.readLoop(ctx, s) }()
+	t.loops.Add(3)
+	go func() { defer t.loops.Done(); t.writeLoop(s, in) }()
+	go func() { defer t.loops.Done(); t.resizeLoop(ctx, s, resizes) }()
+	go func() { defer t.loops.Done(); t.frameLoop(ctx) }()
+}
+
+// resizeLoop tells the stream the grid size (possibly network I/O, so never on the UI
+// goroutine); only the latest size waiting matters.
+func (t *Terminal) resizeLoop(ctx context.Context, s Stream, sizes <-chan [2]int) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case sz := <-sizes:
+			_ = s.Resize(sz[0], sz[1])
+		}
+	}
 }
 
 // Detach closes the attached stream, if any, and waits for the widget's goroutines.
 func (t *Terminal) Detach() {
 	t.mu.Lock()
 	s, cancel, in := t.stream, t.cancel, t.input
-	t.stream, t.cancel, t.input = nil, nil, nil
+	t.stream, t.cancel, t.input, t.resizes = nil, nil, nil, nil
 	t.mu.Unlock()
 	if s == nil {
 		return
 	}
 	cancel()
 	in.close()
+	t.loops.Wait()
 	_ = s.Close()
-	t.wg.Wait()
+	t.reader.Wait()
 }
 
 func (t *Terminal) readLoop(ctx context.Context, s Stream) {
@@ -251,11 +270,14 @@ func (t *Terminal) Resize(s fyne.Size) {
 	t.cols, t.rows = cols, rows
 	t.screen.Resize(cols, rows)
 	t.mu.Lock()
-	st := t.stream
-	t.mu.Unlock()
-	if st != nil {
-		go func() { _ = st.Resize(cols, rows) }() // may be network I/O: off the UI goroutine
+	if t.resizes != nil {
+		select { // replace a size not sent yet
+		case <-t.resizes:
+		default:
+		}
+		t.resizes <- [2]int{cols, rows}
 	}
+	t.mu.Unlock()
 	if t.OnResize != nil {
 		t.OnResize(cols, rows)
 	}

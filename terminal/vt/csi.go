@@ -3,6 +3,7 @@ package vt
 import "strconv"
 
 func (s *Screen) csiDispatch(final byte) {
+	s.zwj = false
 	if s.ignoreSq {
 		return
 	}
@@ -312,27 +313,41 @@ func (s *Screen) extendedColor(i int) (Color, int) {
 		last := j - 1
 		switch {
 		case n >= 2 && sp[0] == 5:
-			return Indexed(uint8(min(sp[1], 255))), last
+			return indexedColor(sp[1]), last
 		case n >= 5 && sp[0] == 2: // 2:colourspace:r:g:b
-			return RGB(clamp8(sp[2]), clamp8(sp[3]), clamp8(sp[4])), last
+			return rgbColor(sp[2], sp[3], sp[4]), last
 		case n == 4 && sp[0] == 2: // 2:r:g:b
-			return RGB(clamp8(sp[1]), clamp8(sp[2]), clamp8(sp[3])), last
+			return rgbColor(sp[1], sp[2], sp[3]), last
 		}
 		return badColor, last
 	}
 	switch s.params[i+1] {
 	case 5:
 		if i+2 < s.nparams {
-			return Indexed(uint8(min(s.params[i+2], 255))), i + 2
+			return indexedColor(s.params[i+2]), i + 2
 		}
 		return badColor, s.nparams - 1
 	case 2:
 		if i+4 < s.nparams {
-			return RGB(clamp8(s.params[i+2]), clamp8(s.params[i+3]), clamp8(s.params[i+4])), i + 4
+			return rgbColor(s.params[i+2], s.params[i+3], s.params[i+4]), i + 4
 		}
 		return badColor, s.nparams - 1
 	}
 	return badColor, i + 1
 }
 
-func clamp8(v int32) uint8 { return uint8(min(max(v, 0), 255)) }
+// indexedColor and rgbColor return badColor for a value out of range: the colour is
+// ignored (as in tmux and xterm), not clamped.
+func indexedColor(n int32) Color {
+	if n > 255 {
+		return badColor
+	}
+	return Indexed(uint8(n))
+}
+
+func rgbColor(r, g, b int32) Color {
+	if r > 255 || g > 255 || b > 255 {
+		return badColor
+	}
+	return RGB(uint8(r), uint8(g), uint8(b))
+}

@@ -257,24 +257,16 @@ func (s *Screen) eraseChars(n int) {
 	s.wrapnext = false
 }
 
-// repeatLast is REP: the last printed graphic character again n times.
+// repeatLast is REP: the last printed graphic character again n times, wrapping like any
+// other text. As in xterm it is the last character printed, wherever the cursor went
+// since, drawn through the character set now in use.
 func (s *Screen) repeatLast(n int) {
-	x := s.x - 1
-	if s.wrapnext {
-		x = s.x
-	}
-	if x < 0 {
-		return
-	}
-	c := s.cur.lines[s.y].cells[x]
-	if c.IsWideTail() && x > 0 {
-		c = s.cur.lines[s.y].cells[x-1]
-	}
-	if c.r == 0 || c.r >= graphemeBase {
+	r := s.lastChar
+	if r == 0 {
 		return
 	}
 	for range min(n, s.cols*s.rows) {
-		s.putRune(c.r, c.Width())
+		s.printRune(r)
 	}
 }
 

@@ -78,9 +78,11 @@ func (s *Screen) setPrivateMode(mode int, on bool) {
 			m.Mouse = MouseNone
 		}
 	case 1005, 1006, 1015:
+		// One encoding is in use, the last set; resetting another leaves it (xterm).
+		enc := map[int]MouseEncoding{1005: MouseEncodingUTF8, 1006: MouseEncodingSGR, 1015: MouseEncodingURXVT}[mode]
 		if on {
-			m.MouseEncoding = map[int]MouseEncoding{1005: MouseEncodingUTF8, 1006: MouseEncodingSGR, 1015: MouseEncodingURXVT}[mode]
-		} else {
+			m.MouseEncoding = enc
+		} else if m.MouseEncoding == enc {
 			m.MouseEncoding = MouseEncodingDefault
 		}
 	case 1004:

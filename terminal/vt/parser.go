@@ -150,6 +150,12 @@ type parser struct {
 
 	utf8buf [utf8.UTFMax]byte
 	utf8n   int
+
+	// lastChar is the last graphic character printed, before character set translation
+	// (REP repeats it); 0 for none.
+	lastChar rune
+	// zwj is set after a zero width joiner: the next character joins the previous cell.
+	zwj bool
 }
 
 func (p *parser) clear() {
@@ -315,6 +321,7 @@ func (s *Screen) arg(i, def int) int {
 }
 
 func (s *Screen) execute(c byte) {
+	s.zwj = false
 	switch c {
 	case 0x07:
 		s.bell++

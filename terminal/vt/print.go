@@ -23,6 +23,8 @@ func (s *Screen) translate(c byte) rune {
 
 // printASCII draws a run of printable ASCII bytes: the hot path of the whole emulator.
 func (s *Screen) printASCII(run []byte) {
+	s.zwj = false
+	s.lastChar = rune(run[len(run)-1])
 	if s.charsets[s.gl] != 'B' || s.modes.Insert {
 		for _, c := range run {
 			s.putRune(s.translate(c), 1)
@@ -69,14 +71,32 @@ func (s *Screen) printASCII(run []byte) {
 // printRune draws one decoded character of any width.
 func (s *Screen) printRune(r rune) {
 	if r < 0x80 {
+		s.zwj = false
+		s.lastChar = r
 		s.putRune(s.translate(byte(r)), 1)
 		return
 	}
-	w := runeWidth(r)
-	if w == 0 {
-		s.combine(r)
+	if ignoredRune(r) {
 		return
 	}
+	if r == zeroWidthJoiner {
+		// As in tmux, a joiner makes the next character part of this cell (emoji
+		// sequences such as a family are one picture); it is kept only if one follows.
+		s.zwj = true
+		return
+	}
+	w := runeWidth(r)
+	if s.zwj {
+		s.zwj = false
+		if s.combine(string(zeroWidthJoiner) + string(r)) {
+			return
+		}
+	}
+	if w == 0 {
+		s.combine(string(r))
+		return
+	}
+	s.lastChar = r
 	s.putRune(r, w)
 }
 
@@ -128,31 +148,35 @@ func (s *Screen) clearWideOverlap(cells []Cell, x, w int) {
 	}
 }
 
-// combine attaches a zero-width character to the one before the cursor.
-func (s *Screen) combine(r rune) {
+// combine attaches zero-width characters (or a character after a joiner) to the cell
+// before the cursor and reports whether there was one. A mark on an erased cell goes on a
+// space, as in tmux.
+func (s *Screen) combine(marks string) bool {
 	x, y := s.x, s.y
 	if !s.wrapnext {
 		x--
 	}
 	if x < 0 {
-		return
+		return false
 	}
 	cells := s.cur.lines[y].cells
 	if cells[x].st.Attr&attrWideTail != 0 && x > 0 {
 		x--
 	}
 	c := &cells[x]
-	if c.r == 0 {
-		return
+	base := c.String()
+	if base == "" {
+		base = " "
 	}
-	g := c.String() + string(r)
+	g := base + marks
 	if len(g) > 32 {
-		return
+		return true
 	}
 	if id, ok := graphemes.id(g); ok {
 		c.r = graphemeBase + id
 		s.markDirty(y)
 	}
+	return true
 }
 
 // wrap moves to the start of the next line after autowrap, marking the line as continued.

@@ -133,7 +133,7 @@ func (s *Screen) reset() {
 	s.modes = Modes{Autowrap: true, CursorVisible: true}
 	s.resetTabs()
 	s.cursorStyle = 0
-	s.title, s.iconName = "", ""
+	// The title stays: it belongs to the window, not the terminal (xterm and tmux keep it).
 	s.markAllDirty()
 }
 

@@ -13,8 +13,16 @@ func runeWidth(r rune) int {
 		return 1
 	}
 	switch r {
-	case 0x200B, 0x200C, 0x200D, 0x2060, 0xFE0E, 0xFE0F: // zero width (joiners, selectors)
+	case 0x200B, 0x200C, zeroWidthJoiner, 0x2060, 0xFE0E, 0xFE0F: // zero width (joiners, selectors)
 		return 0
 	}
 	return widthCond.RuneWidth(r)
+}
+
+const zeroWidthJoiner rune = 0x200D
+
+// ignoredRune reports whether r is dropped instead of printed: C1 controls that arrive as
+// UTF-8 (xterm and tmux do not print them either) and noncharacters.
+func ignoredRune(r rune) bool {
+	return r >= 0x80 && r < 0xA0 || r >= 0xFDD0 && r <= 0xFDEF || r&0xFFFE == 0xFFFE
 }
