@@ -1,0 +1,100 @@
+package terminal
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"github.com/duetpair/duet/terminal/vt"
+)
+
+// memStream plays back output from memory as fast as it is read.
+type memStream struct {
+	r    *bytes.Reader
+	done chan struct{}
+}
+
+func (m *memStream) Read(p []byte) (int, error) { return m.r.Read(p) }
+func (m *memStream) Write(p []byte) (int, error) { return len(p), nil }
+func (m *memStream) Close() error                { return nil }
+func (m *memStream) Resize(int, int) error       { return nil }
+
+func colourText(n int) []byte {
+	rng := rand.New(rand.NewPCG(7, 7))
+	var b bytes.Buffer
+	for b.Len() < n {
+		for range 1 + rng.IntN(10) {
+			fmt.Fprintf(&b, "\x1b[%dm", 31+rng.IntN(7))
+			for range 2 + rng.IntN(8) {
+				b.WriteByte(byte('a' + rng.IntN(26)))
+			}
+			b.WriteString("\x1b[0m ")
+		}
+		b.WriteString("\r\n")
+	}
+	return b.Bytes()
+}
+
+// BenchmarkFlood streams coloured output through an attached widget, the way `cat` of a
+// big file reaches the window, and reports throughput and frames drawn. Compare with
+// BenchmarkScreenOnly: the widget must not pace the stream.
+func BenchmarkFlood(b *testing.B) {
+	data := colourText(16 << 20)
+	test.NewTempApp(b)
+	term := New()
+	w := test.NewTempWindow(b, term)
+	w.Resize(fyne.NewSize(1000, 700))
+	b.SetBytes(int64(len(data)))
+	b.ResetTimer()
+	var frames uint64
+	var elapsed time.Duration
+	for range b.N {
+		done := make(chan struct{})
+		term.OnExit = func(error) { close(done) }
+		f0, t0 := term.Frames(), time.Now()
+		term.Attach(&memStream{r: bytes.NewReader(data)})
+		<-done
+		elapsed += time.Since(t0)
+		frames += term.Frames() - f0
+		term.Detach()
+	}
+	b.ReportMetric(float64(frames)/elapsed.Seconds(), "frames/s")
+}
+
+// BenchmarkScreenOnly is the same output into terminal/vt alone.
+func BenchmarkScreenOnly(b *testing.B) {
+	data := colourText(16 << 20)
+	s := vt.New(110, 40, vt.Options{})
+	b.SetBytes(int64(len(data)))
+	b.ResetTimer()
+	for range b.N {
+		_, _ = io.Copy(s, bytes.NewReader(data))
+	}
+}
+
+// BenchmarkDrawFrame measures one full redraw of a 120x40 screen of coloured text into
+// the raster (the worst frame: every row changed).
+func BenchmarkDrawFrame(b *testing.B) {
+	test.NewTempApp(b)
+	term := New()
+	w := test.NewTempWindow(b, term)
+	cs := term.cell()
+	w.Resize(fyne.NewSize(cs.Width*120+8, cs.Height*40+8))
+	term.Screen().Write(colourText(20000))
+	term.Refresh()
+	r := test.WidgetRenderer(term).(*renderer)
+	size := term.Size()
+	pw, ph := int(size.Width), int(size.Height)
+	r.generate(pw, ph)
+	b.ResetTimer()
+	for range b.N {
+		r.all = true
+		r.generate(pw, ph)
+	}
+}
