@@ -20,7 +20,7 @@ type memStream struct {
 	done chan struct{}
 }
 
-func (m *memStream) Read(p []byte) (int, error) { return m.r.Read(p) }
+func (m *memStream) Read(p []byte) (int, error)  { return m.r.Read(p) }
 func (m *memStream) Write(p []byte) (int, error) { return len(p), nil }
 func (m *memStream) Close() error                { return nil }
 func (m *memStream) Resize(int, int) error       { return nil }
