@@ -27,6 +27,6 @@
 // comment lines, blank lines and lines Duet cannot read are kept when Duet rewrites the
 // file.
 //
-// Package keys is a leaf: it imports only the standard library and golang.org/x/crypto/ssh,
-// never Fyne or another package of Duet.
+// Package keys is a leaf: it imports only the standard library and golang.org/x/crypto/ssh
+// (with its subpackages), never Fyne or another package of Duet.
 package keys
