@@ -16,8 +16,7 @@ import (
 
 // memStream plays back output from memory as fast as it is read.
 type memStream struct {
-	r    *bytes.Reader
-	done chan struct{}
+	r *bytes.Reader
 }
 
 func (m *memStream) Read(p []byte) (int, error)  { return m.r.Read(p) }
