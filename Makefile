@@ -19,8 +19,9 @@ deps-test:
 build: deps
 	$(GO) build -o $(BIN) ./cmd/duet
 
+# Until the window exists, `make run` hosts the login shell from this terminal.
 run: build
-	./$(BIN)
+	./$(BIN) host
 
 # Everything CI checks: formatting, vet, staticcheck, then every test with the race detector.
 test: deps-test lint
@@ -42,6 +43,7 @@ fuzz:
 
 bench:
 	$(GO) test -run=NONE -bench=. -benchmem -benchtime=$(BENCHTIME) ./terminal/vt/
+	$(GO) test -run=NONE -bench=. -benchtime=$(BENCHTIME) -timeout 30m ./sessions/
 
 clean:
 	rm -rf bin dist

@@ -50,6 +50,8 @@ type Host struct {
 	Approved *keys.Approved
 	// Approve is asked about keys that are not approved; nil denies them.
 	Approve ApproveFunc
+	// Owner is the host's own key, if any: it joins with RoleType without asking.
+	Owner ssh.PublicKey
 	// DefaultRole is the role of keys approved without one; RoleDefault means RoleType.
 	DefaultRole keys.Role
 	// ApproveTimeout is how long Approve has to answer before the key is denied;

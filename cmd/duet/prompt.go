@@ -1,0 +1,127 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+
+	"github.com/duetpair/duet/keys"
+	"github.com/duetpair/duet/sessions"
+)
+
+// prompter asks the host about unknown keys on the terminal, one question at a time.
+type prompter struct {
+	out     io.Writer
+	defRole keys.Role
+	turn    chan struct{} // holds a token while a question is on screen
+	lines   chan string   // lines typed; closed at the end of input
+
+	outMu sync.Mutex // guards writes to out
+}
+
+// newPrompter starts reading lines from in. The reading goroutine ends at the end of in;
+// a terminal's input has no end, so it lives as long as the process (a read from a
+// terminal cannot be interrupted portably).
+func newPrompter(in io.Reader, out io.Writer, defRole keys.Role) *prompter {
+	p := &prompter{out: out, defRole: defRole, turn: make(chan struct{}, 1), lines: make(chan string)}
+	go func() {
+		defer close(p.lines)
+		sc := bufio.NewScanner(in)
+		for sc.Scan() {
+			p.lines <- sc.Text()
+		}
+	}()
+	return p
+}
+
+func (p *prompter) printf(format string, args ...any) {
+	p.outMu.Lock()
+	defer p.outMu.Unlock()
+	fmt.Fprintf(p.out, format, args...)
+}
+
+// ask is a sessions.ApproveFunc.
+func (p *prompter) ask(ctx context.Context, req sessions.ApprovalRequest) sessions.Decision {
+	deny := sessions.Decision{Answer: sessions.Deny}
+	select {
+	case p.turn <- struct{}{}:
+	case <-ctx.Done():
+		return deny
+	}
+	defer func() { <-p.turn }()
+	// Forget what was typed while nobody asked.
+	for drained := false; !drained; {
+		select {
+		case _, ok := <-p.lines:
+			drained = !ok
+		default:
+			drained = true
+		}
+	}
+	what := "to join session " + req.Session
+	if req.Session == "" {
+		what = "to list sessions"
+	}
+	p.printf("\nduet: a partner (user %q from %v) asks %s\n  key %s\n"+
+		"  [o] allow once  [a] always allow  [d] deny (default); add v for view only or t to type (default %s): ",
+		req.User, req.Remote, what, req.Fingerprint, roleName(p.defRole))
+	for {
+		select {
+		case line, ok := <-p.lines:
+			if !ok {
+				p.printf("\nduet: no more input; key %s denied\n", req.Fingerprint)
+				return deny
+			}
+			d, valid := parseAnswer(line)
+			if !valid {
+				p.printf("  answer o, a or d, maybe followed by v or t (e.g. ov): ")
+				continue
+			}
+			p.printf("duet: %s for key %s (%s)\n", d.Answer, req.Fingerprint, roleName(d.Role.Or(p.defRole)))
+			return d
+		case <-ctx.Done():
+			p.printf("\nduet: no answer in time; key %s denied\n", req.Fingerprint)
+			return deny
+		}
+	}
+}
+
+// parseAnswer reads "o", "a" or "d" (empty: d), optionally followed by "v" (view only)
+// or "t" (can type).
+func parseAnswer(line string) (sessions.Decision, bool) {
+	s := strings.ToLower(strings.TrimSpace(line))
+	var d sessions.Decision
+	if s == "" {
+		return d, true
+	}
+	switch s[0] {
+	case 'o', 'y':
+		d.Answer = sessions.AllowOnce
+	case 'a':
+		d.Answer = sessions.AllowAlways
+	case 'd', 'n':
+		d.Answer = sessions.Deny
+	default:
+		return d, false
+	}
+	switch s[1:] {
+	case "":
+	case "v":
+		d.Role = keys.RoleView
+	case "t":
+		d.Role = keys.RoleType
+	default:
+		return d, false
+	}
+	return d, true
+}
+
+func roleName(r keys.Role) string {
+	if r == keys.RoleView {
+		return "view only"
+	}
+	return "can type"
+}
