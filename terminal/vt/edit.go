@@ -33,11 +33,11 @@ func (s *Screen) reverseIndex() {
 	}
 }
 
+// backspace moves one column left. A pending wrap is dropped and the cursor still moves,
+// from the last column to the one before, as in xterm, the VT terminals and VTE (tmux and
+// rxvt only drop the pending wrap).
 func (s *Screen) backspace() {
-	if s.wrapnext {
-		s.wrapnext = false
-		return
-	}
+	s.wrapnext = false
 	if s.x > 0 {
 		s.x--
 	}

@@ -221,8 +221,7 @@ func (s *Screen) restoreCursor() {
 	if s.modes.Origin {
 		s.y = min(max(s.y, s.top), s.bottom)
 	}
-	if s.x != s.cols-1 || !s.modes.Autowrap {
-		s.wrapnext = false
-	}
+	// A pending wrap is not restored, as in xterm and tmux.
+	s.wrapnext = false
 	s.changed = true
 }
