@@ -112,10 +112,36 @@ func (t *Terminal) Attach(s Stream) {
 
 	t.reader.Add(1)
 	go func() { defer t.reader.Done(); t.readLoop(ctx, s) }()
-	t.loops.Add(3)
+	t.loops.Add(4)
 	go func() { defer t.loops.Done(); t.writeLoop(s, in) }()
 	go func() { defer t.loops.Done(); t.resizeLoop(ctx, s, resizes) }()
 	go func() { defer t.loops.Done(); t.frameLoop(ctx) }()
+	go func() { defer t.loops.Done(); t.blinkLoop(ctx) }()
+}
+
+// blinkInterval is how long a blinking cursor stays on, and off.
+const blinkInterval = 530 * time.Millisecond
+
+// blinkLoop blinks the cursor of a focused terminal whose cursor style blinks.
+func (t *Terminal) blinkLoop(ctx context.Context) {
+	tick := time.NewTicker(blinkInterval)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+			fyne.Do(func() {
+				if t.focused && blinks(t.snap) {
+					t.blinkOn = !t.blinkOn
+					t.Refresh()
+				} else if !t.blinkOn {
+					t.blinkOn = true
+					t.Refresh()
+				}
+			})
+		}
+	}
 }
 
 // resizeLoop tells the stream the grid size (possibly network I/O, so never on the UI
@@ -217,11 +243,13 @@ func (t *Terminal) frameLoop(ctx context.Context) {
 	}
 }
 
-// send queues input for the stream; typing also returns the view to the bottom.
+// send queues input for the stream; typing also returns the view to the bottom and
+// shows the cursor.
 func (t *Terminal) send(b []byte) {
 	if len(b) == 0 {
 		return
 	}
+	t.blinkOn = true
 	t.mu.Lock()
 	in := t.input
 	t.mu.Unlock()
@@ -290,7 +318,7 @@ func (t *Terminal) GridSize() (cols, rows int) { return t.screen.Size() }
 // FocusGained is part of fyne.Focusable.
 func (t *Terminal) FocusGained() {
 	t.focused = true
-	if t.snap.Modes.FocusEvents {
+	if t.modes().FocusEvents {
 		t.send(encodeFocus(true))
 	}
 	t.Refresh()
@@ -300,7 +328,7 @@ func (t *Terminal) FocusGained() {
 func (t *Terminal) FocusLost() {
 	t.focused = false
 	t.mods = 0
-	if t.snap.Modes.FocusEvents {
+	if t.modes().FocusEvents {
 		t.send(encodeFocus(false))
 	}
 	t.Refresh()
