@@ -74,7 +74,6 @@ func (r *renderer) Refresh() {
 		t.scrollOff = 0 // new output returns the view to the bottom
 	}
 	t.scrollOff = min(t.scrollOff, t.snap.Scrollback)
-	t.frames.Add(1)
 	if t.snap.Title != t.title {
 		t.title = t.snap.Title
 		if t.OnTitle != nil {
@@ -239,6 +238,7 @@ func (r *renderer) generate(w, h int) image.Image {
 		}
 	}
 	r.all = false
+	t.frames.Add(1)
 	return r.img
 }
 

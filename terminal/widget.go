@@ -40,7 +40,7 @@ type Terminal struct {
 	screen *vt.Screen
 	kick   chan struct{} // a frame is wanted
 	queued atomic.Bool   // a frame is queued and not drawn yet
-	frames atomic.Uint64 // frames drawn, for benchmarks
+	frames atomic.Uint64 // frames painted (raster regenerated), for benchmarks
 
 	mu      sync.Mutex // guards stream, cancel, input, resizes
 	stream  Stream
@@ -262,7 +262,7 @@ func (t *Terminal) send(b []byte) {
 	}
 }
 
-// Frames returns how many frames the widget has drawn.
+// Frames returns how many times the widget's image was painted.
 func (t *Terminal) Frames() uint64 { return t.frames.Load() }
 
 // CreateRenderer is part of fyne.Widget.
