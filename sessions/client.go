@@ -2,6 +2,7 @@ package sessions
 
 import (
 	"io"
+	"runtime"
 	"sync"
 	"sync/atomic"
 )
@@ -18,6 +19,10 @@ type AttachOptions struct {
 	// many clients; 0 means no limit.
 	MaxClients int
 }
+
+// batchBytes is the write size below which a client's writer first lets the reader add
+// more output.
+const batchBytes = 32 << 10
 
 // Client is one attachment to a session: a terminal somewhere that sees the session's
 // output and, unless read-only, types into it. Output is queued for the client and written
@@ -212,11 +217,20 @@ func (c *Client) CopyTo(w io.Writer) error {
 // next waits for output and swaps it into buf; done is set when the client has ended and
 // buf holds its last output.
 func (c *Client) next(buf []byte) (out []byte, done bool, err error) {
+	yielded := false
 	for {
 		c.mu.Lock()
 		if c.overflow && !c.ended {
 			c.mu.Unlock()
 			return c.repaint(buf), false, nil
+		}
+		if n := len(c.pending); n > 0 && n < batchBytes && !c.ended && !yielded {
+			// Let the reader add what it has before writing a small piece: under load
+			// this packs output into fewer, larger writes; when idle it costs nothing.
+			c.mu.Unlock()
+			runtime.Gosched()
+			yielded = true
+			continue
 		}
 		if len(c.pending) > 0 {
 			out, c.pending = c.pending, buf

@@ -183,9 +183,8 @@ func TestListSessions(t *testing.T) {
 		t.Fatalf("ls --json: status %d, output %q", status, p.out.String())
 	}
 	out := p.out.String()
-	if i := strings.IndexByte(out, '['); i > 0 { // the "waiting" line went to stderr first
-		out = out[i:]
-	}
+	// The "waiting" line went to stderr, which the client may print before or after.
+	out = out[strings.IndexByte(out, '[') : strings.LastIndexByte(out, ']')+1]
 	var infos []Info
 	if err := json.Unmarshal([]byte(out), &infos); err != nil {
 		t.Fatalf("ls --json: %v in %q", err, out)
