@@ -154,12 +154,16 @@ func (s *Screen) eraseLine(y int) {
 	s.cur.lines[y].wrapped = false
 }
 
-// eraseInLine is EL.
+// eraseInLine is EL. EL 0 with a wrap pending does nothing, as in tmux, VTE, Konsole and
+// iTerm2 (xterm erases the last column): top and grep --color end a line that fills the
+// screen with EL 0 and expect its last character and the wrap kept.
 func (s *Screen) eraseInLine(mode int) {
 	switch mode {
 	case 0:
-		s.eraseCells(s.y, s.x, s.cols)
-		s.cur.lines[s.y].wrapped = false
+		if s.wrapnext {
+			return
+		}
+		s.eraseToEnd()
 	case 1:
 		s.eraseCells(s.y, 0, s.x+1)
 	case 2:
@@ -168,11 +172,17 @@ func (s *Screen) eraseInLine(mode int) {
 	s.wrapnext = false
 }
 
+// eraseToEnd erases from the cursor to the end of its row.
+func (s *Screen) eraseToEnd() {
+	s.eraseCells(s.y, s.x, s.cols)
+	s.cur.lines[s.y].wrapped = false
+}
+
 // eraseInDisplay is ED.
 func (s *Screen) eraseInDisplay(mode int) {
 	switch mode {
 	case 0:
-		s.eraseInLine(0)
+		s.eraseToEnd()
 		for y := s.y + 1; y < s.rows; y++ {
 			s.eraseLine(y)
 		}

@@ -20,8 +20,9 @@ type seqCase struct {
 const (
 	// tmux keeps a pending wrap as the cursor one column past the last, which only an
 	// explicit cursor move takes back; in xterm (and DEC STD 070, VTE, the Linux console:
-	// see github.com/mattiase/wraptest) LF, EL, ICH and DCH clear the pending wrap, and
-	// BS and CUB move left from the last column, not from one past it.
+	// see github.com/mattiase/wraptest) LF, ED, EL 1, ICH and DCH clear the pending wrap,
+	// and BS and CUB move left from the last column, not from one past it. (EL 0 is the
+	// exception vt follows tmux in: see eraseInLine.)
 	pendingWrapModel = "tmux keeps a pending wrap as the cursor one column past the edge"
 	// tmux lets a character overwrite or shift away one half of a wide character and
 	// keeps the other; capture-pane cannot show such a half, and xterm erases the whole
@@ -135,7 +136,10 @@ var wrapCases = []seqCase{
 	{name: "wrap-bs", in: strings.Repeat("x", seqCols) + "\bY", tmuxDiffers: pendingWrapModel},
 	{name: "wrap-cuf", in: strings.Repeat("x", seqCols) + "\x1b[CY"},
 	{name: "wrap-cuu", in: "\x1b[3H" + strings.Repeat("x", seqCols) + "\x1b[AY"},
-	{name: "wrap-el", in: strings.Repeat("x", seqCols) + "\x1b[KY", tmuxDiffers: pendingWrapModel},
+	{name: "wrap-el", in: strings.Repeat("x", seqCols) + "\x1b[KY"},
+	{name: "wrap-el1", in: strings.Repeat("x", seqCols) + "\x1b[1KY", tmuxDiffers: pendingWrapModel},
+	{name: "wrap-ed", in: strings.Repeat("x", seqCols) + "\x1b[JY", tmuxDiffers: pendingWrapModel},
+	{name: "wrap-el-colour", in: "\x1b[7m" + strings.Repeat("x", seqCols) + "\x1b[m\x1b[K\r\n"},
 	{name: "wrap-long-line", in: strings.Repeat("0123456789", 5)},
 	{name: "wrap-scrolls-at-bottom", in: "\x1b[8H" + strings.Repeat("z", seqCols+3)},
 	{name: "wrap-utf8", in: strings.Repeat("é", seqCols+2)},

@@ -139,7 +139,7 @@ rec_gitlog() {
 		git checkout -q main
 	)
 	shell gitlog
-	run "cd $work/src"
+	run "cd src"
 	run 'git --no-pager log --graph --oneline --decorate --color=always --all'
 	quit_shell
 }
@@ -188,7 +188,7 @@ rec_less() {
 	wait_screen 'long.txt'
 	mark
 	t send-keys -t rec Space
-	wait_screen '^45 '
+	wait_screen '^44 '
 	mark
 	t send-keys -t rec -l '/caf'
 	t send-keys -t rec Enter
