@@ -1,0 +1,123 @@
+package sessions
+
+import (
+	"bytes"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestJoinReconnect: a dropped connection is reconnected by itself, reported on the way,
+// and the host repaints the screen; typing works again after.
+func TestJoinReconnect(t *testing.T) {
+	checkNoJoinGoroutines(t)
+	store := joinStore(t)
+	p := newProxy(t, duetHost(t, &Host{}, duetKey(t, store).PublicKey()))
+	st := newStatuses()
+	j := dialJoin(t, testAddr(t, p.addr(), "main"), JoinConfig{
+		Store: store, Term: "xterm-256color", Cols: 80, Rows: 24,
+		ConfirmHost: (&trustAll{}).confirm, Status: st.add,
+	})
+	j.typeLine(t, "echo before-$((1+1))")
+	j.out.waitFor(t, "before-2")
+	j.Resize(90, 20) // the size must survive the reconnect
+
+	t.Run("cut", func(t *testing.T) {
+		mark := len(j.out.Bytes())
+		p.cut()
+		st.waitCount(t, JoinReconnected, 1)
+		// The host's repaint shows the screen as it was.
+		j.out.waitUntil(t, "a repaint", func(b []byte) bool { return bytes.Contains(b[mark:], []byte("before-2")) })
+		j.typeLine(t, "echo after-$((2+2)); stty size")
+		j.out.waitFor(t, "after-4")
+		j.out.waitFor(t, "20 90")
+		if p.accepted() != 2 {
+			t.Errorf("%d connections, want 2", p.accepted())
+		}
+	})
+
+	t.Run("refused for a while", func(t *testing.T) {
+		p.setRefuse(true)
+		p.cut()
+		st.waitCount(t, JoinReconnecting, 3) // the first, and two failed attempts
+		if _, err := j.Write([]byte("lost\r")); !errors.Is(err, ErrDisconnected) {
+			t.Errorf("Write while disconnected = %v, want ErrDisconnected", err)
+		}
+		p.setRefuse(false)
+		st.waitCount(t, JoinReconnected, 2)
+		j.typeLine(t, "echo back-$((3+3))")
+		j.out.waitFor(t, "back-6")
+	})
+
+	t.Run("silent network", func(t *testing.T) {
+		// No FIN, no reset: only the keepalive notices. Its interval is long in this
+		// Conn, so use a Conn of its own with a short one.
+		st2 := newStatuses()
+		j2 := dialJoin(t, testAddr(t, p.addr(), "main"), JoinConfig{
+			// The same size as j: a size change as a client leaves races with the end of
+			// the session in Session (setSize against the PTY's Close), a host bug this
+			// test is not about.
+			Store: store, Term: "xterm", Cols: 90, Rows: 20, Status: st2.add, KeepAlive: 100 * time.Millisecond,
+		})
+		j2.typeLine(t, "echo two-$((5+5))")
+		j2.out.waitFor(t, "two-10")
+		p.blackHole()
+		st2.waitCount(t, JoinReconnected, 1)
+		j2.typeLine(t, "echo again-$((6+6))")
+		j2.out.waitFor(t, "again-12")
+	})
+
+	if msgs := st.String(); !strings.Contains(msgs, "reconnecting") || !strings.Contains(msgs, "reconnected") {
+		t.Errorf("status lines %q", msgs)
+	}
+}
+
+// TestJoinNoReconnect: with ReconnectFor negative, a drop ends the connection.
+func TestJoinNoReconnect(t *testing.T) {
+	checkNoJoinGoroutines(t)
+	store := joinStore(t)
+	p := newProxy(t, duetHost(t, &Host{}, duetKey(t, store).PublicKey()))
+	j := dialJoin(t, testAddr(t, p.addr(), "main"), JoinConfig{
+		Store: store, ConfirmHost: (&trustAll{}).confirm, ReconnectFor: -1,
+	})
+	j.typeLine(t, "echo up-$((0+1))")
+	j.out.waitFor(t, "up-1")
+	p.cut()
+	status, err := j.wait(t)
+	if status != -1 || err == nil || errors.Is(err, ErrHostClosed) {
+		t.Errorf("Wait = %d, %v; want -1 and the network's error", status, err)
+	}
+}
+
+// TestJoinCloseWhileReconnecting: Close stops the reconnecting at once.
+func TestJoinCloseWhileReconnecting(t *testing.T) {
+	checkNoJoinGoroutines(t)
+	store := joinStore(t)
+	p := newProxy(t, duetHost(t, &Host{}, duetKey(t, store).PublicKey()))
+	st := newStatuses()
+	j := dialJoin(t, testAddr(t, p.addr(), "main"), JoinConfig{
+		Store: store, ConfirmHost: (&trustAll{}).confirm, Status: st.add,
+	})
+	p.setRefuse(true)
+	p.cut()
+	st.waitCount(t, JoinReconnecting, 2)
+	j.Close()
+	status, err := j.wait(t)
+	if status != -1 || !errors.Is(err, ErrConnClosed) {
+		t.Errorf("Wait = %d, %v; want -1, ErrConnClosed", status, err)
+	}
+	if _, err := j.Read(make([]byte, 1)); err == nil {
+		t.Error("Read after Close: no error")
+	}
+}
+
+func TestBackoff(t *testing.T) {
+	want := []time.Duration{250 * time.Millisecond, 500 * time.Millisecond, time.Second, 2 * time.Second,
+		4 * time.Second, 8 * time.Second, 8 * time.Second}
+	for i, w := range want {
+		if got := backoff(i + 1); got != w {
+			t.Errorf("backoff(%d) = %v, want %v", i+1, got, w)
+		}
+	}
+}
