@@ -47,7 +47,14 @@ func serve(tb testing.TB, h *Host) string {
 		if err := <-served; !errors.Is(err, ErrServerClosed) {
 			tb.Errorf("Serve = %v, want ErrServerClosed", err)
 		}
-		if g := hostGoroutines(); g != "" {
+		// A goroutine that has called wg.Done may still be on its way out: give the
+		// stragglers a moment, as goleak does.
+		var g string
+		deadline := time.Now().Add(5 * time.Second)
+		for g = hostGoroutines(); g != "" && time.Now().Before(deadline); g = hostGoroutines() {
+			runtime.Gosched()
+		}
+		if g != "" {
 			tb.Errorf("goroutines left after Shutdown:\n%s", g)
 		}
 	})
