@@ -89,6 +89,8 @@ func TestUnicodeEdges(t *testing.T) {
 		{name: "zwj-broken-by-control", in: "\U0001F468\u200d\r\U0001F469", want: []string{"\U0001F469"}, x: 2},
 		{name: "c1-from-utf8-dropped", in: "a\u009b\u0085b", want: []string{"ab"}, x: 2},
 		{name: "noncharacters-dropped", in: "a\ufdd0\uffff\U0010fffeb", want: []string{"ab"}, x: 2},
+		{name: "hangul-jamo-one-cell", in: "\u1100\u1161\u11a8x", want: []string{"\u1100\u1161\u11a8x"}, x: 3},
+		{name: "line-separator-dropped", in: "a\u2028\u2029b", want: []string{"ab"}, x: 2},
 		{name: "mark-on-erased-cell", in: "ab\x1b[5G\u0301", want: []string{"ab  \u0301"}, x: 4},
 		{name: "mark-at-line-start-dropped", in: "\u0301x", want: []string{"x"}, x: 1},
 	})

@@ -18,6 +18,18 @@ func checkAgainstTmux(t *testing.T, cols, rows int, stream []byte) {
 	if d := diffTmux(sc, want); len(d) > 0 {
 		t.Errorf("vt and tmux disagree (%dx%d):\n%s\nvt:\n%s\ntmux:\n%s", cols, rows,
 			strings.Join(d, "\n"), framed(sc), framed(want.screen))
+		return
+	}
+	// The same stream in small pieces must come out the same: sequences and characters
+	// split across Writes.
+	chunked := New(cols, rows, Options{})
+	for i, n := 0, 0; i < len(stream); i += n {
+		n = min(1+i%7, len(stream)-i)
+		chunked.Write(stream[i : i+n])
+	}
+	if d := diffTmux(chunked, want); len(d) > 0 {
+		t.Errorf("written in pieces, vt and tmux disagree (%dx%d):\n%s\nvt:\n%s\ntmux:\n%s", cols, rows,
+			strings.Join(d, "\n"), framed(chunked), framed(want.screen))
 	}
 }
 

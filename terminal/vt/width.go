@@ -16,13 +16,23 @@ func runeWidth(r rune) int {
 	case 0x200B, 0x200C, zeroWidthJoiner, 0x2060, 0xFE0E, 0xFE0F: // zero width (joiners, selectors)
 		return 0
 	}
+	switch {
+	case r >= 0x1160 && r <= 0x11FF, r >= 0xD7B0 && r <= 0xD7FF:
+		// Conjoining Hangul vowels and final consonants join the initial consonant
+		// before them into one syllable (as in xterm's and glibc's wcwidth).
+		return 0
+	case r >= 0xE0000 && r <= 0xE0FFF: // tags and variation selectors
+		return 0
+	}
 	return widthCond.RuneWidth(r)
 }
 
 const zeroWidthJoiner rune = 0x200D
 
 // ignoredRune reports whether r is dropped instead of printed: C1 controls that arrive as
-// UTF-8 (xterm and tmux do not print them either) and noncharacters.
+// UTF-8 (xterm and tmux do not print them either), the line and paragraph separators, and
+// noncharacters.
 func ignoredRune(r rune) bool {
-	return r >= 0x80 && r < 0xA0 || r >= 0xFDD0 && r <= 0xFDEF || r&0xFFFE == 0xFFFE
+	return r >= 0x80 && r < 0xA0 || r == 0x2028 || r == 0x2029 ||
+		r >= 0xFDD0 && r <= 0xFDEF || r&0xFFFE == 0xFFFE
 }
