@@ -1,0 +1,235 @@
+// Package sshdtest starts OpenSSH's sshd for tests: on 127.0.0.1, with its own config,
+// host key and authorized_keys in a temporary dir, logging in the current user. Tests
+// that need it skip, saying why, when sshd is not installed (make deps-test installs it).
+//
+// Package sshdtest is for tests only; it uses golang.org/x/crypto/ssh and no package of
+// Duet.
+package sshdtest
+
+import (
+	"bytes"
+	"crypto/ed25519"
+	"crypto/rand"
+	"encoding/pem"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"os/user"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"golang.org/x/crypto/ssh"
+)
+
+// startTimeout bounds sshd's start; the race detector on two busy cores is slow.
+const startTimeout = 20 * time.Second
+
+// Options configure a Server. The zero value authorises no key and makes a host key.
+type Options struct {
+	// Authorized are the client keys that may log in.
+	Authorized []ssh.PublicKey
+	// HostKey is the server's private key (as for ssh.MarshalPrivateKey); nil makes a
+	// new ed25519 key.
+	HostKey any
+	// Env is set in every session (sshd's SetEnv), such as TMUX_TMPDIR=DIR.
+	Env []string
+	// Port to listen on; 0 picks a free one.
+	Port int
+}
+
+// Server is a running sshd.
+type Server struct {
+	Addr    string // "127.0.0.1:PORT"
+	Port    int
+	User    string // the user to log in as: the one running the test
+	HostKey ssh.PublicKey
+	Dir     string // holds the config, keys and log
+
+	authorized string
+	mu         sync.Mutex   // guards logs
+	logs       bytes.Buffer // sshd's stderr
+}
+
+// Path returns the sshd binary, or skips the test if there is none.
+func Path(tb testing.TB) string {
+	tb.Helper()
+	for _, p := range []string{"/usr/sbin/sshd", "/usr/local/sbin/sshd"} {
+		if _, err := os.Stat(p); err == nil {
+			return p
+		}
+	}
+	if p, err := exec.LookPath("sshd"); err == nil {
+		return p
+	}
+	tb.Skip("sshd (openssh-server) is not installed; make deps-test installs it")
+	return ""
+}
+
+// NeedTmux returns the tmux binary, or skips the test if there is none.
+func NeedTmux(tb testing.TB) string {
+	tb.Helper()
+	p, err := exec.LookPath("tmux")
+	if err != nil {
+		tb.Skip("tmux is not installed; make deps-test installs it")
+	}
+	return p
+}
+
+// Start starts sshd and stops it when the test ends.
+func Start(tb testing.TB, opt Options) *Server {
+	tb.Helper()
+	sshd := Path(tb)
+	u, err := user.Current()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	s := &Server{User: u.Username, Dir: tb.TempDir()}
+	hostKey := opt.HostKey
+	if hostKey == nil {
+		_, hostKey, err = ed25519.GenerateKey(rand.Reader)
+		if err != nil {
+			tb.Fatal(err)
+		}
+	}
+	block, err := ssh.MarshalPrivateKey(hostKey, "sshdtest host")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	signer, err := ssh.NewSignerFromKey(hostKey)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	s.HostKey = signer.PublicKey()
+	keyPath := s.write(tb, "host_key", pem.EncodeToMemory(block))
+	s.authorized = s.write(tb, "authorized_keys", nil)
+	for _, k := range opt.Authorized {
+		s.Authorize(tb, k)
+	}
+	if u.Uid == "0" {
+		os.MkdirAll("/run/sshd", 0o755) // privilege separation dir, which a fresh system lacks
+	}
+	// A free port can be taken by someone else before sshd binds it: try a few.
+	for try := 0; ; try++ {
+		port := opt.Port
+		if port == 0 {
+			port = freePort(tb)
+		}
+		err := s.start(tb, sshd, port, keyPath, opt.Env)
+		if err == nil {
+			return s
+		}
+		if opt.Port != 0 || try == 4 {
+			tb.Fatalf("sshd: %v", err)
+		}
+	}
+}
+
+// start runs sshd on port and waits until it listens.
+func (s *Server) start(tb testing.TB, sshd string, port int, hostKey string, env []string) error {
+	tb.Helper()
+	lines := []string{
+		"Port " + strconv.Itoa(port), "ListenAddress 127.0.0.1", "HostKey " + hostKey,
+		"AuthorizedKeysFile " + s.authorized, "PidFile none", "UsePAM no", "StrictModes no",
+		"PermitRootLogin yes", "PubkeyAuthentication yes", "PasswordAuthentication no",
+		"KbdInteractiveAuthentication no", "AllowTcpForwarding no", "X11Forwarding no",
+		"AllowAgentForwarding no", "PrintMotd no", "PrintLastLog no", "UseDNS no",
+		"LogLevel INFO", "MaxStartups 50",
+	}
+	if len(env) > 0 {
+		lines = append(lines, "SetEnv "+strings.Join(env, " "))
+	}
+	config := s.write(tb, "sshd_config", []byte(strings.Join(lines, "\n")+"\n"))
+	cmd := exec.Command(sshd, "-D", "-e", "-f", config)
+	listening := make(chan struct{})
+	cmd.Stderr = &logWriter{s: s, want: fmt.Sprintf("port %d", port), found: listening}
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	exited := make(chan struct{})
+	go func() {
+		cmd.Wait()
+		close(exited)
+	}()
+	timer := time.NewTimer(startTimeout)
+	defer timer.Stop()
+	select {
+	case <-listening:
+	case <-exited:
+		return fmt.Errorf("exited: %s", s.Logs())
+	case <-timer.C:
+		cmd.Process.Kill()
+		<-exited
+		return fmt.Errorf("does not listen after %s: %s", startTimeout, s.Logs())
+	}
+	s.Port = port
+	s.Addr = net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
+	tb.Cleanup(func() {
+		cmd.Process.Kill()
+		<-exited
+	})
+	return nil
+}
+
+// Authorize lets pub log in from now on.
+func (s *Server) Authorize(tb testing.TB, pub ssh.PublicKey) {
+	tb.Helper()
+	f, err := os.OpenFile(s.authorized, os.O_APPEND|os.O_WRONLY, 0o600)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := f.Write(ssh.MarshalAuthorizedKey(pub)); err != nil {
+		tb.Fatal(err)
+	}
+}
+
+// Logs returns what sshd logged so far (connections and errors; no secrets).
+func (s *Server) Logs() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.logs.String()
+}
+
+func (s *Server) write(tb testing.TB, name string, data []byte) string {
+	tb.Helper()
+	p := filepath.Join(s.Dir, name)
+	if err := os.WriteFile(p, data, 0o600); err != nil {
+		tb.Fatal(err)
+	}
+	return p
+}
+
+// logWriter keeps sshd's log and closes found once a line contains want ("Server
+// listening on 127.0.0.1 port N.").
+type logWriter struct {
+	s     *Server
+	want  string
+	found chan struct{}
+	once  sync.Once
+}
+
+func (w *logWriter) Write(p []byte) (int, error) {
+	w.s.mu.Lock()
+	w.s.logs.Write(p)
+	hit := strings.Contains(w.s.logs.String(), "listening on 127.0.0.1 "+w.want)
+	w.s.mu.Unlock()
+	if hit {
+		w.once.Do(func() { close(w.found) })
+	}
+	return len(p), nil
+}
+
+func freePort(tb testing.TB) int {
+	tb.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
+}
