@@ -137,6 +137,7 @@ var wrapCases = []seqCase{
 	{name: "wrap-cuf", in: strings.Repeat("x", seqCols) + "\x1b[CY"},
 	{name: "wrap-cuu", in: "\x1b[3H" + strings.Repeat("x", seqCols) + "\x1b[AY"},
 	{name: "wrap-el", in: strings.Repeat("x", seqCols) + "\x1b[KY"},
+	{name: "wrap-el-at-last-column", in: strings.Repeat("x", seqCols) + "y\x1b[A\x1b[20G\x1b[Kx\r\n", tmuxDiffers: "tmux keeps a row marked as wrapped when EL erases its end; xterm clears the mark (the row no longer reaches the edge)"},
 	{name: "wrap-el1", in: strings.Repeat("x", seqCols) + "\x1b[1KY", tmuxDiffers: pendingWrapModel},
 	{name: "wrap-ed", in: strings.Repeat("x", seqCols) + "\x1b[JY", tmuxDiffers: pendingWrapModel},
 	{name: "wrap-el-colour", in: "\x1b[7m" + strings.Repeat("x", seqCols) + "\x1b[m\x1b[K\r\n"},

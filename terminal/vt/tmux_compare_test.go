@@ -63,6 +63,12 @@ func diffTmux(sc *Screen, tm tmuxState) []string {
 		add("... %d cells differ in all", cells)
 	}
 
+	for y := range sc.rows - 1 { // see wrappedRows for the last row
+		if got, want := sc.cur.lines[y].wrapped, tm.wrapped[y]; got != want {
+			add("row %d continues on the next (autowrap): vt %v, tmux %v", y, got, want)
+		}
+	}
+
 	// tmux keeps a pending wrap as the cursor one column past the last.
 	x := sc.x
 	if sc.wrapnext {

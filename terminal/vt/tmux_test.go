@@ -121,6 +121,8 @@ type tmuxState struct {
 	screen *Screen
 	// styleUnknown[y] says the last cell of row y is known only as blank: see probeRows.
 	styleUnknown []bool
+	// wrapped[y] says tmux marks row y as continued on the next by autowrap.
+	wrapped []bool
 	// vars are the pane's format variables (tmuxVars) by name.
 	vars  map[string]string
 	title string
@@ -171,6 +173,7 @@ func (s *tmuxServer) feed(cols, rows int, stream []byte) tmuxState {
 	st.title = strings.TrimSuffix(s.run("display-message", "-p", "-t", target, "#{pane_title}"), "\n")
 	capture := s.run("capture-pane", "-p", "-e", "-N", "-t", target)
 	st.screen = parseCapture(cols, rows, capture)
+	st.wrapped = s.wrappedRows(target, rows)
 
 	// capture-pane prints a row only up to its last used cell, so the background of cells
 	// erased past it (a line cleared with a colour has no used cells at all) does not
@@ -195,6 +198,34 @@ func (s *tmuxServer) feed(cols, rows int, stream []byte) tmuxState {
 	}
 	s.run("kill-session", "-t", target)
 	return st
+}
+
+// rowSeparator divides the per-row captures of wrappedRows.
+const rowSeparator = "~~duet-row~~\n"
+
+// wrappedRows asks tmux which rows autowrap continued on the next: capture-pane -J of
+// rows y and y+1 gives one line when y is joined to y+1, two when not. One tmux command
+// captures every pair, with a separator between them. The last row has no next row to
+// be joined to, and is reported as not continued.
+func (s *tmuxServer) wrappedRows(target string, rows int) []bool {
+	s.t.Helper()
+	wrapped := make([]bool, rows)
+	if rows < 2 {
+		return wrapped
+	}
+	var args []string
+	for y := range rows - 1 {
+		args = append(args, "capture-pane", "-p", "-J", "-t", target, "-S", strconv.Itoa(y), "-E", strconv.Itoa(y+1),
+			";", "display-message", "-p", strings.TrimSuffix(rowSeparator, "\n"), ";")
+	}
+	parts := strings.Split(s.run(args[:len(args)-1]...), rowSeparator)
+	if len(parts) != rows {
+		s.t.Fatalf("tmux capture-pane -J: %d rows, want %d", len(parts)-1, rows-1)
+	}
+	for y := range rows - 1 {
+		wrapped[y] = strings.Count(parts[y], "\n") == 1
+	}
+	return wrapped
 }
 
 // wait waits for the pane to signal channel.

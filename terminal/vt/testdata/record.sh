@@ -140,7 +140,7 @@ rec_gitlog() {
 	)
 	shell gitlog
 	run "cd src"
-	run 'git --no-pager log --graph --oneline --decorate --color=always --all'
+	run 'git --no-pager log --graph --oneline --decorate --color=always --all -n 20'
 	quit_shell
 }
 
