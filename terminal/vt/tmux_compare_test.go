@@ -219,3 +219,42 @@ func framed(sc *Screen) string {
 	b.WriteString(border)
 	return b.String()
 }
+
+// TestParseCapture checks the oracle's own reading of capture-pane -e: the codes tmux
+// writes must come out as the attributes they stand for, or a vt bug in reading SGR would
+// hide on both sides of the comparison.
+func TestParseCapture(t *testing.T) {
+	for _, c := range []struct {
+		capture string
+		want    Style
+	}{
+		{"\x1b[1mX", Style{Attr: Bold}},
+		{"\x1b[2mX", Style{Attr: Dim}},
+		{"\x1b[3mX", Style{Attr: Italic}},
+		{"\x1b[4mX", Style{Attr: Underline}},
+		{"\x1b[4:2mX", Style{Attr: DoubleUnderline}},
+		{"\x1b[4:3mX", Style{Attr: CurlyUnderline}},
+		{"\x1b[5mX", Style{Attr: Blink}},
+		{"\x1b[7mX", Style{Attr: Inverse}},
+		{"\x1b[8mX", Style{Attr: Hidden}},
+		{"\x1b[9mX", Style{Attr: Strike}},
+		{"\x1b[5:3mX", Style{Attr: Overline}},
+		{"\x1b[1;5:3;9mX", Style{Attr: Bold | Overline | Strike}},
+		{"\x1b[31m\x1b[42mX", Style{FG: Indexed(1), BG: Indexed(2)}},
+		{"\x1b[97m\x1b[100mX", Style{FG: Indexed(15), BG: Indexed(8)}},
+		{"\x1b[38;5;208m\x1b[48;5;17mX", Style{FG: Indexed(208), BG: Indexed(17)}},
+		{"\x1b[38;2;1;2;3m\x1b[48;2;4;5;6mX", Style{FG: RGB(1, 2, 3), BG: RGB(4, 5, 6)}},
+		{"\x1b[1m\x1b[31mA\x1b[0m\x1b[39m\x1b[49mX", Style{}},
+	} {
+		sc := parseCapture(4, 1, c.capture+"\n")
+		cell := sc.CellAt(strings.Count(c.capture, "A"), 0)
+		if cell.String() != "X" || cell.Style() != c.want {
+			t.Errorf("capture %q: got %s, want X %s", c.capture, cellKey(cell), styleString(c.want))
+		}
+	}
+	// Line drawing arrives as ASCII between SO and SI.
+	sc := parseCapture(4, 1, "\x0eqx\x0fq\n")
+	if got := sc.LineText(0); got != "─│q" {
+		t.Errorf("line drawing: got %q", got)
+	}
+}
