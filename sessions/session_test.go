@@ -231,3 +231,13 @@ func TestQueryAnsweredOnce(t *testing.T) {
 		t.Fatalf("output around the query lost: %q", b)
 	}
 }
+
+// A background job that keeps the terminal open does not keep the session alive.
+func TestBackgroundJobDoesNotHoldSession(t *testing.T) {
+	s := startSession(t, Options{}, `setsid sh -c 'trap "" HUP; sleep 5' & echo started; exit 4`)
+	_, out, wait := attach(t, s, AttachOptions{})
+	var exit *ExitError
+	if err := wait(); !errors.As(err, &exit) || exit.Code != 4 {
+		t.Fatalf("CopyTo = %v, want exit status 4 (output %q)", err, out.String())
+	}
+}
