@@ -74,6 +74,12 @@ func newTmuxServer(t testing.TB) *tmuxServer {
 		if err != nil && !bytes.Contains(out, []byte("no server")) && !bytes.Contains(out, []byte("error connecting")) {
 			t.Logf("tmux kill-server: %v: %s", err, out)
 		}
+		// The server leaves its socket behind.
+		dir := os.Getenv("TMUX_TMPDIR")
+		if dir == "" {
+			dir = "/tmp"
+		}
+		os.Remove(filepath.Join(dir, fmt.Sprintf("tmux-%d", os.Getuid()), s.sock))
 	})
 	return s
 }

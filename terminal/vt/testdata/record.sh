@@ -16,7 +16,7 @@ out=$PWD
 cols=80 rows=24
 sock=duet-record-$$
 work=$(mktemp -d)
-trap 'tmux -L "$sock" kill-server 2>/dev/null || true; rm -rf "$work"' EXIT
+trap 'tmux -L "$sock" kill-server 2>/dev/null || true; rm -rf "$work" "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$sock"' EXIT
 
 # A clean environment for the recorded programs: no user configuration.
 export HOME=$work/home LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=xterm-256color
