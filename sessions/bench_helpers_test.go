@@ -31,6 +31,7 @@ type watcher struct {
 	want  []byte
 	tail  []byte
 	found chan struct{}
+	stall <-chan struct{} // while open, Write waits
 }
 
 // expect arms the watcher for s, counting from now, and returns a channel closed when s
@@ -42,7 +43,21 @@ func (w *watcher) expect(s string) <-chan struct{} {
 	return w.found
 }
 
+// stallUntil makes the watcher stop taking output until release is closed: a partner
+// whose network stopped.
+func (w *watcher) stallUntil(release <-chan struct{}) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.stall = release
+}
+
 func (w *watcher) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	stall := w.stall
+	w.mu.Unlock()
+	if stall != nil {
+		<-stall
+	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	w.n += int64(len(p))

@@ -82,42 +82,28 @@ func BenchmarkThroughput(b *testing.B) {
 	const size = 32 << 20
 	file := throughputFile(b, size)
 	for _, name := range sideNames {
-		for _, partners := range []int{1, 8} {
-			b.Run(name+"/partners="+strconv.Itoa(partners), func(b *testing.B) {
+		for _, tc := range []struct {
+			partners int
+			stalled  bool
+		}{{1, false}, {8, false}, {1, true}} {
+			partners := tc.partners
+			label := "/partners=" + strconv.Itoa(partners)
+			if tc.stalled {
+				label += "+stalled"
+			}
+			b.Run(name+label, func(b *testing.B) {
 				s := newSide(b, name)
 				var best float64
 				var bestCPU time.Duration
-				for i := 0; b.Loop(); i++ {
-					term := "tp" + strconv.Itoa(i)
-					s.start(b, term, "echo READY; read x; cat "+file+"; echo ZZ''END; read y")
-					var clients []*benchClient
-					for range partners {
-						c, ready := s.join(b, term, "READY")
-						defer c.close()
-						await(b, ready, "the program")
-						clients = append(clients, c)
-					}
-					var ends []<-chan struct{}
-					for _, c := range clients {
-						ends = append(ends, c.out.expect("ZZEND"))
-					}
-					var ru0 syscall.Rusage
-					syscall.Getrusage(syscall.RUSAGE_SELF, &ru0)
-					t0 := time.Now()
-					clients[0].stdin.Write([]byte("\r"))
-					for _, end := range ends {
-						await(b, end, "the end of the output")
-					}
-					wall := time.Since(t0)
-					var ru1 syscall.Rusage
-					syscall.Getrusage(syscall.RUSAGE_SELF, &ru1)
-					cpu := time.Duration(ru1.Utime.Nano() + ru1.Stime.Nano() - ru0.Utime.Nano() - ru0.Stime.Nano())
-					mbs := float64(size) / 1e6 / wall.Seconds()
-					if mbs > best {
-						best, bestCPU = mbs, cpu
-					}
-					for _, c := range clients {
-						c.close()
+				run := 0
+				for b.Loop() {
+					// The best of three: the machine is shared, and a run can only be slowed.
+					for range 3 {
+						mbs, cpu := throughputRun(b, s, file, size, partners, tc.stalled, "tp"+strconv.Itoa(run))
+						run++
+						if mbs > best {
+							best, bestCPU = mbs, cpu
+						}
 					}
 				}
 				b.ReportMetric(best, "MB/s")
@@ -127,6 +113,45 @@ func BenchmarkThroughput(b *testing.B) {
 			})
 		}
 	}
+}
+
+// throughputRun starts `cat file` in a new terminal named term with partners attached
+// (and one more that stops reading, if stalled), and returns the MB/s until every partner
+// saw its end, and the CPU this process used.
+func throughputRun(b *testing.B, s side, file string, size, partners int, stalled bool, term string) (float64, time.Duration) {
+	s.start(b, term, "echo READY; read x; cat "+file+"; echo ZZ''END; read y")
+	if stalled {
+		c, ready := s.join(b, term, "READY")
+		await(b, ready, "the program")
+		release := make(chan struct{})
+		c.out.stallUntil(release)
+		defer func() {
+			close(release)
+			c.close()
+		}()
+	}
+	var clients []*benchClient
+	for range partners {
+		c, ready := s.join(b, term, "READY")
+		defer c.close()
+		await(b, ready, "the program")
+		clients = append(clients, c)
+	}
+	var ends []<-chan struct{}
+	for _, c := range clients {
+		ends = append(ends, c.out.expect("ZZEND"))
+	}
+	var ru0, ru1 syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru0)
+	t0 := time.Now()
+	clients[0].stdin.Write([]byte("\r"))
+	for _, end := range ends {
+		await(b, end, "the end of the output")
+	}
+	wall := time.Since(t0)
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru1)
+	cpu := time.Duration(ru1.Utime.Nano() + ru1.Stime.Nano() - ru0.Utime.Nano() - ru0.Stime.Nano())
+	return float64(size) / 1e6 / wall.Seconds(), cpu
 }
 
 // BenchmarkLateJoin measures a partner joining a session showing a full screen of colour:
