@@ -10,10 +10,6 @@ import (
 	"os/user"
 	"strconv"
 	"strings"
-
-	"golang.org/x/crypto/ssh"
-
-	"github.com/duetpair/duet/keys"
 )
 
 // Default ports of the two kinds of address.
@@ -279,16 +275,20 @@ func (a Address) HostPort() string {
 }
 
 // Invite returns the invite for the session name on a host reachable at host and port
-// whose host key is hostKey: "duet://NAME@HOST:PORT/#SHA256:...". A partner who joins
-// with it checks the host key without being asked.
-func Invite(name, host string, port int, hostKey ssh.PublicKey) string {
+// whose host key has the SHA256 fingerprint given (as [keys.Fingerprint] writes it, or
+// [Host.Fingerprint] returns it): "duet://NAME@HOST:PORT/#SHA256:...". A partner who
+// joins with it checks the host key without being asked.
+func Invite(name, host string, port int, fingerprint string) string {
 	if name == "" {
 		name = DefaultName
 	}
 	if ip, err := netip.ParseAddr(host); err == nil {
 		host = ip.WithZone("").String() // zones mean nothing on the partner's machine
 	}
-	return Address{User: name, Host: host, Port: port, HostKey: keys.Fingerprint(hostKey)}.String()
+	if fp, problem := parseFingerprint(fingerprint); problem == "" {
+		fingerprint = fp
+	}
+	return Address{User: name, Host: host, Port: port, HostKey: fingerprint}.String()
 }
 
 // cutLast is strings.Cut at the last sep.

@@ -131,7 +131,7 @@ func TestInvite(t *testing.T) {
 		{"", "laptop.local", 2223, "duet://main@laptop.local:2223/#" + fp},
 		{"pair", "fe80::1%eth0", 2222, "duet://pair@[fe80::1]:2222/#" + fp},
 	} {
-		got := Invite(tc.name, tc.host, tc.port, key)
+		got := Invite(tc.name, tc.host, tc.port, fp)
 		if got != tc.want {
 			t.Errorf("Invite(%q, %q, %d) = %q, want %q", tc.name, tc.host, tc.port, got, tc.want)
 		}

@@ -51,6 +51,9 @@ type JoinConfig struct {
 	// Cols x Rows. Without one the remote command gets plain pipes.
 	Term       string
 	Cols, Rows int
+	// Stderr, if set, receives the remote standard error; otherwise it is merged into
+	// what Read returns (with a terminal, remote programs write both to it anyway).
+	Stderr io.Writer
 
 	// ConfirmHost is asked whether to trust a host whose key is not in known_hosts and not
 	// pinned by an invite; if it returns nil the key is saved. Nil refuses unknown hosts.
@@ -187,6 +190,20 @@ func (c *Conn) Write(p []byte) (int, error) {
 	return n, nil
 }
 
+// CloseWrite tells the remote session that its input ended (the end of a pipe, say).
+func (c *Conn) CloseWrite() error {
+	c.mu.Lock()
+	l, closed := c.link, c.closed
+	c.mu.Unlock()
+	switch {
+	case closed || c.isDone():
+		return ErrConnClosed
+	case l == nil:
+		return ErrDisconnected
+	}
+	return l.ch.CloseWrite()
+}
+
 // Resize tells the remote terminal its new size; after a reconnect the new connection
 // starts with the last size given.
 func (c *Conn) Resize(cols, rows int) error {
@@ -249,7 +266,11 @@ func (c *Conn) attach(l *link) bool {
 	c.hostKey = l.hostKey
 	l.cols, l.rows = c.cols, c.rows
 	c.mu.Unlock()
-	l.start(c.pw, c.cfg.Term, c.cfg.Command, c.keepAlive(), c.notify)
+	stderr := io.Writer(c.pw)
+	if c.cfg.Stderr != nil {
+		stderr = c.cfg.Stderr
+	}
+	l.start(c.pw, stderr, c.cfg.Term, c.cfg.Command, c.keepAlive(), c.notify)
 	return true
 }
 

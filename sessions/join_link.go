@@ -68,14 +68,14 @@ type outcome struct {
 	err    error // why, if there was no exit status
 }
 
-// start starts moving output to out, handling the channel's requests, asking for a
+// start starts moving output to out (and the remote standard error to stderr), handling the channel's requests, asking for a
 // terminal (if term is set) and the shell or command, and checking the connection
 // every keepAlive (if not 0). cols and rows must be set.
-func (l *link) start(out io.Writer, term, command string, keepAlive time.Duration, notify StatusFunc) {
+func (l *link) start(out, stderr io.Writer, term, command string, keepAlive time.Duration, notify StatusFunc) {
 	l.quit = make(chan struct{})
 	l.status = -1
 	l.chanWG.Go(func() { io.Copy(out, l.ch) })
-	l.chanWG.Go(func() { io.Copy(out, l.ch.Stderr()) })
+	l.chanWG.Go(func() { io.Copy(stderr, l.ch.Stderr()) })
 	l.chanWG.Go(l.handleRequests)
 	l.chanWG.Go(func() { l.startSession(term, command, notify) })
 	if keepAlive > 0 {

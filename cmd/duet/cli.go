@@ -27,6 +27,7 @@ func usageError(format string, args ...any) error {
 
 const usageText = `usage:
   duet host [--listen ADDR] [--name NAME] [--command CMD] [--read-only] [--approve prompt|deny]
+  duet join [--identity FILE] [--command CMD] ADDR
   duet keygen
   duet approve [--read-only] FILE|-
   duet version
@@ -56,6 +57,7 @@ func (c *cli) commands() map[string]*command {
 		"host":    hostCommand(),
 		"keygen":  keygenCommand(),
 		"approve": approveCommand(),
+		"join":    joinCommand(),
 		"version": {run: func(c *cli, args []string) error {
 			if len(args) > 0 {
 				return usageError("version takes no arguments")
@@ -69,7 +71,7 @@ func (c *cli) commands() map[string]*command {
 // valueFlags are the flags of any command that take a value, so the command name can be
 // found among flags standing before it.
 var valueFlags = map[string]bool{
-	"config-dir": true, "listen": true, "name": true, "command": true, "approve": true,
+	"config-dir": true, "listen": true, "name": true, "command": true, "approve": true, "identity": true,
 }
 
 func (c *cli) run(args []string) int {
@@ -102,9 +104,12 @@ func (c *cli) run(args []string) int {
 	if err == nil {
 		err = cmd.run(c.withConfigDir(*configDir), pos)
 	}
+	var code exitCode
 	switch {
 	case err == nil:
 		return exitOK
+	case errors.As(err, &code):
+		return int(code)
 	case errors.Is(err, errUsage):
 		msg := strings.TrimPrefix(err.Error(), errUsage.Error()+": ")
 		fmt.Fprintf(c.stderr, "duet %s: %s\n%s\n", name, msg, usageText)

@@ -107,6 +107,7 @@ func (c *cli) host(o hostOptions) error {
 	served := make(chan error, 1)
 	go func() { served <- h.Serve(l) }()
 	c.printJoinLines(l.Addr().String(), sess.Name(), hostKey.Fingerprint(), store)
+	c.printInvites(l.Addr().String(), sess.Name(), hostKey.Fingerprint())
 
 	sig := make(chan os.Signal, 1)
 	signal.Notify(sig, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)

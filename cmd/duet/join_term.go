@@ -1,0 +1,286 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"golang.org/x/crypto/ssh"
+	"golang.org/x/term"
+
+	"github.com/duetpair/duet/keys"
+	"github.com/duetpair/duet/sessions"
+)
+
+// joinTerm is the local terminal of `duet join`: the questions asked while joining, raw
+// mode, the keyboard, the window size, and the signals that stop it. Without a terminal
+// (input from a pipe) it asks nothing, and input and output are passed as they are.
+type joinTerm struct {
+	c    *cli
+	tty  bool
+	fd   int         // standard input's, when tty
+	orig *term.State // the terminal as it was; put back on every way out
+
+	mu        sync.Mutex // guards the fields below
+	raw       bool
+	conn      *sessions.Conn // once joined
+	stoppedBy string         // the signal or key that stopped the session
+}
+
+func newJoinTerm(c *cli) (*joinTerm, error) {
+	t := &joinTerm{c: c, tty: c.stdinIsTTY}
+	if t.tty {
+		t.fd = int(os.Stdin.Fd())
+		st, err := term.GetState(t.fd)
+		if err != nil {
+			return nil, fmt.Errorf("terminal: %w", err)
+		}
+		t.orig = st
+	}
+	return t, nil
+}
+
+// size returns the terminal's size; 80x24 if it has none.
+func (t *joinTerm) size() (cols, rows int) {
+	cols, rows, err := term.GetSize(t.fd)
+	if err != nil || cols <= 0 || rows <= 0 {
+		return 80, 24
+	}
+	return cols, rows
+}
+
+// makeRaw passes every key to the remote terminal from now on.
+func (t *joinTerm) makeRaw() error {
+	if !t.tty {
+		return nil
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if _, err := term.MakeRaw(t.fd); err != nil {
+		return fmt.Errorf("terminal: %w", err)
+	}
+	t.raw = true
+	return nil
+}
+
+// restore puts the terminal back as it was. It may be called more than once.
+func (t *joinTerm) restore() {
+	if !t.tty {
+		return
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	term.Restore(t.fd, t.orig)
+	t.raw = false
+}
+
+// joined records the connection: from now on nothing is asked, and a signal closes it.
+func (t *joinTerm) joined(conn *sessions.Conn) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.conn = conn
+}
+
+func (t *joinTerm) isJoined() bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.conn != nil
+}
+
+// interrupted returns what stopped the session from here ("" if nothing did).
+func (t *joinTerm) interrupted() string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.stoppedBy
+}
+
+// status prints a joined connection's news on a line of its own.
+func (t *joinTerm) status(s sessions.JoinStatus) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	text := s.String()
+	if s.State != sessions.JoinBanner {
+		text = "[duet: " + text + "]"
+	}
+	if t.raw {
+		// Start on a fresh line, and leave the cursor at the start of the next one.
+		text = "\r\n" + strings.ReplaceAll(strings.TrimRight(text, "\n"), "\n", "\r\n") + "\r\n"
+	} else if !strings.HasSuffix(text, "\n") {
+		text += "\n"
+	}
+	io.WriteString(t.c.stderr, text)
+}
+
+// confirmHost asks whether to trust a host seen for the first time.
+func (t *joinTerm) confirmHost(host string, key ssh.PublicKey) error {
+	fmt.Fprintf(t.c.stderr, "The host %s is not known yet. Its key fingerprint is\n  %s (%s)\n"+
+		"Check it with the host: 'duet host' prints it as \"host key SHA256:...\".\n"+
+		"Trust this host and join? (yes/no): ", host, keys.Fingerprint(key), key.Type())
+	line, err := t.readLine()
+	if err != nil {
+		return fmt.Errorf("%w: %w", errNotTrusted, err)
+	}
+	switch strings.ToLower(strings.TrimSpace(line)) {
+	case "yes", "y":
+		return nil
+	}
+	return errNotTrusted
+}
+
+// readLine reads a line from the terminal, one byte at a time so that nothing typed
+// after it is taken from the session.
+func (t *joinTerm) readLine() (string, error) {
+	var b []byte
+	one := make([]byte, 1)
+	for {
+		n, err := os.Stdin.Read(one)
+		if n == 1 {
+			if one[0] == '\n' {
+				return string(b), nil
+			}
+			b = append(b, one[0])
+		}
+		if err != nil {
+			return string(b), err
+		}
+	}
+}
+
+// passphrase asks for the passphrase of a key file, while joining only: once the
+// terminal belongs to the session, such a key is left out instead.
+func (t *joinTerm) passphrase(path string) ([]byte, error) {
+	if !t.tty {
+		return nil, errors.New("no terminal to ask for the passphrase")
+	}
+	if t.isJoined() {
+		return nil, errors.New("cannot ask for a passphrase during the session")
+	}
+	fmt.Fprintf(t.c.stderr, "Passphrase for %s: ", path)
+	pass, err := term.ReadPassword(t.fd)
+	fmt.Fprintln(t.c.stderr)
+	return pass, err
+}
+
+// watchSignals handles the signals that stop duet (interrupt, terminate, hang-up): while
+// joining they put the terminal back and end the process at once (a question may be
+// waiting for input); once joined they close the connection, and join returns. Call the
+// returned func to stop watching.
+func (t *joinTerm) watchSignals(cancel func()) (stop func()) {
+	ch := make(chan os.Signal, 1)
+	signal.Notify(ch, stopSignals...)
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		for {
+			select {
+			case <-done:
+				return
+			case sig := <-ch:
+				t.mu.Lock()
+				conn := t.conn
+				if conn != nil {
+					t.stoppedBy = sig.String()
+				}
+				t.mu.Unlock()
+				if conn == nil {
+					cancel()
+					t.restore()
+					fmt.Fprintf(t.c.stderr, "\nduet join: stopped (%v)\n", sig)
+					os.Exit(exitCodeOf(sig))
+				}
+				conn.Close()
+			}
+		}
+	})
+	return func() {
+		signal.Stop(ch)
+		close(done)
+		wg.Wait()
+	}
+}
+
+// exitCodeOf returns the exit code of a process killed by sig, as a shell reports it.
+func exitCodeOf(sig os.Signal) int {
+	if s, ok := sig.(syscall.Signal); ok {
+		return 128 + int(s)
+	}
+	return exitFailure
+}
+
+// pumpInput sends what is typed (or piped) to the session until it ends. The returned
+// func stops it and waits for it, if reading can be interrupted (a terminal on Linux and
+// macOS); a read that cannot is left to end with the process.
+func (t *joinTerm) pumpInput(conn *sessions.Conn) (stop func()) {
+	in, interrupt := t.input()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		t.copyInput(in, conn)
+	}()
+	return func() {
+		if interrupt != nil {
+			interrupt()
+			<-done
+		}
+	}
+}
+
+// input returns the reader of the session's input and a func that makes a blocked Read
+// return (nil if there is none).
+func (t *joinTerm) input() (io.Reader, func()) {
+	if t.tty {
+		// A terminal of our own, opened apart from standard input, can take a read
+		// deadline without changing how the shell that started duet reads it.
+		if f, err := os.Open("/dev/tty"); err == nil {
+			if f.SetReadDeadline(time.Time{}) == nil {
+				return f, func() {
+					f.SetReadDeadline(time.Now())
+					f.Close()
+				}
+			}
+			f.Close()
+		}
+		return os.Stdin, nil
+	}
+	if f, ok := t.c.stdin.(*os.File); ok && f.SetReadDeadline(time.Time{}) == nil {
+		return f, func() { f.SetReadDeadline(time.Now()) }
+	}
+	return t.c.stdin, nil
+}
+
+// ctrlC is what the C-c key sends in raw mode.
+const ctrlC = 0x03
+
+func (t *joinTerm) copyInput(in io.Reader, conn *sessions.Conn) {
+	buf := make([]byte, 32<<10)
+	for {
+		n, err := in.Read(buf)
+		if n > 0 {
+			_, werr := conn.Write(buf[:n])
+			switch {
+			case errors.Is(werr, sessions.ErrConnClosed):
+				return
+			case errors.Is(werr, sessions.ErrDisconnected) && t.tty && bytes.IndexByte(buf[:n], ctrlC) >= 0:
+				// C-c while reconnecting: the user gives up.
+				t.mu.Lock()
+				t.stoppedBy = "C-c while reconnecting"
+				t.mu.Unlock()
+				conn.Close()
+				return
+			}
+		}
+		if err != nil {
+			if errors.Is(err, io.EOF) && !t.tty {
+				conn.CloseWrite()
+			}
+			return
+		}
+	}
+}

@@ -1,0 +1,16 @@
+package main
+
+import (
+	"os"
+
+	"github.com/duetpair/duet/sessions"
+)
+
+// stopSignals end `duet join`.
+var stopSignals = []os.Signal{os.Interrupt}
+
+// followSize does nothing yet: Windows has no SIGWINCH (the console's size events would
+// need ReadConsoleInput).
+func (t *joinTerm) followSize(conn *sessions.Conn) (stop func()) {
+	return func() {}
+}
