@@ -28,10 +28,11 @@ type joinTerm struct {
 	fd   int         // standard input's, when tty
 	orig *term.State // the terminal as it was; put back on every way out
 
-	mu        sync.Mutex // guards the fields below
-	raw       bool
-	conn      *sessions.Conn // once joined
-	stoppedBy string         // the signal or key that stopped the session
+	mu         sync.Mutex // guards the fields below
+	raw        bool
+	conn       *sessions.Conn // once joined
+	stoppedBy  string         // the signal or key that stopped the session
+	statusLine bool           // the reconnect line is open: the next news rewrites it
 }
 
 func newJoinTerm(c *cli) (*joinTerm, error) {
@@ -101,7 +102,8 @@ func (t *joinTerm) interrupted() string {
 	return t.stoppedBy
 }
 
-// status prints a joined connection's news on a line of its own.
+// status prints a joined connection's news. In the session (raw mode), the reconnect
+// news of one drop share one line: each attempt rewrites it, and "reconnected" ends it.
 func (t *joinTerm) status(s sessions.JoinStatus) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
@@ -109,11 +111,21 @@ func (t *joinTerm) status(s sessions.JoinStatus) {
 	if s.State != sessions.JoinBanner {
 		text = "[duet: " + text + "]"
 	}
-	if t.raw {
-		// Start on a fresh line, and leave the cursor at the start of the next one.
+	switch {
+	case !t.raw:
+		if !strings.HasSuffix(text, "\n") {
+			text += "\n"
+		}
+	case s.State == sessions.JoinReconnecting && t.statusLine:
+		text = "\r\x1b[K" + text // rewrite the line
+	case s.State == sessions.JoinReconnecting:
+		text = "\r\n" + text // a line of its own, left open for the next attempt
+		t.statusLine = true
+	case t.statusLine:
+		text = "\r\x1b[K" + text + "\r\n"
+		t.statusLine = false
+	default:
 		text = "\r\n" + strings.ReplaceAll(strings.TrimRight(text, "\n"), "\n", "\r\n") + "\r\n"
-	} else if !strings.HasSuffix(text, "\n") {
-		text += "\n"
 	}
 	io.WriteString(t.c.stderr, text)
 }

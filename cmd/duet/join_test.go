@@ -4,6 +4,8 @@ package main
 
 import (
 	"bytes"
+	"io"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -389,4 +391,79 @@ func newPub(t *testing.T) ssh.PublicKey {
 		t.Fatal(err)
 	}
 	return k
+}
+
+// TestJoinCommandReconnect: when the network drops, duet join says so on one line,
+// reconnects by itself, and the host repaints the screen.
+func TestJoinCommandReconnect(t *testing.T) {
+	hostDir := t.TempDir()
+	partnerDir, pub := newPartner(t)
+	runCLI(t, pub, "approve", "--config-dir", hostDir, "-")
+	h := startHost(t, hostDir, "--approve", "deny", "--command", "/bin/sh")
+	p := newCutProxy(t, h.addr)
+	_, port, _ := net.SplitHostPort(p.l.Addr().String())
+
+	j := startJoin(t, "--config-dir", partnerDir, "duet://main@127.0.0.1:"+port+"/#"+h.hostFP)
+	j.typeText(t, "echo before-$((2+3))\r")
+	j.out.waitFor(t, "before-5")
+	p.cut()
+	j.out.waitFor(t, "[duet: connection lost")
+	j.out.waitFor(t, "[duet: reconnected]")
+	j.typeText(t, "echo after-$((3+4))\r")
+	j.out.waitFor(t, "after-7")
+	j.typeText(t, "exit 3\r")
+	if code := j.wait(t); code != 3 {
+		t.Errorf("exit code %d, want 3", code)
+	}
+}
+
+// cutProxy forwards TCP connections to a target until the test cuts them.
+type cutProxy struct {
+	l     net.Listener
+	wg    sync.WaitGroup
+	mu    sync.Mutex
+	conns []net.Conn
+}
+
+func newCutProxy(t *testing.T, target string) *cutProxy {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &cutProxy{l: l}
+	p.wg.Go(func() {
+		for {
+			in, err := l.Accept()
+			if err != nil {
+				return
+			}
+			out, err := net.Dial("tcp", target)
+			if err != nil {
+				in.Close()
+				continue
+			}
+			p.mu.Lock()
+			p.conns = append(p.conns, in, out)
+			p.mu.Unlock()
+			p.wg.Go(func() { io.Copy(out, in); out.Close() })
+			p.wg.Go(func() { io.Copy(in, out); in.Close() })
+		}
+	})
+	t.Cleanup(func() {
+		l.Close()
+		p.cut()
+		p.wg.Wait()
+	})
+	return p
+}
+
+// cut drops every connection, as a network failure would.
+func (p *cutProxy) cut() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, c := range p.conns {
+		c.Close()
+	}
+	p.conns = nil
 }
