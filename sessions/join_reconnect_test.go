@@ -55,10 +55,7 @@ func TestJoinReconnect(t *testing.T) {
 		// Conn, so use a Conn of its own with a short one.
 		st2 := newStatuses()
 		j2 := dialJoin(t, testAddr(t, p.addr(), "main"), JoinConfig{
-			// The same size as j: a size change as a client leaves races with the end of
-			// the session in Session (setSize against the PTY's Close), a host bug this
-			// test is not about.
-			Store: store, Term: "xterm", Cols: 90, Rows: 20, Status: st2.add, KeepAlive: 100 * time.Millisecond,
+			Store: store, Term: "xterm", Cols: 80, Rows: 24, Status: st2.add, KeepAlive: 100 * time.Millisecond,
 		})
 		j2.typeLine(t, "echo two-$((5+5))")
 		j2.out.waitFor(t, "two-10")
