@@ -17,6 +17,11 @@ import (
 	"github.com/duetpair/duet/terminal/vt"
 )
 
+// runOnUI queues fn for the UI goroutine. It never waits: Detach, called on the UI
+// goroutine, waits for the goroutines that call it. Tests replace it, since Fyne's test
+// driver runs fn on the calling goroutine and they serialise that with their own calls.
+var runOnUI = fyne.Do
+
 // frameInterval paces drawing: output is parsed as fast as it comes, the screen is drawn
 // at most this often.
 const frameInterval = time.Second / 60
@@ -131,7 +136,7 @@ func (t *Terminal) blinkLoop(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-tick.C:
-			fyne.Do(func() {
+			runOnUI(func() {
 				if t.focused && blinks(t.snap) {
 					t.blinkOn = !t.blinkOn
 					t.Refresh()
@@ -186,7 +191,7 @@ func (t *Terminal) readLoop(ctx context.Context, s Stream) {
 				if errors.Is(err, io.EOF) {
 					err = nil
 				}
-				fyne.Do(func() {
+				runOnUI(func() {
 					if t.OnExit != nil {
 						t.OnExit(err)
 					}
@@ -237,8 +242,10 @@ func (t *Terminal) frameLoop(ctx context.Context) {
 			case <-timer.C:
 			}
 		}
-		t.queued.Store(false)
-		fyne.DoAndWait(t.Refresh)
+		runOnUI(func() {
+			t.queued.Store(false) // output from now on asks for another frame
+			t.Refresh()
+		})
 		last = time.Now()
 	}
 }

@@ -15,6 +15,8 @@ import (
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 	"github.com/creack/pty"
+
+	"github.com/duetpair/duet/sessions"
 )
 
 // ptyStream runs a real command in a real pseudo-terminal: the stream a local session
@@ -54,6 +56,18 @@ func (s *ptyStream) Resize(cols, rows int) error {
 	return pty.Setsize(s.f, &pty.Winsize{Cols: uint16(cols), Rows: uint16(rows)})
 }
 
+// uiMu stands in for the UI goroutine: Fyne's test driver runs fyne.Do functions on the
+// calling goroutine, so the widget's frame and blink goroutines and the test's own calls
+// into the widget take turns through it.
+var uiMu sync.Mutex
+
+func init() {
+	runOnUI = func(f func()) { uiMu.Lock(); defer uiMu.Unlock(); f() }
+}
+
+// ui runs f as the UI goroutine would.
+func ui(f func()) { uiMu.Lock(); defer uiMu.Unlock(); f() }
+
 // waitFor polls cond until it holds or the deadline passes.
 func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
@@ -80,7 +94,7 @@ func newTestTerminal(t *testing.T, w, h float32) (*Terminal, fyne.Window) {
 func TestTypingReachesProgramAndOutputIsShown(t *testing.T) {
 	term, _ := newTestTerminal(t, 400, 200)
 	term.Attach(startPTY(t, "/bin/sh"))
-	test.Type(term, "echo duet-$((40+2))\r")
+	ui(func() { test.Type(term, "echo duet-$((40+2))\r") })
 	waitFor(t, "the command's output", func() bool {
 		return strings.Contains(term.Screen().Text(), "duet-42")
 	})
@@ -135,7 +149,7 @@ func TestKeysAndShortcutsReachTheStream(t *testing.T) {
 	want := ""
 	step := func(f func(), add string) {
 		t.Helper()
-		f()
+		ui(f)
 		want += add
 		s.waitSent(t, want)
 	}
@@ -163,27 +177,38 @@ func TestSelectionCopiesText(t *testing.T) {
 	term, win := newTestTerminal(t, 400, 200)
 	term.Attach(newSink())
 	term.Screen().Write([]byte("hello world\r\nsecond line 中文"))
-	term.Refresh()
+	ui(func() { term.Refresh() })
 	cs := term.cell()
 	at := func(col, row int) fyne.Position {
 		return fyne.NewPos(cs.Width*(float32(col)+0.5), cs.Height*(float32(row)+0.5))
 	}
-	term.MouseDown(&desktop.MouseEvent{PointEvent: fyne.PointEvent{Position: at(6, 0)}, Button: desktop.MouseButtonPrimary})
-	term.Dragged(&fyne.DragEvent{PointEvent: fyne.PointEvent{Position: at(15, 1)}})
-	term.MouseUp(&desktop.MouseEvent{PointEvent: fyne.PointEvent{Position: at(15, 1)}, Button: desktop.MouseButtonPrimary})
-	if got, want := term.SelectedText(), "world\nsecond line 中文"; got != want {
+	ui(func() {
+		term.MouseDown(&desktop.MouseEvent{PointEvent: fyne.PointEvent{Position: at(6, 0)}, Button: desktop.MouseButtonPrimary})
+	})
+	ui(func() { term.Dragged(&fyne.DragEvent{PointEvent: fyne.PointEvent{Position: at(15, 1)}}) })
+	ui(func() {
+		term.MouseUp(&desktop.MouseEvent{PointEvent: fyne.PointEvent{Position: at(15, 1)}, Button: desktop.MouseButtonPrimary})
+	})
+	var got string
+	ui(func() { got = term.SelectedText() })
+	if want := "world\nsecond line 中文"; got != want {
 		t.Errorf("selected %q, want %q", got, want)
 	}
 	cb := test.NewClipboard()
-	term.TypedShortcut(&fyne.ShortcutCopy{Clipboard: cb, Secondary: true})
+	ui(func() { term.TypedShortcut(&fyne.ShortcutCopy{Clipboard: cb, Secondary: true}) })
 	if got := cb.Content(); got != "world\nsecond line 中文" {
 		t.Errorf("clipboard %q", got)
 	}
 	// Double-click selects a word.
-	term.lastClick = time.Time{}
-	term.MouseDown(&desktop.MouseEvent{PointEvent: fyne.PointEvent{Position: at(1, 1)}, Button: desktop.MouseButtonPrimary})
-	term.MouseDown(&desktop.MouseEvent{PointEvent: fyne.PointEvent{Position: at(1, 1)}, Button: desktop.MouseButtonPrimary})
-	if got := term.SelectedText(); got != "second" {
+	ui(func() { term.lastClick = time.Time{} })
+	ui(func() {
+		term.MouseDown(&desktop.MouseEvent{PointEvent: fyne.PointEvent{Position: at(1, 1)}, Button: desktop.MouseButtonPrimary})
+	})
+	ui(func() {
+		term.MouseDown(&desktop.MouseEvent{PointEvent: fyne.PointEvent{Position: at(1, 1)}, Button: desktop.MouseButtonPrimary})
+	})
+	ui(func() { got = term.SelectedText() })
+	if got != "second" {
 		t.Errorf("double-click selected %q", got)
 	}
 	_ = win
@@ -196,8 +221,12 @@ func TestMouseReportsWhenProgramAsks(t *testing.T) {
 	term.Screen().Write([]byte("\x1b[?1000h\x1b[?1006h"))
 	cs := term.cell()
 	p := fyne.NewPos(cs.Width*2.5, cs.Height*1.5)
-	term.MouseDown(&desktop.MouseEvent{PointEvent: fyne.PointEvent{Position: p}, Button: desktop.MouseButtonPrimary})
-	term.MouseUp(&desktop.MouseEvent{PointEvent: fyne.PointEvent{Position: p}, Button: desktop.MouseButtonPrimary})
+	ui(func() {
+		term.MouseDown(&desktop.MouseEvent{PointEvent: fyne.PointEvent{Position: p}, Button: desktop.MouseButtonPrimary})
+	})
+	ui(func() {
+		term.MouseUp(&desktop.MouseEvent{PointEvent: fyne.PointEvent{Position: p}, Button: desktop.MouseButtonPrimary})
+	})
 	s.waitSent(t, "\x1b[<0;3;2M\x1b[<0;3;2m")
 }
 
@@ -207,16 +236,19 @@ func TestScrollbackWithWheel(t *testing.T) {
 	for i := range 50 {
 		term.Screen().Write([]byte("line " + string(rune('A'+i%26)) + "\r\n"))
 	}
-	term.Refresh()
-	term.Scrolled(&fyne.ScrollEvent{Scrolled: fyne.Delta{DY: 10}})
-	if term.scrollOff != 3 {
-		t.Fatalf("scrolled back %d lines, want 3", term.scrollOff)
+	ui(func() { term.Refresh() })
+	ui(func() { term.Scrolled(&fyne.ScrollEvent{Scrolled: fyne.Delta{DY: 10}}) })
+	var off int
+	ui(func() { off = term.scrollOff })
+	if off != 3 {
+		t.Fatalf("scrolled back %d lines, want 3", off)
 	}
 	// New output returns to the bottom.
 	term.Screen().Write([]byte("more\r\n"))
-	term.Refresh()
-	if term.scrollOff != 0 {
-		t.Errorf("still scrolled back %d lines after output", term.scrollOff)
+	ui(func() { term.Refresh() })
+	ui(func() { off = term.scrollOff })
+	if off != 0 {
+		t.Errorf("still scrolled back %d lines after output", off)
 	}
 }
 
@@ -226,7 +258,7 @@ func TestRendersColoursAndWideCharacters(t *testing.T) {
 	term, win := newTestTerminal(t, 320, 120)
 	term.Attach(newSink())
 	term.Screen().Write([]byte("\x1b[41m  \x1b[0m \x1b[1;32mgreen\x1b[0m 中\r\n\x1b[4munder\x1b[0m"))
-	term.Refresh()
+	ui(func() { term.Refresh() })
 	img := win.Canvas().Capture()
 	cs := term.cell()
 	scale := float32(img.Bounds().Dx()) / win.Canvas().Size().Width
@@ -263,4 +295,29 @@ func hasInk(img image.Image, term *Terminal, scale float32, col, row, n int) boo
 		}
 	}
 	return false
+}
+
+// TestHostedSessionAttachment shows a real hosted session in the widget, through the
+// same attachment a partner uses: a late attach sees the repaint, typing reaches it.
+func TestHostedSessionAttachment(t *testing.T) {
+	s, err := sessions.Start(sessions.Options{Command: []string{"/bin/sh"}, Env: []string{"PS1=$ "}})
+	if err != nil {
+		t.Fatalf("start session: %v", err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	term, _ := newTestTerminal(t, 400, 200)
+	cols, rows := term.GridSize()
+	c, err := s.Attach(sessions.AttachOptions{Name: "window", Cols: cols, Rows: rows})
+	if err != nil {
+		t.Fatalf("attach: %v", err)
+	}
+	term.Attach(NewSessionStream(c))
+	ui(func() { test.Type(term, "echo hosted-$((6*7))\r") })
+	waitFor(t, "the session's output in the widget", func() bool {
+		return strings.Contains(term.Screen().Text(), "hosted-42")
+	})
+	waitFor(t, "the widget's size to reach the session", func() bool {
+		c2, r2 := s.Size()
+		return c2 == cols && r2 == rows
+	})
 }
