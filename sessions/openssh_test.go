@@ -85,7 +85,7 @@ func TestOpenSSHLateJoinSeesFullScreen(t *testing.T) {
 	}
 	// vim, leaving the script's screen first.
 	first.typeIn(t, "\r")
-	first.typeIn(t, "vim -u NONE -N -i NONE\r")
+	first.typeIn(t, "vim -u NONE -N -i NONE -n\r") // -n: no swap file left in the package dir
 	first.typeIn(t, "iduet in vim\x1b")
 	first.out.waitFor(t, "duet in vim")
 	third := runSSH(t, sshArgs(t, addr, key, "main"), false)
