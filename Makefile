@@ -41,8 +41,11 @@ fuzz:
 	    echo "== $$dir $$t"; $(GO) test -run=NONE -fuzz="^$$t$$" -fuzztime=$(FUZZTIME) ./$$dir; \
 	  done; done
 
-bench:
+bench: deps-test build
 	$(GO) test -run=NONE -bench=. -benchmem -benchtime=$(BENCHTIME) ./terminal/vt/
+	$(GO) test -run=NONE -bench=. -benchtime=$(BENCHTIME) ./terminal/
+	xvfb-run -a -s "-screen 0 1280x800x24" ./$(BIN) term --flood 100 2>/dev/null
+	xvfb-run -a -s "-screen 0 1280x800x24" ./$(BIN) term --latency 100 2>/dev/null
 	$(GO) test -run=NONE -bench=. -benchtime=$(BENCHTIME) -timeout 30m ./sessions/
 
 clean:

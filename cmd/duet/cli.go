@@ -30,6 +30,7 @@ const usageText = `usage:
   duet join [--identity FILE] [--command CMD] ADDR
   duet keygen
   duet approve [--read-only] FILE|-
+  duet term [-- CMD ARGS]      a local command in Duet's terminal, in a window (shares nothing)
   duet version
 every command takes --config-dir DIR (or DUET_CONFIG_DIR)`
 
@@ -55,6 +56,7 @@ type command struct {
 func (c *cli) commands() map[string]*command {
 	return map[string]*command{
 		"host":    hostCommand(),
+		"term":    termCommand(),
 		"keygen":  keygenCommand(),
 		"approve": approveCommand(),
 		"join":    joinCommand(),
