@@ -29,6 +29,15 @@
 // clients that may type; view-only clients never shrink it. With no such client the size
 // stays as it was.
 //
+// # Joining
+//
+// The other end: [ParseAddress] reads what a partner pastes (host, host:port,
+// user@host:port, ssh://..., or a duet:// invite that pins the host key), and [Dial] logs in
+// to a Duet host or any SSH server with Duet's identity, the user's agent and ~/.ssh keys,
+// checks the host key against known_hosts, and returns a [Conn]: the channel's output to
+// read, input to write, resizes, the exit status, and reconnection with backoff when the
+// network (not the host) drops it.
+//
 // Package sessions uses terminal/vt and keys; it never imports Fyne or any other package
 // of Duet.
 package sessions
