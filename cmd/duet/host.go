@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
-	"strings"
 	"syscall"
 	"time"
 
@@ -144,11 +143,5 @@ func (c *cli) owner(store *keys.Store) ssh.PublicKey {
 	return own.PublicKey()
 }
 
-// commandLine turns --command into a program and arguments: a plain command line is run
-// directly, anything a shell would interpret (quotes, pipes, variables) by /bin/sh -c.
-func commandLine(cmd string) []string {
-	if strings.ContainsAny(cmd, "|&;<>()$`\\\"'*?[]#~=%{}\n") {
-		return []string{"/bin/sh", "-c", cmd}
-	}
-	return strings.Fields(cmd)
-}
+// commandLine turns --command into a program and arguments (see sessions.CommandLine).
+func commandLine(cmd string) []string { return sessions.CommandLine(cmd) }

@@ -2,8 +2,6 @@ package main
 
 import (
 	"fmt"
-	"net"
-	"strconv"
 
 	"github.com/duetpair/duet/sessions"
 )
@@ -12,15 +10,7 @@ import (
 // that `duet join` (or the window) takes: it pins the host key, so nobody is asked
 // about it.
 func (c *cli) printInvites(addr, session, fingerprint string) {
-	host, portText, err := net.SplitHostPort(addr)
-	if err != nil {
-		return
-	}
-	port, err := strconv.Atoi(portText)
-	if err != nil {
-		return
-	}
-	for _, ip := range joinAddrs(host) {
-		fmt.Fprintf(c.stdout, "invite: %s\n", sessions.Invite(session, ip, port, fingerprint))
+	for _, inv := range sessions.Share(addr, session, fingerprint).Invites {
+		fmt.Fprintf(c.stdout, "invite: %s\n", inv)
 	}
 }
