@@ -23,7 +23,10 @@ import (
 )
 
 // tmuxCommand is the classic pairing command, with no user config read.
-const tmuxCommand = "tmux -f /dev/null new -A -s pair"
+// tmuxCommand starts or attaches the shared tmux session. assume-paste-time 0: tmux
+// otherwise takes keys that arrive together (C-b d in one write) for a paste and does not
+// run the binding.
+const tmuxCommand = `tmux -f /dev/null new -A -s pair \; set -g assume-paste-time 0`
 
 // sshdAddr returns the ssh:// Address of srv.
 func sshdAddr(srv *sshdtest.Server) Address {

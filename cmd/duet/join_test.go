@@ -105,7 +105,7 @@ func TestJoinCommandOpenSSHTmux(t *testing.T) {
 	}
 	srv := sshdtest.Start(t, sshdtest.Options{Authorized: []ssh.PublicKey{key}, Env: []string{"TMUX_TMPDIR=" + tmuxDir}})
 	addr := "ssh://" + srv.User + "@" + srv.Addr
-	args := []string{"--config-dir", partnerDir, "--command", "tmux -f /dev/null new -A -s pair", addr}
+	args := []string{"--config-dir", partnerDir, "--command", `tmux -f /dev/null new -A -s pair \; set -g assume-paste-time 0`, addr}
 
 	one := startJoin(t, args...)
 	one.out.waitFor(t, "(yes/no): ")
