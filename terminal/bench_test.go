@@ -2,14 +2,13 @@ package terminal
 
 import (
 	"bytes"
-	"fmt"
 	"io"
-	"math/rand/v2"
 	"testing"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
+	"github.com/duetpair/duet/internal/flood"
 	"github.com/duetpair/duet/terminal/vt"
 )
 
@@ -23,28 +22,12 @@ func (m *memStream) Write(p []byte) (int, error) { return len(p), nil }
 func (m *memStream) Close() error                { return nil }
 func (m *memStream) Resize(int, int) error       { return nil }
 
-func colourText(n int) []byte {
-	rng := rand.New(rand.NewPCG(7, 7))
-	var b bytes.Buffer
-	for b.Len() < n {
-		for range 1 + rng.IntN(10) {
-			fmt.Fprintf(&b, "\x1b[%dm", 31+rng.IntN(7))
-			for range 2 + rng.IntN(8) {
-				b.WriteByte(byte('a' + rng.IntN(26)))
-			}
-			b.WriteString("\x1b[0m ")
-		}
-		b.WriteString("\r\n")
-	}
-	return b.Bytes()
-}
-
 // BenchmarkFlood streams coloured output through an attached widget (snapshots taken
 // per frame on the test driver), the way `cat` of a big file reaches the window. Compare
 // with BenchmarkScreenOnly: the widget must not pace the stream. Frames painted by a real
 // GL window are measured by `duet term --flood` under Xvfb (make bench).
 func BenchmarkFlood(b *testing.B) {
-	data := colourText(16 << 20)
+	data := flood.Colour(16 << 20)
 	test.NewTempApp(b)
 	term := New()
 	w := test.NewTempWindow(b, term)
@@ -62,7 +45,7 @@ func BenchmarkFlood(b *testing.B) {
 
 // BenchmarkScreenOnly is the same output into terminal/vt alone.
 func BenchmarkScreenOnly(b *testing.B) {
-	data := colourText(16 << 20)
+	data := flood.Colour(16 << 20)
 	s := vt.New(110, 40, vt.Options{})
 	b.SetBytes(int64(len(data)))
 	b.ResetTimer()
@@ -79,7 +62,7 @@ func BenchmarkDrawFrame(b *testing.B) {
 	w := test.NewTempWindow(b, term)
 	cs := term.cell()
 	w.Resize(fyne.NewSize(cs.Width*120+8, cs.Height*40+8))
-	term.Screen().Write(colourText(20000))
+	term.Screen().Write(flood.Colour(20000))
 	term.Refresh()
 	r := test.WidgetRenderer(term).(*renderer)
 	size := term.Size()

@@ -4,13 +4,13 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"slices"
 	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
 
+	"github.com/duetpair/duet/internal/flood"
 	"github.com/duetpair/duet/terminal"
 )
 
@@ -51,7 +51,7 @@ func (m *measure) flood(mb int) {
 			m.fail("the window never drew a frame")
 			return
 		}
-		chunk := colourChunk(1 << 20)
+		chunk := flood.Colour(1 << 20)
 		s := &repeatStream{chunk: chunk, left: mb}
 		start, f0 := time.Now(), m.t.Frames()
 		fyne.Do(func() {
@@ -128,20 +128,3 @@ func (s *repeatStream) Read(p []byte) (int, error) {
 func (s *repeatStream) Write(p []byte) (int, error) { return len(p), nil }
 func (s *repeatStream) Close() error                { return nil }
 func (s *repeatStream) Resize(int, int) error       { return nil }
-
-// colourChunk is n bytes of coloured lines, like a build log or ls --color.
-func colourChunk(n int) []byte {
-	rng := rand.New(rand.NewPCG(9, 9))
-	var b bytes.Buffer
-	for b.Len() < n {
-		for range 1 + rng.IntN(10) {
-			fmt.Fprintf(&b, "\x1b[%dm", 31+rng.IntN(7))
-			for range 2 + rng.IntN(8) {
-				b.WriteByte(byte('a' + rng.IntN(26)))
-			}
-			b.WriteString("\x1b[0m ")
-		}
-		b.WriteString("\r\n")
-	}
-	return b.Bytes()
-}
