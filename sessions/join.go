@@ -86,10 +86,10 @@ type JoinConfig struct {
 // Its methods are safe for concurrent use; Read and Write are each meant for one
 // goroutine at a time, as on a net.Conn.
 type Conn struct {
-	addr Address
-	cfg  JoinConfig
-	log  *slog.Logger
-	ids  *identities
+	addr  Address
+	cfg   JoinConfig
+	log   *slog.Logger
+	login *login
 
 	out *io.PipeReader // what links write, for Read
 	pw  *io.PipeWriter
@@ -133,13 +133,20 @@ func Dial(ctx context.Context, addr Address, cfg JoinConfig) (*Conn, error) {
 		cols: cfg.Cols,
 		rows: cfg.Rows,
 	}
-	ids, err := loadIdentities(cfg)
+	ids, err := loadIdentities(identityOptions{
+		store: cfg.Store, file: cfg.IdentityFile, noUserKeys: cfg.NoUserKeys,
+		sshDir: cfg.SSHDir, agentSocket: cfg.AgentSocket, passphrase: cfg.Passphrase,
+	})
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("join: %w", err)
 	}
-	c.ids = ids
 	for _, err := range ids.problems {
 		c.log.Debug("key not used", "err", err)
+	}
+	c.login = &login{
+		addr: addr, store: cfg.Store, ids: ids, confirm: cfg.ConfirmHost, timeout: cfg.DialTimeout,
+		banner: func(msg string) { c.notify(JoinStatus{State: JoinBanner, Text: msg}) },
+		log:    c.log, what: "join",
 	}
 	l, err := c.connect(ctx, true)
 	if err != nil {

@@ -234,22 +234,7 @@ func (l *link) sendSizeLocked() {
 	l.ch.SendRequest("window-change", false, ssh.Marshal(&msg))
 }
 
-// keepAlive asks the server every interval whether it is there, and cuts the connection
-// if it does not answer within two intervals: then the link ends as dropped.
+// keepAlive checks the connection every interval; see [keepAlive].
 func (l *link) keepAlive(interval time.Duration) {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		select {
-		case <-l.quit:
-			return
-		case <-t.C:
-		}
-		cut := time.AfterFunc(2*interval, func() { l.nc.Close() })
-		_, _, err := l.client.SendRequest("keepalive@openssh.com", true, nil)
-		cut.Stop()
-		if err != nil {
-			return
-		}
-	}
+	keepAlive(l.client, l.nc, interval, l.quit)
 }

@@ -40,6 +40,15 @@ type Options struct {
 	Env []string
 	// Port to listen on; 0 picks a free one.
 	Port int
+	// ListenAddress is the loopback address to listen on; "" means 127.0.0.1. Another
+	// address of 127.0.0.0/8 (127.0.0.2, say) stands for a relay's public address: a
+	// port forwarded only to the loopback, 127.0.0.1, is not reachable on it.
+	ListenAddress string
+	// Forwarding allows TCP port forwarding (AllowTcpForwarding yes), as a relay needs.
+	Forwarding bool
+	// GatewayPorts is sshd's setting of that name (no, yes, clientspecified); "" leaves
+	// sshd's default, no: remote forwards listen on the loopback only.
+	GatewayPorts string
 }
 
 // Server is a running sshd.
@@ -53,6 +62,8 @@ type Server struct {
 	authorized string
 	mu         sync.Mutex   // guards logs
 	logs       bytes.Buffer // sshd's stderr
+	stop       func()       // kills sshd and its connections; set once started
+	stopOnce   sync.Once
 }
 
 // Path returns the sshd binary, or skips the test if there is none.
@@ -119,7 +130,7 @@ func Start(tb testing.TB, opt Options) *Server {
 		if port == 0 {
 			port = freePort(tb)
 		}
-		err := s.start(tb, sshd, port, keyPath, opt.Env)
+		err := s.start(tb, sshd, port, keyPath, opt)
 		if err == nil {
 			return s
 		}
@@ -130,23 +141,34 @@ func Start(tb testing.TB, opt Options) *Server {
 }
 
 // start runs sshd on port and waits until it listens.
-func (s *Server) start(tb testing.TB, sshd string, port int, hostKey string, env []string) error {
+func (s *Server) start(tb testing.TB, sshd string, port int, hostKey string, opt Options) error {
 	tb.Helper()
+	listenAddr := opt.ListenAddress
+	if listenAddr == "" {
+		listenAddr = "127.0.0.1"
+	}
+	forwarding := "no"
+	if opt.Forwarding {
+		forwarding = "yes"
+	}
 	lines := []string{
-		"Port " + strconv.Itoa(port), "ListenAddress 127.0.0.1", "HostKey " + hostKey,
+		"Port " + strconv.Itoa(port), "ListenAddress " + listenAddr, "HostKey " + hostKey,
 		"AuthorizedKeysFile " + s.authorized, "PidFile none", "UsePAM no", "StrictModes no",
 		"PermitRootLogin yes", "PubkeyAuthentication yes", "PasswordAuthentication no",
-		"KbdInteractiveAuthentication no", "AllowTcpForwarding no", "X11Forwarding no",
+		"KbdInteractiveAuthentication no", "AllowTcpForwarding " + forwarding, "X11Forwarding no",
 		"AllowAgentForwarding no", "PrintMotd no", "PrintLastLog no", "UseDNS no",
 		"LogLevel INFO", "MaxStartups 50",
 	}
-	if len(env) > 0 {
-		lines = append(lines, "SetEnv "+strings.Join(env, " "))
+	if opt.GatewayPorts != "" {
+		lines = append(lines, "GatewayPorts "+opt.GatewayPorts)
+	}
+	if len(opt.Env) > 0 {
+		lines = append(lines, "SetEnv "+strings.Join(opt.Env, " "))
 	}
 	config := s.write(tb, "sshd_config", []byte(strings.Join(lines, "\n")+"\n"))
 	cmd := exec.Command(sshd, "-D", "-e", "-f", config)
 	listening := make(chan struct{})
-	cmd.Stderr = &logWriter{s: s, want: fmt.Sprintf("port %d", port), found: listening}
+	cmd.Stderr = &logWriter{s: s, want: fmt.Sprintf("listening on %s port %d", listenAddr, port), found: listening}
 	if err := cmd.Start(); err != nil {
 		return err
 	}
@@ -167,12 +189,52 @@ func (s *Server) start(tb testing.TB, sshd string, port int, hostKey string, env
 		return fmt.Errorf("does not listen after %s: %s", startTimeout, s.Logs())
 	}
 	s.Port = port
-	s.Addr = net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
-	tb.Cleanup(func() {
+	s.Addr = net.JoinHostPort(listenAddr, strconv.Itoa(port))
+	s.stop = func() {
+		// sshd serves each connection in processes of their own (in sessions of their
+		// own, too), which outlive the listener: kill them first, as a reboot would.
+		killDescendants(cmd.Process.Pid)
 		cmd.Process.Kill()
 		<-exited
-	})
+	}
+	tb.Cleanup(s.Stop)
 	return nil
+}
+
+// Stop kills sshd and every connection it serves, as a crash or a reboot of the
+// server would. Start a Server with the same Port and HostKey to bring it back.
+func (s *Server) Stop() {
+	s.stopOnce.Do(s.stop)
+}
+
+// killDescendants kills the processes descended from pid, found with ps.
+func killDescendants(pid int) {
+	out, err := exec.Command("ps", "-A", "-o", "pid=,ppid=").Output()
+	if err != nil {
+		return
+	}
+	children := make(map[int][]int)
+	for _, line := range strings.Split(string(out), "\n") {
+		f := strings.Fields(line)
+		if len(f) != 2 {
+			continue
+		}
+		p, err1 := strconv.Atoi(f[0])
+		pp, err2 := strconv.Atoi(f[1])
+		if err1 == nil && err2 == nil {
+			children[pp] = append(children[pp], p)
+		}
+	}
+	var kill func(int)
+	kill = func(p int) {
+		for _, c := range children[p] {
+			kill(c)
+			if proc, err := os.FindProcess(c); err == nil {
+				proc.Kill()
+			}
+		}
+	}
+	kill(pid)
 }
 
 // Authorize lets pub log in from now on.
@@ -204,8 +266,8 @@ func (s *Server) write(tb testing.TB, name string, data []byte) string {
 	return p
 }
 
-// logWriter keeps sshd's log and closes found once a line contains want ("Server
-// listening on 127.0.0.1 port N.").
+// logWriter keeps sshd's log and closes found once a line contains want ("listening on
+// 127.0.0.1 port N", from "Server listening on 127.0.0.1 port N.").
 type logWriter struct {
 	s     *Server
 	want  string
@@ -216,7 +278,7 @@ type logWriter struct {
 func (w *logWriter) Write(p []byte) (int, error) {
 	w.s.mu.Lock()
 	w.s.logs.Write(p)
-	hit := strings.Contains(w.s.logs.String(), "listening on 127.0.0.1 "+w.want)
+	hit := strings.Contains(w.s.logs.String(), w.want)
 	w.s.mu.Unlock()
 	if hit {
 		w.once.Do(func() { close(w.found) })
