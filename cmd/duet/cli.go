@@ -26,6 +26,7 @@ func usageError(format string, args ...any) error {
 }
 
 const usageText = `usage:
+  duet [--listen ADDR]         open the window (host with a click, join, approve partners)
   duet host [--listen ADDR] [--name NAME] [--command CMD] [--read-only] [--approve prompt|deny]
   duet join [--identity FILE] [--command CMD] ADDR
   duet keygen
@@ -74,25 +75,25 @@ func (c *cli) commands() map[string]*command {
 // found among flags standing before it.
 var valueFlags = map[string]bool{
 	"config-dir": true, "listen": true, "name": true, "command": true, "approve": true, "identity": true,
+	"flood": true,
 }
 
 func (c *cli) run(args []string) int {
 	name, rest := splitCommand(args)
-	if name == "" {
-		if hasHelp(args) {
-			fmt.Fprintln(c.stdout, usageText)
-			return exitOK
-		}
-		fmt.Fprintln(c.stderr, "duet: the window is not built yet; host from this terminal with 'duet host'")
-		fmt.Fprintln(c.stderr, usageText)
-		return exitUsage
+	if name == "" && hasHelp(args) {
+		fmt.Fprintln(c.stdout, usageText)
+		return exitOK
 	}
 	cmd, ok := c.commands()[name]
+	if name == "" {
+		cmd, ok = windowCommand(), true // no command: open the window
+	}
+	label := strings.TrimSpace("duet " + name)
 	if !ok {
 		fmt.Fprintf(c.stderr, "duet: unknown command %q\n%s\n", name, usageText)
 		return exitUsage
 	}
-	fs := flag.NewFlagSet("duet "+name, flag.ContinueOnError)
+	fs := flag.NewFlagSet(label, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	configDir := fs.String("config-dir", "", "config dir (default: $"+keys.EnvConfigDir+", else the OS config dir + /duet)")
 	if cmd.flags != nil {
@@ -114,10 +115,10 @@ func (c *cli) run(args []string) int {
 		return int(code)
 	case errors.Is(err, errUsage):
 		msg := strings.TrimPrefix(err.Error(), errUsage.Error()+": ")
-		fmt.Fprintf(c.stderr, "duet %s: %s\n%s\n", name, msg, usageText)
+		fmt.Fprintf(c.stderr, "%s: %s\n%s\n", label, msg, usageText)
 		return exitUsage
 	default:
-		fmt.Fprintf(c.stderr, "duet %s: %v\n", name, err)
+		fmt.Fprintf(c.stderr, "%s: %v\n", label, err)
 		return exitFailure
 	}
 }

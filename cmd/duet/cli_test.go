@@ -40,7 +40,8 @@ func TestCommandLine(t *testing.T) {
 	}{
 		{name: "version", args: []string{"version"}, stdout: "duet " + version},
 		{name: "version with config dir", args: []string{"--config-dir", dir, "version"}, stdout: "duet "},
-		{name: "no command", args: nil, code: 2, stderr: "duet host"},
+		{name: "window with an unknown flag", args: []string{"--bogus"}, code: 2, stderr: "flag provided but not defined"},
+		{name: "window with an argument", args: []string{"--", "frobnicate"}, code: 2, stderr: `unknown command "frobnicate"`},
 		{name: "unknown command", args: []string{"frobnicate"}, code: 2, stderr: `unknown command "frobnicate"`},
 		{name: "unknown flag", args: []string{"host", "--bogus"}, code: 2, stderr: "flag provided but not defined"},
 		{name: "bad approve mode", args: []string{"host", "--approve", "maybe"}, code: 2, stderr: "prompt or deny"},

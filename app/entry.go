@@ -1,0 +1,209 @@
+package app
+
+import (
+	"context"
+	"errors"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/duetpair/duet/sessions"
+	"github.com/duetpair/duet/terminal"
+)
+
+// entry is one session in the list: hosted here (session set) or joined (conn set once
+// connected). Only the UI goroutine touches it.
+type entry struct {
+	u        *UI
+	name     string
+	command  string
+	state    string // "running", "connecting", "waiting for approval", "joined", "ended: ..."
+	partners int
+	ended    bool
+
+	term    *terminal.Terminal
+	view    *fyne.Container // the terminal with the overlay over it
+	overlay *fyne.Container // shown while connecting or waiting for approval
+	note    *widget.Label   // the overlay's text
+
+	session *sessions.Session // hosted
+	client  *sessions.Client  // the window's attachment to it
+
+	join   *joining // joined: the connection, once Dial returned
+	cancel context.CancelFunc
+}
+
+func newEntry(u *UI, name, command string) *entry {
+	e := &entry{u: u, name: name, command: command, term: terminal.New()}
+	e.note = widget.NewLabelWithStyle("", fyne.TextAlignCenter, fyne.TextStyle{})
+	e.note.Wrapping = fyne.TextWrapWord
+	bar := widget.NewProgressBarInfinite()
+	card := container.NewVBox(e.note, bar)
+	e.overlay = container.NewStack(
+		canvasBackdrop(),
+		container.NewCenter(fixedWidth(420, container.NewPadded(card))),
+	)
+	e.overlay.Hide()
+	e.view = container.NewStack(e.term, e.overlay)
+	return e
+}
+
+// newHostedEntry attaches the window to s, as one more client of it (the path a remote
+// partner takes too).
+func newHostedEntry(u *UI, s *sessions.Session) *entry {
+	e := newEntry(u, s.Name(), s.Command())
+	e.session = s
+	e.state = "running"
+	e.term.AnswerQueries(false) // the session's screen model answers, once for everybody
+	cols, rows := e.term.GridSize()
+	cl, err := s.Attach(sessions.AttachOptions{Name: windowClient, Cols: cols, Rows: rows})
+	if err != nil {
+		e.ended, e.state = true, "ended"
+		u.log.Warn("attach the window", "session", s.Name(), "err", err)
+		return e
+	}
+	e.client = cl
+	e.term.OnExit = func(err error) { e.onExit(err) }
+	e.term.OnTitle = func(string) { u.centre.updateHeader() }
+	e.term.Attach(terminal.NewSessionStream(cl))
+	return e
+}
+
+// hosted reports whether the session is hosted here.
+func (e *entry) hosted() bool { return e.session != nil }
+
+// onExit runs when the terminal of a hosted session ended.
+func (e *entry) onExit(err error) {
+	// A hosted session whose command ended leaves the list (joined ones are watched
+	// through their connection: see UI.join).
+	var exit *sessions.ExitError
+	if errors.As(err, &exit) {
+		e.u.log.Info("session ended", "session", e.name, "status", exit.Code)
+	}
+	e.ended = true
+	e.u.removeEntry(e)
+}
+
+// showOverlay covers the terminal with a note and a progress bar; "" hides it.
+func (e *entry) showOverlay(text string) {
+	if text == "" {
+		e.overlay.Hide()
+		return
+	}
+	e.note.SetText(text)
+	e.overlay.Show()
+}
+
+// close detaches the terminal: the window's client leaves a hosted session (which goes
+// on), a joined connection is closed (the host is untouched).
+func (e *entry) close() {
+	if e.cancel != nil {
+		e.cancel()
+	}
+	e.term.OnExit = nil
+	e.term.Detach()
+	if e.join != nil {
+		e.u.closeJoin(e.join)
+	}
+}
+
+// centre is the middle of the window: a header (the selected session's name, state and
+// actions) over its terminal, or a welcome when there is no session.
+type centre struct {
+	u       *UI
+	box     *fyne.Container
+	title   *widget.Label
+	detail  *widget.Label
+	closeBt *widget.Button // "Leave" for a joined session, "End" for a hosted one
+	sideBt  *widget.Button // shows or hides the right panel
+	stack   *fyne.Container
+	empty   fyne.CanvasObject
+	shown   *entry
+}
+
+func newCentre(u *UI) *centre {
+	c := &centre{u: u}
+	c.title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	c.detail = widget.NewLabel("")
+	c.detail.Truncation = fyne.TextTruncateEllipsis
+	c.closeBt = widget.NewButtonWithIcon("Leave", theme.LogoutIcon(), c.onClose)
+	c.closeBt.Importance = widget.LowImportance
+	c.sideBt = widget.NewButtonWithIcon("", theme.MenuIcon(), u.toggleSide)
+	c.sideBt.Importance = widget.LowImportance
+	header := container.NewBorder(nil, nil, c.title, container.NewHBox(c.closeBt, c.sideBt), c.detail)
+	c.empty = welcome(u)
+	c.stack = container.NewStack(c.empty)
+	c.box = container.NewBorder(container.NewVBox(header, widget.NewSeparator()), nil, nil, nil, c.stack)
+	return c
+}
+
+// show puts e's terminal in the centre and focuses it; nil shows the welcome.
+func (c *centre) show(e *entry) {
+	c.shown = e
+	if e == nil {
+		c.stack.Objects = []fyne.CanvasObject{c.empty}
+	} else {
+		c.stack.Objects = []fyne.CanvasObject{e.view}
+	}
+	c.stack.Refresh()
+	c.updateHeader()
+	if e != nil && !e.ended {
+		c.u.w.Canvas().Focus(e.term)
+	}
+}
+
+// updateHeader shows the selected session's name, state and title.
+func (c *centre) updateHeader() {
+	e := c.shown
+	if e == nil {
+		c.title.SetText("Duet")
+		c.detail.SetText("")
+		c.closeBt.Hide()
+		return
+	}
+	c.title.SetText(e.name)
+	c.detail.SetText(e.describe())
+	c.closeBt.Show()
+	if e.hosted() {
+		c.closeBt.SetText("End session")
+		c.closeBt.SetIcon(theme.MediaStopIcon())
+	} else {
+		c.closeBt.SetText("Leave")
+		c.closeBt.SetIcon(theme.LogoutIcon())
+	}
+}
+
+// describe says what the session runs and how it is doing, for the header.
+func (e *entry) describe() string {
+	s := e.command + " · " + e.state
+	if e.hosted() {
+		s += " · " + plural(e.partners, "partner", "partners")
+	}
+	return s
+}
+
+func (c *centre) onClose() {
+	e := c.shown
+	if e == nil {
+		return
+	}
+	if !e.hosted() {
+		c.u.removeEntry(e)
+		return
+	}
+	c.u.confirmEnd(e)
+}
+
+// welcome is what the centre shows with no session: what Duet is and the two ways in.
+func welcome(u *UI) fyne.CanvasObject {
+	title := widget.NewLabelWithStyle("No session open", fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
+	text := widget.NewLabelWithStyle("Host a terminal for partners to join, or join someone else's.",
+		fyne.TextAlignCenter, fyne.TextStyle{})
+	host := widget.NewButtonWithIcon("Host a session", theme.ContentAddIcon(), u.list.onHost)
+	host.Importance = widget.HighImportance
+	join := widget.NewButtonWithIcon("Join a session", theme.LoginIcon(), u.list.onJoin)
+	return container.NewCenter(container.NewVBox(title, text, container.NewHBox(layout.NewSpacer(), host, join, layout.NewSpacer())))
+}

@@ -1,0 +1,100 @@
+package app
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"strings"
+	"unicode"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/duetpair/duet/keys"
+	"github.com/duetpair/duet/sessions"
+)
+
+// errorDialog is the dialog showing the last error, kept for tests.
+type errorDialog struct {
+	dlg  dialog.Dialog
+	text string
+}
+
+// showError tells the user what went wrong in one sentence: what (if given) and why,
+// and logs the detail once.
+func (u *UI) showError(what string, err error) {
+	text := sentence(what, err)
+	u.log.Warn(strings.TrimSuffix(text, "."), "err", err)
+	l := widget.NewLabel(text)
+	l.Wrapping = fyne.TextWrapWord
+	d := dialog.NewCustom("Duet", "OK", fixedWidth(420, l), u.w)
+	u.lastError = &errorDialog{dlg: d, text: text}
+	d.Show()
+}
+
+// showWarning shows a few lines that must be read whole (a changed host key).
+func (u *UI) showWarning(title, text string) {
+	l := widget.NewLabel(text)
+	l.Wrapping = fyne.TextWrapWord
+	d := dialog.NewCustom(title, "OK", fixedWidth(620, container.NewVBox(l)), u.w)
+	u.lastError = &errorDialog{dlg: d, text: text}
+	d.Show()
+}
+
+// sentence makes one sentence of what failed and why: "Duet could not start hosting:
+// listen on :2222: address already in use."
+func sentence(what string, err error) string {
+	why := ""
+	if err != nil {
+		why = err.Error()
+	}
+	s := why
+	if what != "" {
+		s = what
+		if why != "" {
+			s += ": " + why
+		}
+	}
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return "Something went wrong."
+	}
+	r := []rune(s)
+	r[0] = unicode.ToUpper(r[0])
+	s = string(r)
+	if !strings.HasSuffix(s, ".") && !strings.HasSuffix(s, "?") && !strings.HasSuffix(s, "!") {
+		s += "."
+	}
+	return s
+}
+
+// joinError says why joining addr failed, in words a user acts on.
+func joinError(addr sessions.Address, err error) error {
+	var he *keys.HostKeyError
+	var pe *sessions.PinError
+	var ae *sessions.AuthError
+	var re *sessions.RefusedError
+	var ne net.Error
+	var oe *net.OpError
+	switch {
+	case errors.As(err, &he) && errors.Is(err, errNotTrusted):
+		return fmt.Errorf("you did not trust the key of %s, so Duet did not join", he.Host)
+	case errors.As(err, &he):
+		return fmt.Errorf("%s is not a known host and its key was not trusted", he.Host)
+	case errors.As(err, &pe):
+		return fmt.Errorf("the host key of %s is not the one in the invite, so Duet did not join (someone may be intercepting the connection)", pe.Host)
+	case errors.As(err, &ae):
+		return fmt.Errorf("%s accepted none of your keys: send the host your public key (Keys) to approve", addr.HostPort())
+	case errors.As(err, &re):
+		return re
+	case errors.Is(err, sessions.ErrHostClosed):
+		return errors.New("the host closed the session")
+	case errors.As(err, &oe) && oe.Op == "dial":
+		return fmt.Errorf("could not reach %s (%v)", addr.HostPort(), oe.Err)
+	case errors.As(err, &ne) && ne.Timeout():
+		return fmt.Errorf("%s did not answer in time", addr.HostPort())
+	}
+	return fmt.Errorf("joining %s failed: %w", addr.HostPort(), err)
+}

@@ -1,0 +1,312 @@
+package app
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"golang.org/x/crypto/ssh"
+
+	"github.com/duetpair/duet/keys"
+	"github.com/duetpair/duet/sessions"
+)
+
+// uiLoop stands in for Fyne's UI goroutine. Fyne's test driver runs fyne.Do functions
+// on the calling goroutine, so the window's background goroutines (and the terminal
+// widget's) would touch widgets alongside the test; the test app's driver queues them
+// to this one goroutine instead, as the real driver does, and the test runs its own UI
+// calls there too (ui).
+type uiLoop struct {
+	mu    sync.Mutex
+	queue []func()
+	wake  chan struct{}
+	stop  chan struct{}
+	done  chan struct{}
+}
+
+func newUILoop() *uiLoop {
+	l := &uiLoop{wake: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{})}
+	go l.run()
+	return l
+}
+
+func (l *uiLoop) run() {
+	defer close(l.done)
+	for {
+		l.mu.Lock()
+		q := l.queue
+		l.queue = nil
+		l.mu.Unlock()
+		for _, f := range q {
+			f()
+		}
+		if len(q) > 0 {
+			continue
+		}
+		select {
+		case <-l.wake:
+		case <-l.stop:
+			return
+		}
+	}
+}
+
+// post queues f without waiting, as fyne.Do does.
+func (l *uiLoop) post(f func()) {
+	l.mu.Lock()
+	l.queue = append(l.queue, f)
+	l.mu.Unlock()
+	select {
+	case l.wake <- struct{}{}:
+	default:
+	}
+}
+
+// call runs f on the loop and waits for it.
+func (l *uiLoop) call(f func()) {
+	done := make(chan struct{})
+	l.post(func() { defer close(done); f() })
+	<-done
+}
+
+// loopDriver is the test driver with fyne.Do going through the loop.
+type loopDriver struct {
+	fyne.Driver
+	l *uiLoop
+}
+
+func (d loopDriver) DoFromGoroutine(f func(), wait bool) {
+	if wait {
+		d.l.call(f)
+		return
+	}
+	d.l.post(f)
+}
+
+// loopApp is the test app with the loop's driver; it records notifications.
+type loopApp struct {
+	fyne.App
+	d loopDriver
+
+	mu            sync.Mutex
+	notifications []*fyne.Notification
+}
+
+func (a *loopApp) Driver() fyne.Driver { return a.d }
+
+func (a *loopApp) SendNotification(n *fyne.Notification) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.notifications = append(a.notifications, n)
+}
+
+func (a *loopApp) sent() []*fyne.Notification {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return append([]*fyne.Notification(nil), a.notifications...)
+}
+
+// harness is a window under test: the UI, its app, window, loop and config dir.
+type harness struct {
+	t     *testing.T
+	u     *UI
+	a     *loopApp
+	w     fyne.Window
+	loop  *uiLoop
+	store *keys.Store
+}
+
+// ui runs f on the UI goroutine and waits for it.
+func (h *harness) ui(f func()) { h.loop.call(f) }
+
+// options change the window's config before it opens.
+type options struct {
+	noHostOnStart  bool
+	approveTimeout time.Duration
+}
+
+// newHarness opens the window on Fyne's test driver with a fresh config dir and hosts on
+// 127.0.0.1.
+func newHarness(t *testing.T, o options) *harness {
+	t.Helper()
+	t.Setenv("SHELL", "/bin/sh")
+	t.Setenv("PS1", "$ ")
+	ta := test.NewTempApp(t)
+	loop := newUILoop()
+	a := &loopApp{App: ta}
+	a.d = loopDriver{Driver: ta.Driver(), l: loop}
+	fyne.SetCurrentApp(a)
+	h := &harness{t: t, a: a, loop: loop, store: keys.NewStore(t.TempDir())}
+	if o.noHostOnStart {
+		s := defaultSettings()
+		s.HostOnStart = false
+		if err := s.save(h.store); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cfg := Config{
+		Store: h.store, Listen: "127.0.0.1:0", ApproveTimeout: o.approveTimeout,
+		Logger: slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelInfo})),
+	}
+	h.ui(func() {
+		h.w = test.NewWindow(nil)
+		h.w.Resize(fyne.NewSize(1240, 760))
+		h.u = New(a, h.w, cfg)
+		h.u.Start()
+	})
+	t.Cleanup(func() {
+		h.ui(func() { h.u.shutdown(nil) })
+		h.u.Close()
+		h.ui(func() { h.w.Close() })
+		close(loop.stop)
+		<-loop.done
+		fyne.SetCurrentApp(ta)
+	})
+	return h
+}
+
+// testWriter sends the window's log to the test's log.
+type testWriter struct{ t *testing.T }
+
+func (w testWriter) Write(p []byte) (int, error) {
+	w.t.Log(strings.TrimRight(string(p), "\n"))
+	return len(p), nil
+}
+
+// waitFor polls cond (run on the UI goroutine) until it holds or the deadline passes.
+func (h *harness) waitFor(what string, cond func() bool) {
+	h.t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		var ok bool
+		h.ui(func() { ok = cond() })
+		if ok {
+			return
+		}
+		if time.Now().After(deadline) {
+			h.t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(10 * time.Millisecond) // polling interval, not synchronisation
+	}
+}
+
+// hostAddr returns the address the window hosts on.
+func (h *harness) hostAddr() string {
+	var addr string
+	h.ui(func() {
+		if h.u.hosting != nil {
+			addr = h.u.hosting.addr
+		}
+	})
+	if addr == "" {
+		h.t.Fatal("the window does not host")
+	}
+	return addr
+}
+
+// partner is someone joining the window's host with a key of their own.
+type partner struct {
+	store  *keys.Store
+	out    *syncBuffer
+	dialed chan struct{} // closed when Dial returned
+
+	mu   sync.Mutex // guards conn and err
+	conn *sessions.Conn
+	err  error
+
+	done  chan struct{} // closed when Dial returned and output copying ended
+}
+
+// join starts joining the window's host as a new partner; Dial runs in the background
+// because it returns only once the host let the session start.
+func (h *harness) join(session string) *partner {
+	h.t.Helper()
+	p := &partner{store: keys.NewStore(h.t.TempDir()), out: &syncBuffer{}, dialed: make(chan struct{}), done: make(chan struct{})}
+	addr, err := sessions.ParseAddress(session + "@" + h.hostAddr())
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	go func() {
+		defer close(p.done)
+		conn, err := sessions.Dial(context.Background(), addr, sessions.JoinConfig{
+			Store: p.store, NoUserKeys: true, Term: "xterm", Cols: 80, Rows: 24,
+			ConfirmHost:  func(string, ssh.PublicKey) error { return nil },
+			ReconnectFor: -1,
+		})
+		p.mu.Lock()
+		p.conn, p.err = conn, err
+		p.mu.Unlock()
+		close(p.dialed)
+		if err != nil {
+			return
+		}
+		io.Copy(p.out, conn)
+	}()
+	h.t.Cleanup(func() {
+		<-p.dialed
+		if c := p.connection(); c != nil {
+			c.Close()
+		}
+		<-p.done
+	})
+	return p
+}
+
+// connection returns the partner's connection once Dial returned, or nil.
+func (p *partner) connection() *sessions.Conn {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.conn
+}
+
+// ended waits for the partner's connection to end and returns its exit status.
+func (p *partner) ended(t *testing.T) int {
+	t.Helper()
+	<-p.dialed
+	c := p.connection()
+	if c == nil {
+		t.Fatalf("join failed: %v", p.err)
+	}
+	select {
+	case <-c.Done():
+	case <-time.After(15 * time.Second):
+		t.Fatal("the partner's connection did not end")
+	}
+	status, _ := c.Wait()
+	return status
+}
+
+// fingerprint returns the partner's key fingerprint (the key exists once Dial started).
+func (p *partner) fingerprint(t *testing.T) string {
+	t.Helper()
+	id, err := p.store.LoadOrCreateIdentity()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id.Fingerprint()
+}
+
+// syncBuffer collects output from one goroutine for the test to read.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.String()
+}
+

@@ -1,0 +1,320 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+	"golang.org/x/crypto/ssh"
+
+	"github.com/duetpair/duet/keys"
+	"github.com/duetpair/duet/sessions"
+)
+
+// errNotTrusted is the answer "no" to the question about an unknown host key.
+var errNotTrusted = errors.New("host key not trusted")
+
+// joinDialog asks for an address or invite to join.
+type joinDialog struct {
+	dlg    *dialog.CustomDialog
+	addr   *widget.Entry
+	join   *widget.Button
+	cancel *widget.Button
+}
+
+// joining is a joined connection: its stream, and the connection once Dial returned.
+type joining struct {
+	addr   sessions.Address
+	stream *joinStream
+
+	mu     sync.Mutex // guards the fields below
+	conn   *sessions.Conn
+	closed bool // closeJoin was called
+}
+
+// showJoin opens the join dialog.
+func (u *UI) showJoin() {
+	j := &joinDialog{addr: widget.NewEntry()}
+	j.addr.SetPlaceHolder("192.168.1.5, host:port or duet://… invite")
+	j.addr.OnSubmitted = func(string) { u.onJoinSubmit(j) }
+	j.join = widget.NewButtonWithIcon("Join", theme.LoginIcon(), func() { u.onJoinSubmit(j) })
+	j.join.Importance = widget.HighImportance
+	j.cancel = widget.NewButton("Cancel", func() { j.dlg.Hide() })
+	help := caption("Paste the invite or the address the host shares. Joining also works with any SSH server (ssh://user@server).")
+	content := container.NewVBox(widget.NewLabel("Address or invite"), j.addr, help)
+	j.dlg = dialog.NewCustomWithoutButtons("Join a session", fixedWidth(520, content), u.w)
+	j.dlg.SetButtons([]fyne.CanvasObject{j.cancel, j.join})
+	u.joinDlg = j
+	j.dlg.Show()
+	u.w.Canvas().Focus(j.addr)
+}
+
+// onJoinSubmit reads the address and joins it.
+func (u *UI) onJoinSubmit(j *joinDialog) {
+	text := strings.TrimSpace(j.addr.Text)
+	if text == "" {
+		return
+	}
+	addr, err := sessions.ParseAddress(text)
+	if err != nil {
+		u.showError("", err)
+		return
+	}
+	j.dlg.Hide()
+	u.join(addr)
+}
+
+// join starts joining addr in a new entry; Dial runs in the background.
+func (u *UI) join(addr sessions.Address) {
+	e := newEntry(u, fmt.Sprintf("%s on %s", addr.User, addr.Host), addr.HostPort())
+	e.state = "connecting"
+	e.term.AnswerQueries(true) // a plain SSH channel: the widget answers terminal queries
+	e.showOverlay(fmt.Sprintf("Connecting to %s…", addr.HostPort()))
+	ctx, cancel := context.WithCancel(context.Background())
+	e.cancel = cancel
+	j := &joining{addr: addr, stream: newJoinStream()}
+	e.join = j
+	j.stream.onWaiting = func(fp string) {
+		fyne.Do(func() {
+			e.state = "waiting for approval"
+			e.showOverlay("Waiting for the host to approve your key\n" + fp)
+			u.list.refresh()
+		})
+	}
+	j.stream.onOutput = func() {
+		fyne.Do(func() {
+			if !e.ended {
+				e.state = "joined"
+				e.showOverlay("")
+				u.list.refresh()
+			}
+		})
+	}
+	cols, rows := e.term.GridSize()
+	cfg := sessions.JoinConfig{
+		Store:       u.cfg.Store,
+		Term:        "xterm-256color",
+		Cols:        cols,
+		Rows:        rows,
+		Stderr:      j.stream.stderr(),
+		ConfirmHost: u.confirmHost(ctx),
+		Passphrase:  u.askPassphrase(ctx),
+		Status:      func(s sessions.JoinStatus) { fyne.Do(func() { u.joinStatus(e, s) }) },
+		Logger:      u.log,
+	}
+	u.addEntry(e)
+	u.wg.Add(1)
+	go func() {
+		defer u.wg.Done()
+		conn, err := sessions.Dial(ctx, addr, cfg)
+		if err != nil {
+			j.stream.abort()
+			fyne.Do(func() { u.joinFailed(e, addr, err) })
+			return
+		}
+		j.mu.Lock()
+		closed := j.closed
+		if !closed {
+			j.conn = conn
+		}
+		j.mu.Unlock()
+		if closed { // the user left while joining
+			conn.Close()
+			j.stream.abort()
+			return
+		}
+		j.stream.start(conn)
+		fyne.Do(func() { u.joinConnected(e) })
+		status, werr := conn.Wait()
+		fyne.Do(func() { u.joinFinished(e, addr, status, werr) })
+	}()
+}
+
+// joinConnected shows the connection in the entry's terminal.
+func (u *UI) joinConnected(e *entry) {
+	if e.ended || !u.has(e) {
+		return
+	}
+	if e.state == "connecting" {
+		e.state = "joined"
+		e.showOverlay("")
+	}
+	e.term.Attach(e.join.stream)
+	u.list.refresh()
+	if u.selected == e {
+		u.w.Canvas().Focus(e.term)
+	}
+}
+
+// joinFailed says why Dial failed, in one sentence, and drops the entry.
+func (u *UI) joinFailed(e *entry, addr sessions.Address, err error) {
+	if !u.has(e) {
+		return // the user closed it while joining
+	}
+	e.join = nil
+	e.ended = true
+	u.removeEntry(e)
+	if errors.Is(err, context.Canceled) {
+		return
+	}
+	u.log.Info("join failed", "remote", addr.HostPort(), "err", err)
+	var he *keys.HostKeyError
+	if errors.As(err, &he) && errors.Is(err, keys.ErrHostKeyChanged) {
+		u.showWarning("The host key has changed", he.Warning())
+		return
+	}
+	u.showError("", joinError(addr, err))
+}
+
+// joinFinished shows how a joined session ended: in the list, and in a dialog if the host
+// refused us.
+func (u *UI) joinFinished(e *entry, addr sessions.Address, status int, err error) {
+	if e.ended || !u.has(e) {
+		return
+	}
+	e.ended = true
+	e.showOverlay("")
+	last := e.join.stream.lastErrLine()
+	switch {
+	case errors.Is(err, sessions.ErrConnClosed):
+		e.state = "left"
+	case err != nil:
+		e.state = "ended"
+		u.showError("", joinError(addr, err))
+	case status != 0 && strings.HasPrefix(last, "duet: "):
+		e.state = "refused"
+		u.showError("", errors.New(strings.TrimPrefix(last, "duet: ")))
+	default:
+		e.state = fmt.Sprintf("ended (exit status %d)", status)
+	}
+	u.list.refresh()
+}
+
+// joinStatus shows a joined connection's news.
+func (u *UI) joinStatus(e *entry, s sessions.JoinStatus) {
+	switch s.State {
+	case sessions.JoinReconnecting:
+		e.state = "reconnecting"
+	case sessions.JoinReconnected:
+		e.state = "joined"
+	default:
+		return
+	}
+	u.list.refresh()
+}
+
+// closeJoin closes a joined connection in the background (the host is untouched).
+func (u *UI) closeJoin(j *joining) {
+	j.mu.Lock()
+	j.closed = true
+	conn := j.conn
+	j.mu.Unlock()
+	if conn == nil {
+		return
+	}
+	u.wg.Add(1)
+	go func() {
+		defer u.wg.Done()
+		conn.Close()
+	}()
+}
+
+func (u *UI) has(e *entry) bool {
+	for _, o := range u.entries {
+		if o == e {
+			return true
+		}
+	}
+	return false
+}
+
+// trustDialog asks whether to trust an unknown host's key.
+type trustDialog struct {
+	dlg    *dialog.CustomDialog
+	trust  *widget.Button
+	cancel *widget.Button
+}
+
+// confirmHost is the join's keys.ConfirmHostFunc: it asks on the UI goroutine and
+// waits for the answer or ctx.
+func (u *UI) confirmHost(ctx context.Context) keys.ConfirmHostFunc {
+	return func(host string, key ssh.PublicKey) error {
+		ans := make(chan bool, 1)
+		fyne.Do(func() { u.askTrust(host, key, ans) })
+		select {
+		case ok := <-ans:
+			if ok {
+				return nil
+			}
+			return errNotTrusted
+		case <-ctx.Done():
+			fyne.Do(func() {
+				if u.trustDlg != nil {
+					u.trustDlg.dlg.Hide()
+				}
+			})
+			return ctx.Err()
+		}
+	}
+}
+
+func (u *UI) askTrust(host string, key ssh.PublicKey, ans chan<- bool) {
+	t := &trustDialog{}
+	answer := func(ok bool) {
+		select {
+		case ans <- ok:
+		default:
+		}
+		t.dlg.Hide()
+	}
+	t.trust = widget.NewButtonWithIcon("Trust and join", theme.ConfirmIcon(), func() { answer(true) })
+	t.trust.Importance = widget.HighImportance
+	t.cancel = widget.NewButton("Cancel", func() { answer(false) })
+	intro := widget.NewLabel(fmt.Sprintf("You have not joined %s before. Check with the host that its key fingerprint is:", host))
+	intro.Wrapping = fyne.TextWrapWord
+	fp := widget.NewLabelWithStyle(keys.Fingerprint(key), fyne.TextAlignCenter, fyne.TextStyle{Monospace: true})
+	note := caption("Duet remembers the key; an invite (duet://…) checks it without asking.")
+	t.dlg = dialog.NewCustomWithoutButtons("Trust this host?", fixedWidth(520, container.NewVBox(intro, fp, note)), u.w)
+	t.dlg.SetButtons([]fyne.CanvasObject{t.cancel, t.trust})
+	t.dlg.SetIcon(theme.WarningIcon())
+	t.dlg.SetOnClosed(func() { answer(false) })
+	u.trustDlg = t
+	t.dlg.Show()
+}
+
+// askPassphrase is the join's keys.PassphraseFunc: it asks for a key's passphrase on
+// the UI goroutine and waits for the answer or ctx.
+func (u *UI) askPassphrase(ctx context.Context) keys.PassphraseFunc {
+	return func(path string) ([]byte, error) {
+		ans := make(chan string, 1)
+		fyne.Do(func() {
+			pw := widget.NewPasswordEntry()
+			d := dialog.NewForm("Passphrase", "Unlock", "Skip this key",
+				[]*widget.FormItem{widget.NewFormItem(path, pw)}, func(ok bool) {
+					if ok {
+						ans <- pw.Text
+					} else {
+						ans <- ""
+					}
+				}, u.w)
+			d.Show()
+			u.w.Canvas().Focus(pw)
+		})
+		select {
+		case p := <-ans:
+			if p == "" {
+				return nil, errors.New("no passphrase given")
+			}
+			return []byte(p), nil
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+}

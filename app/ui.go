@@ -1,0 +1,299 @@
+package app
+
+import (
+	"fmt"
+	"io"
+	"log/slog"
+	"sync"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/duetpair/duet/keys"
+	"github.com/duetpair/duet/sessions"
+)
+
+// Config is what the window is opened with.
+type Config struct {
+	// Store is the config dir (keys, approved keys, known hosts, settings). Required.
+	Store *keys.Store
+	// Listen is the address partners connect to; "" means port 2222 on all interfaces,
+	// or the next free port.
+	Listen string
+	// Logger receives the log; nil discards it.
+	Logger *slog.Logger
+	// Out, if set, is told "listening on ADDR" and the host key fingerprint once the
+	// window hosts (as `duet host` prints them), for scripts and tests.
+	Out io.Writer
+	// ApproveTimeout is how long a partner waits for an answer; 0 means the host's
+	// default (60 s).
+	ApproveTimeout time.Duration
+}
+
+// UI is the Duet window. Make it with [New], call [UI.Start] once the window shows, and
+// [UI.Close] after the app stopped running.
+type UI struct {
+	a   fyne.App
+	w   fyne.Window
+	cfg Config
+	log *slog.Logger
+
+	stop     chan struct{} // closed when the window closes
+	stopOnce sync.Once
+	poke     chan struct{}  // asks the watcher for a snapshot now
+	wg       sync.WaitGroup // every goroutine of the window
+
+	// UI goroutine only.
+	settings  settings
+	hosting   *hosting // nil until the first hosted session
+	snap      hostSnapshot
+	entries   []*entry
+	selected  *entry
+	focused   bool
+	quitting  bool
+	list      *sessionList
+	share     *sharePanel
+	partners  *partnersPanel
+	approvals *approvals
+	centre    *centre
+	side      *fyne.Container
+	sideBox   *fyne.Container // the side with its separator
+	sideShown bool
+	keys      *keysScreen
+
+	// The dialogs shown last, kept for tests (UI goroutine only).
+	lastError     *errorDialog
+	joinDlg       *joinDialog
+	trustDlg      *trustDialog
+	quitDialog    *dialog.ConfirmDialog
+	settingsCheck *widget.Check
+}
+
+// New builds the window's content into w. Nothing is hosted until Start.
+func New(a fyne.App, w fyne.Window, cfg Config) *UI {
+	u := &UI{
+		a: a, w: w, cfg: cfg, log: cfg.Logger,
+		stop: make(chan struct{}), poke: make(chan struct{}, 1),
+		focused: true, sideShown: true,
+	}
+	if u.log == nil {
+		u.log = slog.New(slog.DiscardHandler)
+	}
+	u.settings = loadSettings(cfg.Store, u.log)
+	u.list = newSessionList(u)
+	u.share = newSharePanel(u)
+	u.partners = newPartnersPanel(u)
+	u.approvals = newApprovals(u)
+	u.centre = newCentre(u)
+	u.keys = newKeysScreen(u)
+	u.side = container.NewVBox(u.share.box, widget.NewSeparator(), u.partners.box)
+	u.sideBox = container.NewHBox(widget.NewSeparator(), fixedWidth(330, container.NewVScroll(u.side)))
+	w.SetContent(container.NewBorder(nil, nil,
+		container.NewHBox(fixedWidth(230, u.list.box), widget.NewSeparator()),
+		u.sideBox,
+		u.centre.box))
+	w.SetCloseIntercept(u.onCloseWindow)
+	a.Lifecycle().SetOnEnteredForeground(func() { u.focused = true })
+	a.Lifecycle().SetOnExitedForeground(func() { u.focused = false })
+	u.updateSide()
+	return u
+}
+
+// Start hosts the default session, if the settings say so, and focuses its terminal.
+// It runs on the UI goroutine.
+func (u *UI) Start() {
+	if u.settings.HostOnStart {
+		u.hostSession(sessions.DefaultName, "")
+	}
+	u.centre.show(u.selected)
+}
+
+// ensureHosting starts the SSH host if it is not running yet.
+func (u *UI) ensureHosting() bool {
+	if u.hosting != nil {
+		return true
+	}
+	h, err := startHosting(u.cfg.Store, u.cfg.Listen, u.approvals.ask, u.cfg.ApproveTimeout, u.log)
+	if err != nil {
+		u.showError("Duet could not start hosting", err)
+		return false
+	}
+	u.hosting = h
+	u.log.Info("hosting", "addr", h.addr, "fp", h.hostKey.Fingerprint())
+	if u.cfg.Out != nil {
+		fmt.Fprintf(u.cfg.Out, "listening on %s\nhost key %s\n", h.addr, h.hostKey.Fingerprint())
+	}
+	u.wg.Add(1)
+	go u.watch(h)
+	return true
+}
+
+// hostSession starts a hosted session and shows it.
+func (u *UI) hostSession(name, command string) bool {
+	if !u.ensureHosting() {
+		return false
+	}
+	s, err := u.hosting.start(name, command, u.log)
+	if err != nil {
+		u.showError(fmt.Sprintf("Duet could not start the session %q", name), err)
+		return false
+	}
+	e := newHostedEntry(u, s)
+	u.addEntry(e)
+	u.refreshSoon()
+	return true
+}
+
+// addEntry adds a session to the list and selects it.
+func (u *UI) addEntry(e *entry) {
+	u.entries = append(u.entries, e)
+	u.list.refresh()
+	u.selectEntry(e)
+}
+
+// selectEntry shows e in the centre and its partners on the right.
+func (u *UI) selectEntry(e *entry) {
+	u.selected = e
+	u.centre.show(e)
+	u.list.selectEntry(e)
+	u.updateSide()
+}
+
+// removeEntry takes e off the list, detaching its terminal (which leaves a joined
+// session or detaches the window from a hosted one).
+func (u *UI) removeEntry(e *entry) {
+	i := -1
+	for j, o := range u.entries {
+		if o == e {
+			i = j
+		}
+	}
+	if i < 0 {
+		return
+	}
+	u.entries = append(u.entries[:i], u.entries[i+1:]...)
+	e.close()
+	if u.selected == e {
+		u.selected = nil
+		if len(u.entries) > 0 {
+			u.selected = u.entries[min(i, len(u.entries)-1)]
+		}
+	}
+	u.list.refresh()
+	u.selectEntry(u.selected)
+}
+
+// applySnapshot shows what the watcher saw of the hosted sessions.
+func (u *UI) applySnapshot(snap hostSnapshot) {
+	u.snap = snap
+	for _, e := range u.entries {
+		if e.session == nil {
+			continue
+		}
+		if st, ok := snap.session(e.name); ok {
+			e.partners = len(st.partners)
+		}
+	}
+	u.list.refresh()
+	u.updateSide()
+}
+
+// updateSide shows the share panel and the partners of the selected hosted session.
+func (u *UI) updateSide() {
+	e := u.selected
+	if e == nil || e.session == nil || u.hosting == nil {
+		u.share.show(nil, "")
+		u.partners.show(nil, sessionState{})
+		return
+	}
+	u.share.show(u.hosting, e.name)
+	st, _ := u.snap.session(e.name)
+	u.partners.show(e, st)
+}
+
+// toggleSide shows or hides the right panel.
+func (u *UI) toggleSide() {
+	u.sideShown = !u.sideShown
+	if u.sideShown {
+		u.sideBox.Show()
+	} else {
+		u.sideBox.Hide()
+	}
+	u.centre.updateHeader()
+}
+
+// partnerCount returns how many partners are attached to all hosted sessions.
+func (u *UI) partnerCount() int {
+	n := 0
+	for _, st := range u.snap.sessions {
+		n += len(st.partners)
+	}
+	return n
+}
+
+// onCloseWindow quits, asking first while partners are attached.
+func (u *UI) onCloseWindow() {
+	if u.hosting != nil {
+		u.snap = takeSnapshot(u.hosting) // the latest, not the last tick's
+	}
+	n := u.partnerCount()
+	if n == 0 {
+		u.quit()
+		return
+	}
+	msg := "A partner is attached. Quit and disconnect them?"
+	if n > 1 {
+		msg = fmt.Sprintf("%d partners are attached. Quit and disconnect them?", n)
+	}
+	d := dialog.NewConfirm("Quit Duet?", msg, func(ok bool) {
+		if ok {
+			u.quit()
+		}
+	}, u.w)
+	d.SetConfirmText("Quit")
+	d.SetDismissText("Keep sharing")
+	u.quitDialog = d
+	d.Show()
+}
+
+// quit detaches every terminal, stops hosting and joined connections in the
+// background, then quits the app.
+func (u *UI) quit() {
+	if u.quitting {
+		return
+	}
+	u.quitting = true
+	u.shutdown(func() { fyne.Do(u.a.Quit) })
+}
+
+// shutdown stops everything the window runs; then runs on a goroutine of its own. It
+// runs on the UI goroutine.
+func (u *UI) shutdown(then func()) {
+	u.stopOnce.Do(func() {
+		close(u.stop)
+		for _, e := range u.entries {
+			e.close()
+		}
+		h := u.hosting
+		u.wg.Add(1)
+		go func() {
+			defer u.wg.Done()
+			if h != nil {
+				h.shutdown(u.log)
+			}
+			if then != nil {
+				then()
+			}
+		}()
+	})
+}
+
+// Close stops everything the window runs (if quitting did not already) and returns when
+// every goroutine of the window is gone. Call it after the app stopped running.
+func (u *UI) Close() {
+	u.shutdown(nil)
+	u.wg.Wait()
+}

@@ -1,0 +1,103 @@
+package app
+
+import (
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2/test"
+)
+
+func TestHostsOnStart(t *testing.T) {
+	h := newHarness(t, options{})
+	var e *entry
+	h.ui(func() {
+		if len(h.u.entries) != 1 {
+			t.Fatalf("%d sessions in the list, want the default one", len(h.u.entries))
+		}
+		e = h.u.entries[0]
+		if !e.hosted() || e.name != "main" || h.u.selected != e {
+			t.Fatalf("first entry %q hosted=%v selected=%v", e.name, e.hosted(), h.u.selected == e)
+		}
+		if h.w.Canvas().Focused() != e.term {
+			t.Errorf("focus is on %v, not the session's terminal", h.w.Canvas().Focused())
+		}
+		if h.u.centre.title.Text != "main" {
+			t.Errorf("header %q", h.u.centre.title.Text)
+		}
+	})
+	addr := h.hostAddr()
+	_, port, _ := strings.Cut(addr, ":")
+	h.ui(func() {
+		info := h.u.share.info
+		if len(info.SSHLines) != 1 || info.SSHLines[0] != "ssh -p "+port+" main@127.0.0.1" {
+			t.Errorf("join lines %q", info.SSHLines)
+		}
+		if len(info.Invites) != 1 || !strings.HasPrefix(info.Invites[0], "duet://main@"+addr+"/#SHA256:") {
+			t.Errorf("invites %q", info.Invites)
+		}
+		r := h.u.share.row(info.Invites[0])
+		if r == nil {
+			t.Fatal("no copy row for the invite")
+		}
+		test.Tap(r.copy)
+		if got := h.a.Clipboard().Content(); got != info.Invites[0] {
+			t.Errorf("clipboard %q after Copy, want the invite", got)
+		}
+		if r := h.u.share.row(info.Fingerprint); r == nil {
+			t.Error("no copy row for the host key fingerprint")
+		}
+	})
+
+	// The terminal is the session's: typing reaches the shell, output is drawn.
+	h.ui(func() { test.Type(e.term, "echo typed-$((6*7))\r") })
+	h.waitFor("the typed command's output in the window", func() bool {
+		return strings.Contains(e.term.Screen().Text(), "typed-42")
+	})
+	if !strings.Contains(e.session.Screen().Text(), "typed-42") {
+		t.Error("the session's own screen lacks the output")
+	}
+}
+
+func TestHostOnStartSettingOff(t *testing.T) {
+	h := newHarness(t, options{noHostOnStart: true})
+	h.ui(func() {
+		if len(h.u.entries) != 0 || h.u.hosting != nil {
+			t.Fatalf("%d sessions, hosting %v: want none with host_on_start off", len(h.u.entries), h.u.hosting != nil)
+		}
+		if h.u.centre.stack.Objects[0] != h.u.centre.empty {
+			t.Error("the centre does not show the welcome")
+		}
+		// Settings turn it back on, saved for next time.
+		h.u.showSettings()
+		test.Tap(h.u.settingsCheck)
+	})
+	if s := loadSettings(h.store, h.u.log); !s.HostOnStart {
+		t.Error("the setting was not saved")
+	}
+	// Host a session from the list's Host button.
+	h.ui(func() {
+		test.Tap(h.u.list.host)
+		h.u.list.hostName.SetText("pair")
+		h.u.list.hostCmd.SetText("cat")
+		h.u.list.hostDialog.Submit()
+	})
+	h.waitFor("the hosted session", func() bool {
+		return len(h.u.entries) == 1 && h.u.entries[0].name == "pair" && h.u.entries[0].command == "cat"
+	})
+}
+
+func TestQuitAsksWhilePartnersAreAttached(t *testing.T) {
+	h := newHarness(t, options{})
+	p := h.join("main")
+	h.waitFor("the approval dialog", func() bool { return len(h.u.approvals.queue) == 1 })
+	h.ui(func() { test.Tap(h.u.approvals.once) })
+	h.waitFor("the partner in the panel", func() bool { return len(h.u.partners.rows) == 1 })
+	h.ui(func() {
+		h.u.onCloseWindow()
+		if h.u.quitting || h.u.quitDialog == nil {
+			t.Fatal("closing the window with a partner attached did not ask first")
+		}
+		h.u.quitDialog.Hide() // "Keep sharing"
+	})
+	_ = p
+}

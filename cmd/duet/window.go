@@ -1,0 +1,77 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"log/slog"
+	"os"
+
+	"fyne.io/fyne/v2"
+	fyneapp "fyne.io/fyne/v2/app"
+
+	"github.com/duetpair/duet/app"
+	"github.com/duetpair/duet/assets"
+)
+
+// appID is Duet's application id (FyneApp.toml, desktop files, preferences).
+const appID = "io.github.duetpair.duet"
+
+// errNoDisplay is why the window cannot open on a machine without a display.
+var errNoDisplay = errors.New("no display to open the window on (DISPLAY and WAYLAND_DISPLAY are empty); host from this terminal with 'duet host'")
+
+// windowOptions are the flags of `duet` without a command.
+type windowOptions struct {
+	listen  string
+	floodMB int // measure: flood the default session with this many MB, report, quit
+}
+
+// windowCommand is `duet` with no command: the window.
+func windowCommand() *command {
+	var o windowOptions
+	return &command{
+		flags: func(fs *flag.FlagSet) {
+			fs.StringVar(&o.listen, "listen", "", "address partners connect to (default :2222, or the next free port)")
+			fs.IntVar(&o.floodMB, "flood", 0, "measure: scroll N MB through the hosted session with a partner attached, print the window's responsiveness and the partner's throughput, quit")
+		},
+		run: func(c *cli, args []string) error {
+			if len(args) > 0 {
+				return usageError("unknown command %q", args[0])
+			}
+			if o.floodMB < 0 {
+				return usageError("--flood takes a positive number of MB")
+			}
+			return c.window(o)
+		},
+	}
+}
+
+func hasDisplay() bool {
+	return os.Getenv("DISPLAY") != "" || os.Getenv("WAYLAND_DISPLAY") != ""
+}
+
+// window opens the Duet window and returns when it is closed.
+func (c *cli) window(o windowOptions) error {
+	if !hasDisplay() {
+		return errNoDisplay
+	}
+	store, err := c.store()
+	if err != nil {
+		return err
+	}
+	log := slog.New(slog.NewTextHandler(c.stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	a := fyneapp.NewWithID(appID)
+	a.SetIcon(fyne.NewStaticResource("duet.png", assets.Icon))
+	w := a.NewWindow("Duet")
+	w.SetMaster()
+	w.Resize(fyne.NewSize(1240, 760))
+	ui := app.New(a, w, app.Config{Store: store, Listen: o.listen, Logger: log, Out: c.stdout})
+	a.Lifecycle().SetOnStarted(func() {
+		ui.Start()
+		if o.floodMB > 0 {
+			ui.MeasureFlood(o.floodMB, c.stdout)
+		}
+	})
+	w.ShowAndRun()
+	ui.Close()
+	return nil
+}
