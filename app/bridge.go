@@ -117,4 +117,3 @@ func (u *UI) refreshSoon() {
 	default:
 	}
 }
-

@@ -220,14 +220,21 @@ type partner struct {
 	conn *sessions.Conn
 	err  error
 
-	done  chan struct{} // closed when Dial returned and output copying ended
+	done chan struct{} // closed when Dial returned and output copying ended
 }
 
 // join starts joining the window's host as a new partner; Dial runs in the background
 // because it returns only once the host let the session start.
 func (h *harness) join(session string) *partner {
 	h.t.Helper()
-	p := &partner{store: keys.NewStore(h.t.TempDir()), out: &syncBuffer{}, dialed: make(chan struct{}), done: make(chan struct{})}
+	return h.joinWith(keys.NewStore(h.t.TempDir()))
+}
+
+// joinWith joins session main as the partner whose config dir is store.
+func (h *harness) joinWith(store *keys.Store) *partner {
+	h.t.Helper()
+	session := "main"
+	p := &partner{store: store, out: &syncBuffer{}, dialed: make(chan struct{}), done: make(chan struct{})}
 	addr, err := sessions.ParseAddress(session + "@" + h.hostAddr())
 	if err != nil {
 		h.t.Fatal(err)
@@ -309,4 +316,3 @@ func (b *syncBuffer) String() string {
 	defer b.mu.Unlock()
 	return b.b.String()
 }
-

@@ -267,11 +267,13 @@ func (u *UI) confirmHost(ctx context.Context) keys.ConfirmHostFunc {
 
 func (u *UI) askTrust(host string, key ssh.PublicKey, ans chan<- bool) {
 	t := &trustDialog{}
+	answered := false
 	answer := func(ok bool) {
-		select {
-		case ans <- ok:
-		default:
+		if answered {
+			return
 		}
+		answered = true
+		ans <- ok // buffered 1, sent once
 		t.dlg.Hide()
 	}
 	t.trust = widget.NewButtonWithIcon("Trust and join", theme.ConfirmIcon(), func() { answer(true) })

@@ -1,0 +1,128 @@
+package app
+
+import (
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2/test"
+)
+
+// joined returns the joined entry (the window joins its own host in these tests).
+func (h *harness) joined() *entry {
+	for _, e := range h.u.entries {
+		if !e.hosted() {
+			return e
+		}
+	}
+	return nil
+}
+
+// paste joins text through the Join dialog.
+func (h *harness) paste(text string) {
+	h.ui(func() {
+		test.Tap(h.u.list.join)
+		h.u.joinDlg.addr.SetText(text)
+		test.Tap(h.u.joinDlg.join)
+	})
+}
+
+func TestJoinWithPastedInvite(t *testing.T) {
+	h := newHarness(t, options{})
+	var invite string
+	h.ui(func() { invite = h.u.share.info.Invites[0] })
+	h.paste(invite)
+
+	// The invite pins the host key: no question; the host asks about our key meanwhile.
+	fp := h.waitApproval(1)
+	h.waitFor("the waiting-for-approval state", func() bool {
+		e := h.joined()
+		return e != nil && e.state == "waiting for approval" && e.overlay.Visible() &&
+			strings.Contains(e.note.Text, fp) && h.u.selected == e
+	})
+	h.ui(func() {
+		if h.u.trustDlg != nil {
+			t.Error("the host key was asked about although the invite pins it")
+		}
+		test.Tap(h.u.approvals.once)
+	})
+	h.waitFor("the joined state", func() bool {
+		e := h.joined()
+		return e.state == "joined" && !e.overlay.Visible()
+	})
+	var host, joined *entry
+	h.ui(func() {
+		host, joined = h.u.entries[0], h.joined()
+		test.Type(joined.term, "echo joined-$((3*3))\r")
+	})
+	h.waitFor("the joined terminal's typing in the hosted session", func() bool {
+		return strings.Contains(host.session.Screen().Text(), "joined-9") &&
+			strings.Contains(joined.term.Screen().Text(), "joined-9")
+	})
+	h.waitFor("the partner count", func() bool { return host.partners == 1 })
+
+	// Closing the joined session leaves the host untouched.
+	h.ui(func() {
+		h.u.selectEntry(joined)
+		test.Tap(h.u.centre.closeBt)
+		if len(h.u.entries) != 1 || h.u.selected != host {
+			t.Fatalf("after leaving: %d entries, host selected %v", len(h.u.entries), h.u.selected == host)
+		}
+	})
+	h.waitFor("the partner to leave", func() bool { return host.partners == 0 })
+	if _, ended := host.session.Exit(); ended {
+		t.Fatal("leaving the joined session ended the hosted one")
+	}
+	h.ui(func() { test.Type(host.term, "echo still-$((5*5))\r") })
+	h.waitFor("the hosted session to go on", func() bool {
+		return strings.Contains(host.session.Screen().Text(), "still-25")
+	})
+}
+
+func TestJoinAsksAboutHostKeyAndShowsDenial(t *testing.T) {
+	h := newHarness(t, options{})
+	h.paste(h.hostAddr()) // a plain address: the host key is unknown
+	h.waitFor("the host-key question", func() bool { return h.u.trustDlg != nil })
+	h.ui(func() { test.Tap(h.u.trustDlg.trust) })
+	fp := h.waitApproval(1)
+	h.ui(func() { test.Tap(h.u.approvals.deny) })
+	h.waitFor("the refusal", func() bool {
+		e := h.joined()
+		return e != nil && e.state == "refused" && h.u.lastError != nil
+	})
+	h.ui(func() {
+		if want := "The host denied key " + fp + "."; h.u.lastError.text != want {
+			t.Errorf("error dialog says %q, want %q", h.u.lastError.text, want)
+		}
+	})
+	// The key is now known: joining again asks no question.
+	h.ui(func() { h.u.removeEntry(h.joined()); h.u.trustDlg = nil })
+	h.paste(h.hostAddr())
+	h.waitApproval(1)
+	h.ui(func() {
+		if h.u.trustDlg != nil {
+			t.Error("asked about a host key that was trusted before")
+		}
+	})
+}
+
+func TestJoinErrorsAreOneSentence(t *testing.T) {
+	h := newHarness(t, options{noHostOnStart: true})
+	for _, tc := range []struct{ addr, want string }{
+		{"host:99999", "99999"},
+		{"127.0.0.1:1", "Could not reach 127.0.0.1:1"},
+	} {
+		h.ui(func() { h.u.lastError = nil })
+		h.paste(tc.addr)
+		h.waitFor("the error dialog", func() bool { return h.u.lastError != nil })
+		h.ui(func() {
+			text := h.u.lastError.text
+			if !strings.Contains(text, tc.want) || strings.Count(text, ". ") > 0 || !strings.HasSuffix(text, ".") ||
+				strings.Contains(text, "\n") {
+				t.Errorf("%s: error %q is not one sentence containing %q", tc.addr, text, tc.want)
+			}
+			if h.joined() != nil {
+				t.Errorf("%s: a failed join stayed in the list", tc.addr)
+			}
+		})
+	}
+}
