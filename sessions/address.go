@@ -31,6 +31,10 @@ type Address struct {
 	// HostKey is the host key fingerprint an invite pins ("SHA256:..."), or "" if none.
 	// The host must offer exactly this key.
 	HostKey string
+	// Jump is the SSH server to connect through, as with ssh -J ("server",
+	// "user@server:port"; port 22 and your login name unless given), or "" to connect
+	// directly: a Duet host reached through a relay that listens on its loopback only.
+	Jump string
 }
 
 // AddressError says why an address cannot be read, in one sentence.
@@ -51,6 +55,8 @@ func (e *AddressError) Error() string {
 //	ssh://user@host:port           an SSH server: port 22 and your login name by default
 //	duet://SESSION@HOST:PORT/#SHA256:FINGERPRINT
 //	                               an invite, which pins the host's key
+//	duet://SESSION@localhost:PORT/?jump=SERVER#SHA256:...
+//	                               the same through SERVER, as ssh -J SERVER
 //
 // A missing port is 2222, or 22 for ssh://. A missing user is the session "main", or your
 // login name for ssh:// and for port 22 (an SSH server, not a Duet host).
@@ -86,8 +92,12 @@ func parseAddress(in string) (Address, string) {
 				return a, "only a duet:// invite may carry a #fingerprint"
 			}
 		}
-		if strings.ContainsAny(rest, "?") {
-			return a, "an address has no ?query"
+		if before, query, ok := strings.Cut(rest, "?"); ok {
+			jump, p := parseJump(query)
+			if p != "" {
+				return a, p
+			}
+			rest, a.Jump = before, jump
 		}
 		rest = strings.TrimSuffix(rest, "/")
 	}
@@ -260,13 +270,54 @@ func parseFingerprint(s string) (string, string) {
 // if it pins a host key, as ssh:// for an SSH server, else as user@host:port.
 func (a Address) String() string {
 	hp := a.HostPort()
+	jump := ""
+	if a.Jump != "" {
+		jump = "/?jump=" + url.PathEscape(a.Jump)
+	}
 	switch {
 	case a.HostKey != "":
-		return "duet://" + a.User + "@" + hp + "/#" + a.HostKey
+		if jump == "" {
+			jump = "/"
+		}
+		return "duet://" + a.User + "@" + hp + jump + "#" + a.HostKey
 	case a.SSH:
-		return "ssh://" + a.User + "@" + hp
+		return "ssh://" + a.User + "@" + hp + jump
+	case jump != "":
+		return "duet://" + a.User + "@" + hp + jump
 	}
 	return a.User + "@" + hp
+}
+
+// parseJump reads the ?query of an address: jump=SERVER, the SSH server to go through.
+func parseJump(query string) (string, string) {
+	value, ok := strings.CutPrefix(query, "jump=")
+	if !ok {
+		return "", "an address has no ?query other than ?jump=SERVER"
+	}
+	jump, err := url.PathUnescape(value)
+	if err != nil || jump == "" || strings.ContainsAny(jump, "/?#") {
+		return "", "after ?jump= comes an SSH server: server, server:port or user@server:port"
+	}
+	if _, err := ParseServer(jump); err != nil {
+		return "", "the jump " + err.(*AddressError).Problem
+	}
+	return jump, ""
+}
+
+// ParseServer reads an SSH server to log in to, as ssh would: "server", "user@server",
+// "server:port" or "user@server:port"; the port is 22 and the user your login name
+// unless given. It reads a relay to host through ([Relay].Server) and [Address].Jump.
+func ParseServer(s string) (Address, error) {
+	in := strings.TrimSpace(s)
+	if strings.Contains(in, "://") || strings.ContainsAny(in, "/?#") {
+		return Address{}, &AddressError{Input: shorten(in, 200),
+			Problem: "an SSH server is written server, server:port or user@server:port"}
+	}
+	a, problem := parseAddress("ssh://" + in)
+	if problem != "" {
+		return Address{}, &AddressError{Input: shorten(in, 200), Problem: problem}
+	}
+	return a, nil
 }
 
 // HostPort returns "host:port" (with brackets around an IPv6 address), for dialling.

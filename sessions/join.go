@@ -148,6 +148,16 @@ func Dial(ctx context.Context, addr Address, cfg JoinConfig) (*Conn, error) {
 		banner: func(msg string) { c.notify(JoinStatus{State: JoinBanner, Text: msg}) },
 		log:    c.log, what: "join",
 	}
+	if addr.Jump != "" {
+		jump, err := ParseServer(addr.Jump)
+		if err != nil {
+			return nil, fmt.Errorf("join: %w", err)
+		}
+		c.login.jump = &login{
+			addr: jump, store: cfg.Store, ids: ids, confirm: cfg.ConfirmHost, timeout: cfg.DialTimeout,
+			banner: c.login.banner, log: c.log.With("jump", jump.HostPort()), what: "jump",
+		}
+	}
 	l, err := c.connect(ctx, true)
 	if err != nil {
 		return nil, err

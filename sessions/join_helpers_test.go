@@ -314,7 +314,11 @@ func (p *proxy) accept() {
 }
 
 func (pp *proxyPair) copy(dst, src net.Conn) {
-	defer dst.Close()
+	defer func() {
+		if !pp.hole.Load() { // a network gone silent does not pass the end on either
+			dst.Close()
+		}
+	}()
 	buf := make([]byte, 32<<10)
 	for {
 		n, err := src.Read(buf)

@@ -30,6 +30,7 @@ type login struct {
 	banner  func(string)         // receives the server's banner; may be nil
 	log     *slog.Logger
 	what    string // what the login is for, as errors say it: "join", "relay"
+	jump    *login // the server to connect through, as ssh -J; nil to connect directly
 }
 
 // session is one SSH connection made by a login.
@@ -54,10 +55,18 @@ func (lg *login) dial(ctx context.Context, first bool, setup func(*ssh.Client) e
 
 func (lg *login) dialOnce(ctx context.Context, first bool, setup func(*ssh.Client) error) (s *session, asked bool, err error) {
 	hostport := lg.addr.HostPort()
-	d := net.Dialer{Timeout: orDefault(lg.timeout, DefaultDialTimeout)}
-	nc, err := d.DialContext(ctx, "tcp", hostport)
-	if err != nil {
-		return nil, false, fmt.Errorf("connect to %s: %w", hostport, err)
+	var nc net.Conn
+	if lg.jump != nil {
+		nc, err = lg.jump.tunnel(ctx, first, hostport)
+		if err != nil {
+			return nil, false, err
+		}
+	} else {
+		d := net.Dialer{Timeout: orDefault(lg.timeout, DefaultDialTimeout)}
+		nc, err = d.DialContext(ctx, "tcp", hostport)
+		if err != nil {
+			return nil, false, fmt.Errorf("connect to %s: %w", hostport, err)
+		}
 	}
 	tc := &trackedConn{Conn: nc}
 	// ctx bounds the handshake and the setup; closing the connection is the only way
@@ -82,6 +91,9 @@ func (lg *login) dialOnce(ctx context.Context, first bool, setup func(*ssh.Clien
 		})},
 		HostKeyCallback: func(host string, remote net.Addr, key ssh.PublicKey) error {
 			hostKey = key
+			if lg.jump != nil {
+				remote = nil // a tunnel has no address of its own
+			}
 			hostKeyErr = lg.checkHostKey(known, host, remote, key, first, &asked)
 			return hostKeyErr
 		},
@@ -117,6 +129,38 @@ func (lg *login) dialOnce(ctx context.Context, first bool, setup func(*ssh.Clien
 	}
 	lg.log.Info("connected", "host_fp", keys.Fingerprint(hostKey), "server", string(sc.ServerVersion()))
 	return &session{client: client, nc: tc, hostKey: hostKey}, asked, nil
+}
+
+// tunnel logs in to the jump server and connects from there to hostport, as ssh -J
+// does. Closing the connection returned logs out of the jump server.
+func (lg *login) tunnel(ctx context.Context, first bool, hostport string) (net.Conn, error) {
+	js, err := lg.dial(ctx, first, nil)
+	if err != nil {
+		return nil, err
+	}
+	stop := context.AfterFunc(ctx, func() { js.client.Close() })
+	nc, err := js.client.Dial("tcp", hostport)
+	if !stop() && err == nil {
+		nc.Close()
+		err = ctx.Err()
+	}
+	if err != nil {
+		js.client.Close()
+		return nil, fmt.Errorf("connect to %s through %s: %w", hostport, lg.addr.HostPort(), err)
+	}
+	return &tunnelConn{Conn: nc, jump: js.client}, nil
+}
+
+// tunnelConn is a connection made through a jump server.
+type tunnelConn struct {
+	net.Conn
+	jump *ssh.Client
+}
+
+func (c *tunnelConn) Close() error {
+	err := c.Conn.Close()
+	c.jump.Close()
+	return err
 }
 
 // checkHostKey accepts the host's key if the invite pins it or known_hosts has it; an
