@@ -7,7 +7,6 @@ import (
 
 	"fyne.io/fyne/v2/test"
 	"golang.org/x/crypto/ssh"
-
 )
 
 // waitApproval waits until n partners wait for approval and returns the fingerprint on

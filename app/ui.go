@@ -54,6 +54,7 @@ type UI struct {
 	selected  *entry
 	focused   bool
 	quitting  bool
+	announced bool // "listening on" was printed to cfg.Out
 	list      *sessionList
 	share     *sharePanel
 	partners  *partnersPanel
@@ -123,9 +124,6 @@ func (u *UI) ensureHosting() bool {
 	}
 	u.hosting = h
 	u.log.Info("hosting", "addr", h.addr, "fp", h.hostKey.Fingerprint())
-	if u.cfg.Out != nil {
-		fmt.Fprintf(u.cfg.Out, "listening on %s\nhost key %s\n", h.addr, h.hostKey.Fingerprint())
-	}
 	u.wg.Add(1)
 	go u.watch(h)
 	return true
@@ -143,6 +141,10 @@ func (u *UI) hostSession(name, command string) bool {
 	}
 	e := newHostedEntry(u, s)
 	u.addEntry(e)
+	if u.cfg.Out != nil && !u.announced {
+		u.announced = true // once a session is there to join
+		fmt.Fprintf(u.cfg.Out, "listening on %s\nhost key %s\n", u.hosting.addr, u.hosting.hostKey.Fingerprint())
+	}
 	u.refreshSoon()
 	return true
 }

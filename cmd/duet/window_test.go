@@ -1,8 +1,23 @@
 package main
 
 import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"io"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
+	"time"
+
+	"github.com/creack/pty"
+
+	"github.com/duetpair/duet/keys"
+	"github.com/duetpair/duet/sessions"
 )
 
 // TestWindowWithoutDisplay: with no display, duet says so in one line (and how to host
@@ -15,4 +30,164 @@ func TestWindowWithoutDisplay(t *testing.T) {
 		!strings.Contains(stderr, "duet host") {
 		t.Errorf("exit %d, stderr %q: want 1 and one line about the display", code, stderr)
 	}
+}
+
+// TestWindowUnderXvfb runs the real binary's window on a virtual X server: it hosts on
+// start, a real OpenSSH client with a key approved by `duet approve` joins from a
+// terminal, what it types runs in the session the window shows, and a screenshot of the
+// window (with the partner in its panel) is saved and must not be blank.
+func TestWindowUnderXvfb(t *testing.T) {
+	display := startXvfbSized(t, "1280x800x24") // the window opens at 1240x760
+	sshBin, err := exec.LookPath("ssh")
+	if err != nil {
+		t.Skip("ssh (OpenSSH's client) is not installed; make test installs it with scripts/deps.sh")
+	}
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "cfg")
+
+	// The partner's key, approved in the window's config dir as a host would.
+	partnerStore, err := keys.Open(filepath.Join(dir, "partner"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	partner, err := partnerStore.LoadOrCreateIdentity()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code, _, stderr := runCLI(t, "", "approve", "--config-dir", cfg, partner.Path+".pub"); code != 0 {
+		t.Fatalf("duet approve: %s", stderr)
+	}
+
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	win := exec.Command(self, "--config-dir", cfg, "--listen", "127.0.0.1:0")
+	win.Dir = dir
+	win.Env = append(os.Environ(), "DUET_TEST_AS_DUET=1", "DISPLAY="+display, "SHELL=/bin/sh", "PS1=$ ",
+		"XDG_RUNTIME_DIR="+dir, "HOME="+dir)
+	stdout, err := win.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stderr syncBuf
+	win.Stderr = &stderr
+	if err := win.Start(); err != nil {
+		t.Fatalf("start the window: %v", err)
+	}
+	t.Cleanup(func() {
+		_ = win.Process.Kill()
+		_ = win.Wait()
+		if t.Failed() {
+			t.Logf("window's log:\n%s", stderr.String())
+		}
+	})
+	addr := make(chan string, 1)
+	go func() { // ends when the window's stdout closes
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			if a, ok := strings.CutPrefix(sc.Text(), "listening on "); ok {
+				addr <- a
+			}
+		}
+	}()
+	var listen string
+	select {
+	case listen = <-addr:
+	case <-time.After(60 * time.Second):
+		t.Fatalf("the window did not say where it listens; log:\n%s", stderr.String())
+	}
+	_, port, _ := net.SplitHostPort(listen)
+
+	sshArgs := func(extra ...string) []string {
+		return append([]string{"-i", partner.Path, "-p", port, "-o", "StrictHostKeyChecking=no",
+			"-o", "UserKnownHostsFile=/dev/null", "-o", "IdentitiesOnly=yes", "-o", "BatchMode=yes",
+			"-o", "LogLevel=ERROR"}, extra...)
+	}
+	ssh := exec.Command(sshBin, sshArgs("-tt", "main@127.0.0.1")...)
+	ssh.Env = append(os.Environ(), "TERM=xterm")
+	tty, err := pty.StartWithSize(ssh, &pty.Winsize{Cols: 100, Rows: 30})
+	if err != nil {
+		t.Fatalf("start ssh in a pty: %v", err)
+	}
+	t.Cleanup(func() { _ = ssh.Process.Kill(); _ = ssh.Wait(); tty.Close() })
+	var seen syncBuf
+	go func() { _, _ = io.Copy(&seen, tty) }() // ends when the pty closes
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("the partner's terminal:\n%q", seen.String())
+		}
+	})
+	pollUntil(t, "the partner's prompt", 30*time.Second, func() bool { return strings.Contains(seen.String(), "$") })
+	if _, err := tty.Write([]byte("echo typed-$((6*7)) > typed; echo hello from the partner\r")); err != nil {
+		t.Fatal(err)
+	}
+	pollUntil(t, "the partner's typing to run in the session", 20*time.Second, func() bool {
+		b, err := os.ReadFile(filepath.Join(dir, "typed"))
+		return err == nil && strings.TrimSpace(string(b)) == "typed-42"
+	})
+
+	// The session the partner typed into is the one the window is attached to.
+	out, err := exec.Command(sshBin, sshArgs("main@127.0.0.1", "ls", "--json")...).Output()
+	if err != nil {
+		t.Fatalf("ssh ls --json: %v", err)
+	}
+	var list []sessions.Info
+	if err := json.Unmarshal(out, &list); err != nil || len(list) != 1 || list[0].Clients != 2 {
+		t.Fatalf("sessions %s (%v): want main with the window and the partner attached", out, err)
+	}
+
+	shot := filepath.Join(os.TempDir(), "duet-window-xvfb.png")
+	pollUntil(t, "a screenshot with the window drawn", 30*time.Second, func() bool {
+		c := exec.Command("import", "-window", "root", shot)
+		c.Env = append(os.Environ(), "DISPLAY="+display)
+		return c.Run() == nil && distinctColours(t, shot) >= 8
+	})
+	t.Logf("screenshot: %s", shot)
+}
+
+// startXvfbSized starts a private X server with a screen of the given geometry and
+// returns its DISPLAY value; see startXvfb.
+func startXvfbSized(t *testing.T, geometry string) string {
+	t.Helper()
+	for _, bin := range []string{"Xvfb", "import"} {
+		if _, err := exec.LookPath(bin); err != nil {
+			t.Skipf("%s is not installed (make test installs it with scripts/deps.sh)", bin)
+		}
+	}
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := exec.Command("Xvfb", "-displayfd", "3", "-screen", "0", geometry, "-nolisten", "tcp")
+	x.ExtraFiles = []*os.File{w}
+	if err := x.Start(); err != nil {
+		t.Fatalf("start Xvfb: %v", err)
+	}
+	w.Close()
+	t.Cleanup(func() { _ = x.Process.Kill(); _ = x.Wait() })
+	line, err := bufio.NewReader(r).ReadString('\n')
+	r.Close()
+	if err != nil {
+		t.Fatalf("Xvfb did not report its display: %v", err)
+	}
+	return ":" + strings.TrimSpace(line)
+}
+
+// syncBuf collects what a process writes, for the test to read meanwhile.
+type syncBuf struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (b *syncBuf) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.Write(p)
+}
+
+func (b *syncBuf) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.String()
 }
