@@ -28,7 +28,8 @@ func usageError(format string, args ...any) error {
 const usageText = `usage:
   duet [--listen ADDR]         open the window (host with a click, join, approve partners)
   duet host [--listen ADDR] [--name NAME] [--command CMD] [--read-only] [--approve prompt|deny]
-  duet join [--identity FILE] [--command CMD] ADDR
+            [--relay USER@SERVER[:PORT] [--relay-port N]]
+  duet join [--identity FILE] [--command CMD] [--jump SERVER] ADDR
   duet keygen
   duet approve [--read-only] FILE|-
   duet term [-- CMD ARGS]      a local command in Duet's terminal, in a window (shares nothing)
@@ -75,6 +76,7 @@ func (c *cli) commands() map[string]*command {
 // found among flags standing before it.
 var valueFlags = map[string]bool{
 	"config-dir": true, "listen": true, "name": true, "command": true, "approve": true, "identity": true,
+	"relay": true, "relay-port": true, "jump": true,
 	"flood": true,
 }
 

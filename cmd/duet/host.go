@@ -25,6 +25,7 @@ type hostOptions struct {
 	command  string
 	readOnly bool
 	approve  string
+	relay    relayOptions
 }
 
 // hostCommand is `duet host`: share a session from this terminal, without a window.
@@ -37,6 +38,7 @@ func hostCommand() *command {
 			fs.StringVar(&o.command, "command", "", "command to share (default the login shell)")
 			fs.BoolVar(&o.readOnly, "read-only", false, "partners join view only unless their approved key says otherwise")
 			fs.StringVar(&o.approve, "approve", "", "unknown keys: prompt (default on a terminal) or deny")
+			o.relay.flags(fs)
 		},
 		run: func(c *cli, args []string) error {
 			if len(args) > 0 {
@@ -57,6 +59,10 @@ func (c *cli) host(o hostOptions) error {
 	case "prompt", "deny":
 	default:
 		return usageError("--approve must be prompt or deny, not %q", o.approve)
+	}
+	relay, err := o.relay.parse()
+	if err != nil {
+		return err
 	}
 	store, err := c.store()
 	if err != nil {
@@ -95,8 +101,11 @@ func (c *cli) host(o hostOptions) error {
 		DefaultRole: defaultRole,
 		Logger:      log,
 	}
+	var p *prompter
+	if o.approve == "prompt" || (relay.Host != "" && c.stdinIsTTY) {
+		p = newPrompter(c.stdin, c.stdout, defaultRole)
+	}
 	if o.approve == "prompt" {
-		p := newPrompter(c.stdin, c.stdout, defaultRole)
 		h.Approve = p.ask
 	}
 	l, err := listen(o.listen)
@@ -107,6 +116,19 @@ func (c *cli) host(o hostOptions) error {
 	go func() { served <- h.Serve(l) }()
 	c.printJoinLines(l.Addr().String(), sess.Name(), hostKey.Fingerprint(), store)
 	c.printInvites(l.Addr().String(), sess.Name(), hostKey.Fingerprint())
+	if relay.Host != "" {
+		rh := relayHost{host: h, store: store, session: sess.Name(), fingerprint: hostKey.Fingerprint(), log: log}
+		if c.stdinIsTTY {
+			rh.prompter = p
+		}
+		stopRelay, err := c.startRelay(relay, o.relay.port, rh)
+		if err != nil {
+			h.Shutdown(context.Background())
+			<-served
+			return err
+		}
+		defer stopRelay()
+	}
 
 	sig := make(chan os.Signal, 1)
 	signal.Notify(sig, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)

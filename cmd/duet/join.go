@@ -18,6 +18,7 @@ import (
 type joinOptions struct {
 	identity string
 	command  string
+	jump     string
 }
 
 // joinCommand is `duet join ADDR`: join a Duet host, or any SSH server, in this terminal.
@@ -27,6 +28,7 @@ func joinCommand() *command {
 		flags: func(fs *flag.FlagSet) {
 			fs.StringVar(&o.identity, "identity", "", "private key file to join with (instead of Duet's key, the ssh-agent and ~/.ssh)")
 			fs.StringVar(&o.command, "command", "", "command to run instead of the shell, e.g. 'tmux new -A -s pair'")
+			fs.StringVar(&o.jump, "jump", "", "connect through this SSH server, as ssh -J: [user@]server[:port]")
 		},
 		run: func(c *cli, args []string) error {
 			if len(args) != 1 {
@@ -35,6 +37,12 @@ func joinCommand() *command {
 			addr, err := sessions.ParseAddress(args[0])
 			if err != nil {
 				return usageError("%v", err)
+			}
+			if o.jump != "" {
+				if _, err := sessions.ParseServer(o.jump); err != nil {
+					return usageError("--jump: %v", err)
+				}
+				addr.Jump = o.jump
 			}
 			return c.join(addr, o)
 		},

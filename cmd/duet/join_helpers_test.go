@@ -85,6 +85,12 @@ func partnerEnv(t *testing.T) []string {
 // startJoin runs duet join with args in an 80x24 terminal.
 func startJoin(t *testing.T, args ...string) *ptyJoin {
 	t.Helper()
+	return startInTerminal(t, "join", args...)
+}
+
+// startInTerminal runs the duet command with args in an 80x24 terminal.
+func startInTerminal(t *testing.T, command string, args ...string) *ptyJoin {
+	t.Helper()
 	ptmx, tty, err := pty.Open()
 	if err != nil {
 		t.Fatal(err)
@@ -92,7 +98,7 @@ func startJoin(t *testing.T, args ...string) *ptyJoin {
 	if err := pty.Setsize(ptmx, &pty.Winsize{Cols: 80, Rows: 24}); err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(os.Args[0], append([]string{"join"}, args...)...)
+	cmd := exec.Command(os.Args[0], append([]string{command}, args...)...)
 	cmd.Env = append(os.Environ(), "DUET_TEST_AS_DUET=1", "TERM=xterm-256color")
 	cmd.Env = append(cmd.Env, partnerEnv(t)...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = tty, tty, tty

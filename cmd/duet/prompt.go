@@ -43,6 +43,18 @@ func (p *prompter) printf(format string, args ...any) {
 	fmt.Fprintf(p.out, format, args...)
 }
 
+// drain forgets what was typed while nobody asked.
+func (p *prompter) drain() {
+	for drained := false; !drained; {
+		select {
+		case _, ok := <-p.lines:
+			drained = !ok
+		default:
+			drained = true
+		}
+	}
+}
+
 // ask is a sessions.ApproveFunc.
 func (p *prompter) ask(ctx context.Context, req sessions.ApprovalRequest) sessions.Decision {
 	deny := sessions.Decision{Answer: sessions.Deny}
@@ -52,15 +64,7 @@ func (p *prompter) ask(ctx context.Context, req sessions.ApprovalRequest) sessio
 		return deny
 	}
 	defer func() { <-p.turn }()
-	// Forget what was typed while nobody asked.
-	for drained := false; !drained; {
-		select {
-		case _, ok := <-p.lines:
-			drained = !ok
-		default:
-			drained = true
-		}
-	}
+	p.drain()
 	what := "to join session " + req.Session
 	if req.Session == "" {
 		what = "to list sessions"
