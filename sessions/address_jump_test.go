@@ -18,7 +18,7 @@ func TestParseAddressJump(t *testing.T) {
 			want: Address{User: "pair", Host: "localhost", Port: 9, Jump: "alice@relay:2200"}},
 		{in: "duet://localhost:9?jump=%5B::1%5D:2200#" + testFP,
 			want: Address{User: "main", Host: "localhost", Port: 9, HostKey: testFP, Jump: "[::1]:2200"},
-			str: "duet://main@localhost:9/?jump=%5B::1%5D:2200#" + testFP},
+			str:  "duet://main@localhost:9/?jump=%5B::1%5D:2200#" + testFP},
 		{in: "ssh://bob@inner/?jump=outer", want: Address{SSH: true, User: "bob", Host: "inner", Port: 22, Jump: "outer"},
 			str: "ssh://bob@inner:22/?jump=outer"},
 		{in: "ssh://inner:22?jump=outer:2",
