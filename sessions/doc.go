@@ -38,6 +38,15 @@
 // read, input to write, resizes, the exit status, and reconnection with backoff when the
 // network (not the host) drops it.
 //
+// # Relaying
+//
+// A [Relay] makes a [Host] reachable through any SSH server the host can log in to: it
+// asks the server for a remote forward (tcpip-forward) and serves each connection
+// forwarded to it with the Host, as a direct one. The server carries the partner's SSH
+// connection to the Host as bytes it cannot read. The link is kept alive and made again
+// with backoff; [RelayStatus] says where partners join, through the server as a jump
+// ([Address].Jump) if its port listens on the server's loopback only.
+//
 // Package sessions uses terminal/vt and keys; it never imports Fyne or any other package
 // of Duet.
 package sessions
