@@ -82,14 +82,19 @@ var ErrRelayClosed = errors.New("relay closed")
 // or with the error of this first attempt: the relay's key not trusted (a
 // *keys.HostKeyError), no key accepted (*AuthError), the forward refused, the network.
 // From then on the Relay keeps the link up by itself until Close. ctx bounds the first
-// attempt only.
+// attempt only; Close meanwhile ends it with ErrRelayClosed. Start may be called once.
 func (r *Relay) Start(ctx context.Context) error {
 	if err := r.init(); err != nil {
 		r.notify(RelayStatus{State: RelayStopped, Err: err})
 		return err
 	}
 	r.notify(RelayStatus{State: RelayConnecting, Attempt: 1})
+	ctx, done := r.untilStopped(ctx)
 	lk, err := r.connect(ctx, true)
+	done()
+	if err != nil && r.stopping() {
+		err = ErrRelayClosed
+	}
 	if err != nil {
 		r.notify(RelayStatus{State: RelayStopped, Err: err})
 		r.stopOnce.Do(func() { close(r.stop) })
@@ -266,6 +271,15 @@ func (r *Relay) reconnect(cause error) (*relayLink, error) {
 func (r *Relay) attempt() (*relayLink, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), reconnectTimeout)
 	defer cancel()
+	ctx, done := r.untilStopped(ctx)
+	defer done()
+	return r.connect(ctx, false)
+}
+
+// untilStopped returns a context that also ends when the Relay stops. Call done when
+// finished with it: it returns once the goroutine watching for the stop is gone.
+func (r *Relay) untilStopped(parent context.Context) (ctx context.Context, done func()) {
+	ctx, cancel := context.WithCancel(parent)
 	watched := make(chan struct{})
 	go func() {
 		defer close(watched)
@@ -275,7 +289,8 @@ func (r *Relay) attempt() (*relayLink, error) {
 		case <-ctx.Done():
 		}
 	}()
-	defer func() { <-watched }() // runs after cancel: the watcher is gone on return
-	defer cancel()
-	return r.connect(ctx, false)
+	return ctx, func() {
+		cancel()
+		<-watched
+	}
 }

@@ -233,6 +233,26 @@ func TestRelayRefused(t *testing.T) {
 			t.Errorf("stopped with %v", got.Err)
 		}
 	})
+	t.Run("closed while asking about the relay", func(t *testing.T) {
+		srv := startRelayServer(t, sshdtest.Options{}, relayKey)
+		asked, answer := make(chan struct{}), make(chan struct{})
+		r := &Relay{Server: srv.address(t), ConfirmHost: func(string, ssh.PublicKey) error {
+			close(asked)
+			<-answer
+			return errors.New("no")
+		}}
+		started := make(chan error, 1)
+		go func() {
+			_, err := start(t, r)
+			started <- err
+		}()
+		<-asked
+		r.Close()
+		close(answer)
+		if err := <-started; !errors.Is(err, ErrRelayClosed) {
+			t.Errorf("Start = %v, want ErrRelayClosed", err)
+		}
+	})
 	t.Run("forwarding not allowed", func(t *testing.T) {
 		srv := sshdtest.Start(t, sshdtest.Options{Authorized: []ssh.PublicKey{relayKey}})
 		a, _ := ParseServer(srv.User + "@" + srv.Addr)
