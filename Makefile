@@ -3,6 +3,7 @@ GO        ?= go
 BIN       := bin/duet
 PKGS      := ./...
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
+FYNE      := fyne.io/tools/cmd/fyne@v1.7.4
 FUZZTIME  ?= 20s
 BENCHTIME ?= 1s
 
@@ -19,9 +20,13 @@ deps-test:
 build: deps
 	$(GO) build -o $(BIN) ./cmd/duet
 
-# Until the window exists, `make run` hosts the login shell from this terminal.
+# `make run` opens the window; on a machine with no display it says so and hosts the login
+# shell from this terminal instead.
 run: build
-	./$(BIN) host
+	@if [ -z "$$DISPLAY$$WAYLAND_DISPLAY" ]; then \
+	  echo "make run: no display (DISPLAY and WAYLAND_DISPLAY are empty), so hosting from this terminal with 'duet host' instead"; \
+	  exec ./$(BIN) host; \
+	fi; exec ./$(BIN)
 
 # Everything CI checks: formatting, vet, staticcheck, then every test with the race detector.
 test: deps-test lint
@@ -46,7 +51,21 @@ bench: deps-test build
 	$(GO) test -run=NONE -bench=. -benchtime=$(BENCHTIME) ./terminal/
 	xvfb-run -a -s "-screen 0 1280x800x24" ./$(BIN) term --flood 100 2>/dev/null
 	xvfb-run -a -s "-screen 0 1280x800x24" ./$(BIN) term --latency 100 2>/dev/null
+	cfg=$$(mktemp -d) && SHELL=/bin/sh xvfb-run -a -s "-screen 0 1280x800x24" ./$(BIN) --config-dir $$cfg --listen 127.0.0.1:0 --flood 100 2>/dev/null | grep '^window flood'; rm -rf $$cfg
 	$(GO) test -run=NONE -bench=. -benchtime=$(BENCHTIME) -timeout 30m ./sessions/
+
+# A Linux desktop package, dist/Duet.tar.xz (the binary, a .desktop file and the icon, with
+# a Makefile to install them), made by the fyne tool from FyneApp.toml. The tool wants a Go
+# main package beside FyneApp.toml, and ours is cmd/duet: it packages the binary built
+# above from a staging directory.
+package: build
+	@set -e; stage=$$(mktemp -d); trap 'rm -rf $$stage' EXIT; \
+	  mkdir -p $$stage/assets dist; \
+	  cp FyneApp.toml $$stage/; cp assets/icon.png $$stage/assets/; cp $(BIN) $$stage/duet; \
+	  printf 'package main\n\nfunc main() {}\n' > $$stage/main.go; \
+	  (cd $$stage && $(GO) run $(FYNE) package --os linux --executable ./duet --release); \
+	  mv $$stage/Duet.tar.xz dist/Duet.tar.xz
+	@echo "dist/Duet.tar.xz: unpack it and run 'sudo make install' in it to install Duet"
 
 clean:
 	rm -rf bin dist

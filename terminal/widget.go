@@ -106,6 +106,7 @@ func (t *Terminal) onReply(p []byte) {
 // is sent to it now and whenever it changes. A stream already attached is closed first.
 func (t *Terminal) Attach(s Stream) {
 	t.Detach()
+	t.queued.Store(false) // a frame asked for before a Detach was never drawn
 	ctx, cancel := context.WithCancel(context.Background())
 	in := newInputQueue()
 	resizes := make(chan [2]int, 1)
