@@ -54,7 +54,7 @@ func (p *partnersPanel) show(e *entry, st sessionState) {
 		p.title.SetText("Partners")
 		p.size.SetText("")
 		p.size.Hide()
-		p.body.Objects = nil
+		p.body.Objects = []fyne.CanvasObject{caption("Partners are listed for the sessions you host.")}
 		p.body.Refresh()
 		return
 	}
