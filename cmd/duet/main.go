@@ -1,4 +1,4 @@
-// Command duet is the Duet binary: the window when run without arguments (not built yet),
+// Command duet is the Duet binary: the window when run without arguments,
 // and the headless subcommands of SPEC section 7 (host, keygen, approve, version). It only
 // wires packages together; each command lives in a file of its own.
 package main
