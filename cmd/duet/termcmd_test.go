@@ -1,9 +1,6 @@
 package main
 
 import (
-	"bufio"
-	"image"
-	"image/png"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,43 +9,13 @@ import (
 	"time"
 )
 
-// startXvfb starts a private X server and returns its DISPLAY value.
+// startXvfb starts a private X server for a test that also types with xdotool.
 func startXvfb(t *testing.T) string {
 	t.Helper()
-	for _, bin := range []string{"Xvfb", "xdotool", "import"} {
-		if _, err := exec.LookPath(bin); err != nil {
-			t.Skipf("%s is not installed (make test installs it with scripts/deps.sh)", bin)
-		}
+	if _, err := exec.LookPath("xdotool"); err != nil {
+		t.Skip("xdotool is not installed (make test installs it with scripts/deps.sh)")
 	}
-	r, w, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	x := exec.Command("Xvfb", "-displayfd", "3", "-screen", "0", "1024x640x24", "-nolisten", "tcp")
-	x.ExtraFiles = []*os.File{w}
-	if err := x.Start(); err != nil {
-		t.Fatalf("start Xvfb: %v", err)
-	}
-	w.Close()
-	t.Cleanup(func() { _ = x.Process.Kill(); _ = x.Wait() })
-	line, err := bufio.NewReader(r).ReadString('\n')
-	r.Close()
-	if err != nil {
-		t.Fatalf("Xvfb did not report its display: %v", err)
-	}
-	return ":" + strings.TrimSpace(line)
-}
-
-// pollUntil retries f until it reports done or the deadline passes.
-func pollUntil(t *testing.T, what string, d time.Duration, f func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(d)
-	for !f() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(20 * time.Millisecond) // polling interval, not synchronisation
-	}
+	return startXvfbSized(t, "1024x640x24")
 }
 
 // TestTermWindowUnderXvfb opens `duet term` in a real window on a real (virtual) X
@@ -115,30 +82,3 @@ func TestTermWindowUnderXvfb(t *testing.T) {
 	})
 	t.Logf("screenshot: %s", shot)
 }
-
-// distinctColours counts the colours in a PNG (up to 64): a blank screen has one or two.
-func distinctColours(t *testing.T, path string) int {
-	f, err := os.Open(path)
-	if err != nil {
-		return 0
-	}
-	defer f.Close()
-	img, err := png.Decode(f)
-	if err != nil {
-		return 0
-	}
-	seen := map[[4]uint32]bool{}
-	b := img.Bounds()
-	for y := b.Min.Y; y < b.Max.Y; y += 3 {
-		for x := b.Min.X; x < b.Max.X; x += 3 {
-			r, g, bl, a := img.At(x, y).RGBA()
-			seen[[4]uint32{r, g, bl, a}] = true
-			if len(seen) >= 64 {
-				return len(seen)
-			}
-		}
-	}
-	return len(seen)
-}
-
-var _ image.Image // image decoders are registered by image/png

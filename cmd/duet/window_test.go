@@ -146,34 +146,6 @@ func TestWindowUnderXvfb(t *testing.T) {
 	t.Logf("screenshot: %s", shot)
 }
 
-// startXvfbSized starts a private X server with a screen of the given geometry and
-// returns its DISPLAY value; see startXvfb.
-func startXvfbSized(t *testing.T, geometry string) string {
-	t.Helper()
-	for _, bin := range []string{"Xvfb", "import"} {
-		if _, err := exec.LookPath(bin); err != nil {
-			t.Skipf("%s is not installed (make test installs it with scripts/deps.sh)", bin)
-		}
-	}
-	r, w, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	x := exec.Command("Xvfb", "-displayfd", "3", "-screen", "0", geometry, "-nolisten", "tcp")
-	x.ExtraFiles = []*os.File{w}
-	if err := x.Start(); err != nil {
-		t.Fatalf("start Xvfb: %v", err)
-	}
-	w.Close()
-	t.Cleanup(func() { _ = x.Process.Kill(); _ = x.Wait() })
-	line, err := bufio.NewReader(r).ReadString('\n')
-	r.Close()
-	if err != nil {
-		t.Fatalf("Xvfb did not report its display: %v", err)
-	}
-	return ":" + strings.TrimSpace(line)
-}
-
 // syncBuf collects what a process writes, for the test to read meanwhile.
 type syncBuf struct {
 	mu sync.Mutex
