@@ -27,6 +27,7 @@ var lightANSI = [16]color.NRGBA{
 // the theme changes.
 type palette struct {
 	fg, bg, cursor, selection color.Color
+	outside                   color.Color // the grid beyond a smaller session
 	ansi                      [16]color.Color
 }
 
@@ -37,6 +38,8 @@ func newPalette(th fyne.Theme, v fyne.ThemeVariant) palette {
 		cursor:    th.Color(theme.ColorNameForeground, v),
 		selection: th.Color(theme.ColorNameSelection, v),
 	}
+	p.outside = blend(blend(p.bg, p.fg), p.bg) // a quarter of the way to the foreground
+	p.outside = blend(p.outside, p.bg)
 	base := darkANSI
 	if v == theme.VariantLight {
 		base = lightANSI

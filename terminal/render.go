@@ -100,6 +100,10 @@ func (r *renderer) Refresh() {
 		r.all = true
 		r.lastSel = t.sel
 	}
+	if area := t.sessionArea(); area != t.area {
+		t.area = area
+		r.all = true
+	}
 	for y := range rows {
 		if t.scrollOff == 0 {
 			r.view[y] = t.snap.Lines[y]
@@ -157,8 +161,9 @@ func blinks(s vt.Snapshot) bool {
 func (r *renderer) collectOverlays(y int) bool {
 	old := r.rowOver[y]
 	var list []overlay
+	area := r.t.area
 	for x, c := range r.view[y] {
-		if c.Empty() || c.IsWideTail() {
+		if c.Empty() || c.IsWideTail() || area != [2]int{} && (x >= area[0] || y >= area[1]) {
 			continue
 		}
 		s := c.String()
@@ -265,7 +270,21 @@ func (r *renderer) drawRow(y int, cw, ch float64) {
 	line := t.snap.Scrolled - uint64(t.scrollOff) + uint64(y)
 	reverse := t.snap.Modes.ReverseVideo
 	cursorHere := r.lastShown && r.lastCursor[1] == y
-	for x := 0; x < len(cells) && x < t.snap.Cols; x++ {
+	limit := t.snap.Cols
+	if t.area != [2]int{} {
+		// Outside the session's area: a partner's smaller terminal sets the size.
+		outX := r.img.Bounds().Dx() // the columns are all the session's
+		if t.area[0] < t.snap.Cols {
+			outX = px(float64(t.area[0]) * cw)
+		}
+		if y >= t.area[1] {
+			outX = 0
+			cells = nil
+		}
+		r.fill(image.Rect(outX, y0, r.img.Bounds().Dx(), y1), r.pal.outside)
+		limit = min(limit, t.area[0])
+	}
+	for x := 0; x < len(cells) && x < limit; x++ {
 		c := cells[x]
 		if c.IsWideTail() {
 			continue

@@ -38,6 +38,10 @@ func (s *clientStream) Resize(cols, rows int) error {
 	return nil
 }
 
+// SessionSize is the hosted session's terminal size, which partners with smaller
+// terminals may make smaller than the widget.
+func (s *clientStream) SessionSize() (cols, rows int) { return s.c.Session().Size() }
+
 // Close detaches the client and waits for the copying goroutine.
 func (s *clientStream) Close() error {
 	s.c.Detach()

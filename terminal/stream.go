@@ -14,6 +14,12 @@ type Stream interface {
 	Resize(cols, rows int) error
 }
 
+// areaStream is a Stream whose program may use less than the widget's grid: a shared
+// session is as small as its smallest typing client. The widget shows the rest as outside.
+type areaStream interface {
+	SessionSize() (cols, rows int)
+}
+
 // inputQueue carries keystrokes from the UI goroutine to the stream without ever
 // blocking the UI and without dropping anything: a stream that stalls only grows it.
 type inputQueue struct {

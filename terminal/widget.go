@@ -57,6 +57,7 @@ type Terminal struct {
 
 	// UI goroutine only.
 	snap      vt.Snapshot
+	area      [2]int // the session's size when smaller than the grid, else 0x0
 	cols      int
 	rows      int
 	cellSize  fyne.Size
@@ -318,6 +319,23 @@ func (t *Terminal) Resize(s fyne.Size) {
 		t.OnResize(cols, rows)
 	}
 	t.Refresh()
+}
+
+// sessionArea returns the part of the grid the program uses: all of it, unless the
+// attached stream is a session made smaller by another client.
+func (t *Terminal) sessionArea() [2]int {
+	t.mu.Lock()
+	st := t.stream
+	t.mu.Unlock()
+	a, ok := st.(areaStream)
+	if !ok {
+		return [2]int{}
+	}
+	c, r := a.SessionSize()
+	if c <= 0 || r <= 0 || c >= t.snap.Cols && r >= t.snap.Rows {
+		return [2]int{}
+	}
+	return [2]int{c, r}
 }
 
 // GridSize returns the columns and rows the widget shows.

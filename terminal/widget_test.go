@@ -321,3 +321,44 @@ func TestHostedSessionAttachment(t *testing.T) {
 		return c2 == cols && r2 == rows
 	})
 }
+
+// TestSessionAreaShownWhenPartnerIsSmaller: a partner with a smaller terminal makes the
+// session smaller than the window; the widget shows the grid beyond it as outside.
+func TestSessionAreaShownWhenPartnerIsSmaller(t *testing.T) {
+	s, err := sessions.Start(sessions.Options{Command: []string{"/bin/sh"}, Env: []string{"PS1=$ "}})
+	if err != nil {
+		t.Fatalf("start session: %v", err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	term, win := newTestTerminal(t, 400, 200)
+	cols, rows := term.GridSize()
+	c, err := s.Attach(sessions.AttachOptions{Name: "window", Cols: cols, Rows: rows})
+	if err != nil {
+		t.Fatalf("attach: %v", err)
+	}
+	term.Attach(NewSessionStream(c))
+	partner, err := s.Attach(sessions.AttachOptions{Name: "partner", Cols: 10, Rows: 3})
+	if err != nil {
+		t.Fatalf("attach partner: %v", err)
+	}
+	t.Cleanup(partner.Detach)
+	waitFor(t, "the partner's size to set the session's", func() bool {
+		c2, r2 := s.Size()
+		return c2 == 10 && r2 == 3
+	})
+	var inside, outsideRight, outsideBelow color.Color
+	ui(func() {
+		term.Refresh()
+		img := win.Canvas().Capture()
+		cs := term.cell()
+		scale := float32(img.Bounds().Dx()) / win.Canvas().Size().Width
+		at := func(col, row int) color.Color {
+			p := term.Position()
+			return img.At(int((p.X+cs.Width*(float32(col)+0.5))*scale), int((p.Y+cs.Height*(float32(row)+0.9))*scale))
+		}
+		inside, outsideRight, outsideBelow = at(5, 1), at(20, 1), at(5, 6)
+	})
+	if inside == outsideRight || outsideRight != outsideBelow {
+		t.Errorf("inside %v, right of the session %v, below it %v: want the outside marked", inside, outsideRight, outsideBelow)
+	}
+}
