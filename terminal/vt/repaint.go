@@ -31,6 +31,7 @@ func (s *Screen) AppendRepaint(dst []byte) []byte {
 		s.repaintLines(b, s.alt.lines)
 		s.repaintSaved(b, s.alt.saved)
 	}
+	s.repaintLastChar(b)
 	m := s.modes
 
 	// Scroll region, then the cursor and the pen.
@@ -255,6 +256,58 @@ func (s *Screen) repaintLines(r *repainter, ls []line) {
 		}
 		follows = wrapsNext
 	}
+}
+
+// lastCharSlot finds blank cells of the active screen where the last printed character
+// can be printed and erased again, so the terminal's REP repeats the same character.
+func (s *Screen) lastCharSlot() (x, y, w int, ok bool) {
+	if s.lastChar == 0 {
+		return 0, 0, 0, false
+	}
+	if s.wrapnext {
+		// The repaint prints the cell waiting to wrap again, last: that is the last
+		// printed character, so it must be this one.
+		x := s.x
+		if c := s.cur.lines[s.y].cells; c[x].IsWideTail() && x > 0 {
+			x--
+		}
+		if s.cur.lines[s.y].cells[x].r != s.lastChar {
+			return 0, 0, 0, false
+		}
+	}
+	w = 1
+	if s.lastChar >= 0x80 {
+		w = runeWidth(s.lastChar)
+	}
+	for y := len(s.cur.lines) - 1; y >= 0; y-- {
+		cells := s.cur.lines[y].cells
+		run := 0
+		for x, c := range cells {
+			if c.r == 0 && c.st == (Style{}) {
+				run++
+			} else {
+				run = 0
+			}
+			if run == w {
+				return x - w + 1, y, w, true
+			}
+		}
+	}
+	return 0, 0, 0, false
+}
+
+// repaintLastChar leaves the terminal with the same last printed character (what REP
+// repeats): printed on blank cells, then erased.
+func (s *Screen) repaintLastChar(r *repainter) {
+	x, y, w, ok := s.lastCharSlot()
+	if !ok {
+		return
+	}
+	r.cup(x, y)
+	r.style(Style{})
+	r.b = utf8.AppendRune(r.b, s.lastChar)
+	r.cup(x, y)
+	r.csi1(w, "X")
 }
 
 // repaintSaved reproduces a buffer's DECSC state with ESC 7.

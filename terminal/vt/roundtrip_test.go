@@ -65,6 +65,9 @@ func stateDiff(a, b *Screen) string {
 	if fmt.Sprint(a.tabs) != fmt.Sprint(b.tabs) {
 		add("tab stops differ")
 	}
+	if _, _, _, ok := a.lastCharSlot(); ok && a.lastChar != b.lastChar {
+		add("last printed character %q vs %q", a.lastChar, b.lastChar)
+	}
 	if a.cursorStyle != b.cursorStyle || a.title != b.title {
 		add("cursor style %d vs %d, title %q vs %q", a.cursorStyle, b.cursorStyle, a.title, b.title)
 	}
