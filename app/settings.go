@@ -23,6 +23,9 @@ const settingsFile = "settings.json"
 type settings struct {
 	// HostOnStart hosts the default session when the window opens.
 	HostOnStart bool `json:"host_on_start"`
+	// Relay is the SSH server the window's host is also reached through,
+	// user@server[:port]; "" means no relay.
+	Relay string `json:"relay,omitempty"`
 }
 
 func defaultSettings() settings { return settings{HostOnStart: true} }

@@ -48,7 +48,8 @@ type UI struct {
 
 	// UI goroutine only.
 	settings  settings
-	hosting   *hosting // nil until the first hosted session
+	hosting   *hosting     // nil until the first hosted session
+	relay     *windowRelay // nil while no relay runs
 	snap      hostSnapshot
 	entries   []*entry
 	selected  *entry
@@ -126,6 +127,9 @@ func (u *UI) ensureHosting() bool {
 	u.log.Info("hosting", "addr", h.addr, "fp", h.hostKey.Fingerprint())
 	u.wg.Add(1)
 	go u.watch(h)
+	if u.settings.Relay != "" {
+		u.startRelay()
+	}
 	return true
 }
 
@@ -280,9 +284,15 @@ func (u *UI) shutdown(then func()) {
 			e.close()
 		}
 		h := u.hosting
+		wr := u.relay
+		u.relay = nil
 		u.wg.Add(1)
 		go func() {
 			defer u.wg.Done()
+			if wr != nil {
+				wr.cancel()
+				wr.r.Close()
+			}
 			if h != nil {
 				h.shutdown(u.log)
 			}
