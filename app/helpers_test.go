@@ -129,6 +129,7 @@ func (h *harness) ui(f func()) { h.loop.call(f) }
 type options struct {
 	noHostOnStart  bool
 	approveTimeout time.Duration
+	setup          func(store *keys.Store) // prepares the config dir
 }
 
 // newHarness opens the window on Fyne's test driver with a fresh config dir and hosts on
@@ -149,6 +150,9 @@ func newHarness(t *testing.T, o options) *harness {
 		if err := s.save(h.store); err != nil {
 			t.Fatal(err)
 		}
+	}
+	if o.setup != nil {
+		o.setup(h.store)
 	}
 	cfg := Config{
 		Store: h.store, Listen: "127.0.0.1:0", ApproveTimeout: o.approveTimeout,
@@ -233,9 +237,14 @@ func (h *harness) join(session string) *partner {
 // joinWith joins session main as the partner whose config dir is store.
 func (h *harness) joinWith(store *keys.Store) *partner {
 	h.t.Helper()
-	session := "main"
+	return h.joinAt(store, "main@"+h.hostAddr())
+}
+
+// joinAt joins the address or invite text as the partner whose config dir is store.
+func (h *harness) joinAt(store *keys.Store, text string) *partner {
+	h.t.Helper()
 	p := &partner{store: store, out: &syncBuffer{}, dialed: make(chan struct{}), done: make(chan struct{})}
-	addr, err := sessions.ParseAddress(session + "@" + h.hostAddr())
+	addr, err := sessions.ParseAddress(text)
 	if err != nil {
 		h.t.Fatal(err)
 	}
