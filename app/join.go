@@ -104,7 +104,7 @@ func (u *UI) join(addr sessions.Address) {
 		Cols:        cols,
 		Rows:        rows,
 		Stderr:      j.stream.stderr(),
-		ConfirmHost: u.confirmHost(ctx),
+		ConfirmHost: u.confirmHost(ctx, false),
 		Passphrase:  u.askPassphrase(ctx),
 		Status:      func(s sessions.JoinStatus) { fyne.Do(func() { u.joinStatus(e, s) }) },
 		Logger:      u.log,
@@ -243,11 +243,11 @@ type trustDialog struct {
 }
 
 // confirmHost is the join's keys.ConfirmHostFunc: it asks on the UI goroutine and
-// waits for the answer or ctx.
-func (u *UI) confirmHost(ctx context.Context) keys.ConfirmHostFunc {
+// waits for the answer or ctx. relay says the host is a relay, not one to join.
+func (u *UI) confirmHost(ctx context.Context, relay bool) keys.ConfirmHostFunc {
 	return func(host string, key ssh.PublicKey) error {
 		ans := make(chan bool, 1)
-		fyne.Do(func() { u.askTrust(host, key, ans) })
+		fyne.Do(func() { u.askTrust(host, key, relay, ans) })
 		select {
 		case ok := <-ans:
 			if ok {
@@ -265,7 +265,7 @@ func (u *UI) confirmHost(ctx context.Context) keys.ConfirmHostFunc {
 	}
 }
 
-func (u *UI) askTrust(host string, key ssh.PublicKey, ans chan<- bool) {
+func (u *UI) askTrust(host string, key ssh.PublicKey, relay bool, ans chan<- bool) {
 	t := &trustDialog{}
 	answered := false
 	answer := func(ok bool) {
@@ -276,13 +276,22 @@ func (u *UI) askTrust(host string, key ssh.PublicKey, ans chan<- bool) {
 		ans <- ok // buffered 1, sent once
 		t.dlg.Hide()
 	}
-	t.trust = widget.NewButtonWithIcon("Trust and join", theme.ConfirmIcon(), func() { answer(true) })
+	trustText := "Trust and join"
+	introText := fmt.Sprintf("You have not joined %s before. Check with the host that its key fingerprint is:", host)
+	noteText := "Duet remembers the key; an invite (duet://…) checks it without asking."
+	if relay {
+		trustText = "Trust and relay"
+		introText = fmt.Sprintf("You have not relayed through %s before. Check on that server (ssh-keygen -lf /etc/ssh/ssh_host_%s_key.pub) that its key fingerprint is:",
+			host, keyFileKind(key))
+		noteText = "Duet remembers the key. Partners check your host's key, not the relay's."
+	}
+	t.trust = widget.NewButtonWithIcon(trustText, theme.ConfirmIcon(), func() { answer(true) })
 	t.trust.Importance = widget.HighImportance
 	t.cancel = widget.NewButton("Cancel", func() { answer(false) })
-	intro := widget.NewLabel(fmt.Sprintf("You have not joined %s before. Check with the host that its key fingerprint is:", host))
+	intro := widget.NewLabel(introText)
 	intro.Wrapping = fyne.TextWrapWord
 	fp := widget.NewLabelWithStyle(keys.Fingerprint(key), fyne.TextAlignCenter, fyne.TextStyle{Monospace: true})
-	note := caption("Duet remembers the key; an invite (duet://…) checks it without asking.")
+	note := caption(noteText)
 	t.dlg = dialog.NewCustomWithoutButtons("Trust this host?", fixedWidth(520, container.NewVBox(intro, fp, note)), u.w)
 	t.dlg.SetButtons([]fyne.CanvasObject{t.cancel, t.trust})
 	t.dlg.SetIcon(theme.WarningIcon())
@@ -319,4 +328,15 @@ func (u *UI) askPassphrase(ctx context.Context) keys.PassphraseFunc {
 			return nil, ctx.Err()
 		}
 	}
+}
+
+// keyFileKind names the host key file OpenSSH keeps a key of this type in.
+func keyFileKind(key ssh.PublicKey) string {
+	switch t := key.Type(); {
+	case t == ssh.KeyAlgoED25519:
+		return "ed25519"
+	case strings.HasPrefix(t, "ecdsa"):
+		return "ecdsa"
+	}
+	return "rsa"
 }

@@ -63,7 +63,7 @@ func (u *UI) startRelay() {
 		Host:        u.hosting.host,
 		Server:      server,
 		Store:       u.cfg.Store,
-		ConfirmHost: u.confirmHost(ctx),
+		ConfirmHost: u.confirmHost(ctx, true),
 		Passphrase:  u.askPassphrase(ctx),
 		Logger:      u.log,
 		Status: func(st sessions.RelayStatus) {

@@ -58,6 +58,9 @@ func TestRelaySetting(t *testing.T) {
 	})
 	h.waitFor("the relay's host-key question", func() bool { return h.u.trustDlg != nil })
 	h.ui(func() {
+		if h.u.trustDlg.trust.Text != "Trust and relay" {
+			t.Errorf("the relay's key question says %q", h.u.trustDlg.trust.Text)
+		}
 		if h.u.share.relayButton.Text != "Off" || !h.u.share.relayEntry.Disabled() {
 			t.Errorf("while the relay starts: button %q, entry disabled %v", h.u.share.relayButton.Text, h.u.share.relayEntry.Disabled())
 		}
