@@ -3,9 +3,11 @@
 package app
 
 import (
+	"errors"
 	"log/slog"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2/test"
 	"golang.org/x/crypto/ssh"
@@ -125,4 +127,21 @@ func TestRelayStartsWithWindow(t *testing.T) {
 			t.Errorf("share panel: entry %q, button %q", h.u.share.relayEntry.Text, h.u.share.relayButton.Text)
 		}
 	})
+}
+
+func TestRelayLine(t *testing.T) {
+	for _, tc := range []struct {
+		st   sessions.RelayStatus
+		want string
+	}{
+		{sessions.RelayStatus{State: sessions.RelayConnecting, Server: "relay:22"}, "Connecting to relay:22…"},
+		{sessions.RelayStatus{State: sessions.RelayListening, Host: "relay", Port: 40123, Public: true}, "Relay listening on relay:40123"},
+		{sessions.RelayStatus{State: sessions.RelayRetrying, Delay: 1500 * time.Millisecond, Err: errors.New("connection refused")},
+			"Retrying in 2 s: connection refused"},
+		{sessions.RelayStatus{State: sessions.RelayStopped}, "Relay stopped"},
+	} {
+		if got := relayLine(tc.st); got != tc.want {
+			t.Errorf("relayLine(%v) = %q, want %q", tc.st, got, tc.want)
+		}
+	}
 }
