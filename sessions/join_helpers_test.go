@@ -54,63 +54,10 @@ func testAddr(tb testing.TB, hostport, user string) Address {
 }
 
 // statuses records the JoinStatus a Conn reports.
-type statuses struct {
-	mu      sync.Mutex
-	list    []JoinStatus
-	changed chan struct{}
-}
+type statuses = statusLog[JoinStatus, JoinState]
 
-func newStatuses() *statuses { return &statuses{changed: make(chan struct{})} }
-
-func (s *statuses) add(st JoinStatus) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.list = append(s.list, st)
-	close(s.changed)
-	s.changed = make(chan struct{})
-}
-
-func (s *statuses) count(state JoinState) int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	n := 0
-	for _, st := range s.list {
-		if st.State == state {
-			n++
-		}
-	}
-	return n
-}
-
-// String returns the status lines, one per line.
-func (s *statuses) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	var b strings.Builder
-	for _, st := range s.list {
-		b.WriteString(st.String() + "\n")
-	}
-	return b.String()
-}
-
-// waitCount waits until n statuses of state came.
-func (s *statuses) waitCount(tb testing.TB, state JoinState, n int) {
-	tb.Helper()
-	deadline := time.NewTimer(waitTimeout)
-	defer deadline.Stop()
-	for {
-		s.mu.Lock()
-		ch := s.changed
-		s.mu.Unlock()
-		if s.count(state) >= n {
-			return
-		}
-		select {
-		case <-ch:
-		case <-deadline.C:
-			tb.Fatalf("timed out waiting for %d statuses %d; got %v", n, state, s.list)
-		}
-	}
+func newStatuses() *statuses {
+	return newStatusLog(func(s JoinStatus) JoinState { return s.State })
 }
 
 // joined is a Conn whose output is collected until it ends.

@@ -26,7 +26,7 @@ func TestJoinReconnect(t *testing.T) {
 	t.Run("cut", func(t *testing.T) {
 		mark := len(j.out.Bytes())
 		p.cut()
-		st.waitCount(t, JoinReconnected, 1)
+		st.wait(t, JoinReconnected, 1)
 		// The host's repaint shows the screen as it was.
 		j.out.waitUntil(t, "a repaint", func(b []byte) bool { return bytes.Contains(b[mark:], []byte("before-2")) })
 		j.typeLine(t, "echo after-$((2+2)); stty size")
@@ -40,12 +40,12 @@ func TestJoinReconnect(t *testing.T) {
 	t.Run("refused for a while", func(t *testing.T) {
 		p.setRefuse(true)
 		p.cut()
-		st.waitCount(t, JoinReconnecting, 3) // the first, and two failed attempts
+		st.wait(t, JoinReconnecting, 3) // the first, and two failed attempts
 		if _, err := j.Write([]byte("lost\r")); !errors.Is(err, ErrDisconnected) {
 			t.Errorf("Write while disconnected = %v, want ErrDisconnected", err)
 		}
 		p.setRefuse(false)
-		st.waitCount(t, JoinReconnected, 2)
+		st.wait(t, JoinReconnected, 2)
 		j.typeLine(t, "echo back-$((3+3))")
 		j.out.waitFor(t, "back-6")
 	})
@@ -60,7 +60,7 @@ func TestJoinReconnect(t *testing.T) {
 		j2.typeLine(t, "echo two-$((5+5))")
 		j2.out.waitFor(t, "two-10")
 		p.blackHole()
-		st2.waitCount(t, JoinReconnected, 1)
+		st2.wait(t, JoinReconnected, 1)
 		j2.typeLine(t, "echo again-$((6+6))")
 		j2.out.waitFor(t, "again-12")
 	})
@@ -98,7 +98,7 @@ func TestJoinCloseWhileReconnecting(t *testing.T) {
 	})
 	p.setRefuse(true)
 	p.cut()
-	st.waitCount(t, JoinReconnecting, 2)
+	st.wait(t, JoinReconnecting, 2)
 	j.Close()
 	status, err := j.wait(t)
 	if status != -1 || !errors.Is(err, ErrConnClosed) {

@@ -63,56 +63,10 @@ func (s *relayServer) address(tb testing.TB) Address {
 }
 
 // relayStatuses records what a Relay reports.
-type relayStatuses struct {
-	mu      sync.Mutex
-	list    []RelayStatus
-	changed chan struct{}
-}
+type relayStatuses = statusLog[RelayStatus, RelayState]
 
-func newRelayStatuses() *relayStatuses { return &relayStatuses{changed: make(chan struct{})} }
-
-func (s *relayStatuses) add(st RelayStatus) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.list = append(s.list, st)
-	close(s.changed)
-	s.changed = make(chan struct{})
-}
-
-// wait waits for the n-th status of state, and returns it.
-func (s *relayStatuses) wait(tb testing.TB, state RelayState, n int) RelayStatus {
-	tb.Helper()
-	deadline := time.NewTimer(waitTimeout)
-	defer deadline.Stop()
-	for {
-		s.mu.Lock()
-		ch := s.changed
-		seen := 0
-		for _, st := range s.list {
-			if st.State == state {
-				if seen++; seen == n {
-					s.mu.Unlock()
-					return st
-				}
-			}
-		}
-		s.mu.Unlock()
-		select {
-		case <-ch:
-		case <-deadline.C:
-			tb.Fatalf("timed out waiting for relay status %d #%d; got:\n%s", state, n, s)
-		}
-	}
-}
-
-func (s *relayStatuses) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	var b strings.Builder
-	for _, st := range s.list {
-		b.WriteString(st.String() + "\n")
-	}
-	return b.String()
+func newRelayStatuses() *relayStatuses {
+	return newStatusLog(func(s RelayStatus) RelayState { return s.State })
 }
 
 // startRelay starts r (with the tests' defaults: only Duet's key, trust the relay, a

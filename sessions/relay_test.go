@@ -117,7 +117,7 @@ func TestRelayRestart(t *testing.T) {
 	if again.Port != up.Port || again.Invite("main", fp) != up.Invite("main", fp) {
 		t.Errorf("after the restart %+v, before %+v: want the same port", again, up)
 	}
-	js.waitCount(t, JoinReconnected, 1)
+	js.wait(t, JoinReconnected, 1)
 	j.typeLine(t, "echo after-$((2+2))")
 	j.out.waitFor(t, "after-4")
 
