@@ -65,6 +65,25 @@ func (c *collector) waitFor(tb testing.TB, s string) []byte {
 	return c.waitUntil(tb, strconv.Quote(s), func(b []byte) bool { return bytes.Contains(b, []byte(s)) })
 }
 
+// waitWithin reports whether the output contains s within d.
+func (c *collector) waitWithin(s string, d time.Duration) bool {
+	deadline := time.NewTimer(d)
+	defer deadline.Stop()
+	for {
+		c.mu.Lock()
+		found, ch := bytes.Contains(c.buf.Bytes(), []byte(s)), c.changed
+		c.mu.Unlock()
+		if found {
+			return true
+		}
+		select {
+		case <-ch:
+		case <-deadline.C:
+			return false
+		}
+	}
+}
+
 func tail(b []byte, n int) []byte {
 	if len(b) > n {
 		return b[len(b)-n:]

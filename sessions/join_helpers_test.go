@@ -131,6 +131,28 @@ func (j *joined) typeLine(tb testing.TB, s string) {
 	}
 }
 
+// typeLineAfterReconnect types s until want appears. A test that has just seen a reconnect
+// uses it: on a loaded machine a short keepalive can time out once more, and keys typed
+// while disconnected are dropped by design, so the line is typed again once the link is
+// back.
+func (j *joined) typeLineAfterReconnect(tb testing.TB, s, want string) {
+	tb.Helper()
+	deadline := time.Now().Add(waitTimeout)
+	for {
+		if _, err := j.Write([]byte(s + "\r")); err == nil {
+			if j.out.waitWithin(want, 2*time.Second) {
+				return
+			}
+		} else if !errors.Is(err, ErrDisconnected) {
+			tb.Fatalf("write: %v", err)
+		}
+		if time.Now().After(deadline) {
+			tb.Fatalf("%q never showed %q", s, want)
+		}
+		time.Sleep(50 * time.Millisecond) // a retry interval while the link comes back
+	}
+}
+
 // duetHost runs h on a loopback port, sharing an interactive sh as session "main", with
 // the given keys approved to type, until the test ends. It returns the address.
 // (Unlike serve, it allows several hosts in one test.)

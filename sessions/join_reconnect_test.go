@@ -46,8 +46,7 @@ func TestJoinReconnect(t *testing.T) {
 		}
 		p.setRefuse(false)
 		st.wait(t, JoinReconnected, 2)
-		j.typeLine(t, "echo back-$((3+3))")
-		j.out.waitFor(t, "back-6")
+		j.typeLineAfterReconnect(t, "echo back-$((3+3))", "back-6")
 	})
 
 	t.Run("silent network", func(t *testing.T) {
@@ -61,8 +60,7 @@ func TestJoinReconnect(t *testing.T) {
 		j2.out.waitFor(t, "two-10")
 		p.blackHole()
 		st2.wait(t, JoinReconnected, 1)
-		j2.typeLine(t, "echo again-$((6+6))")
-		j2.out.waitFor(t, "again-12")
+		j2.typeLineAfterReconnect(t, "echo again-$((6+6))", "again-12")
 	})
 
 	if msgs := st.String(); !strings.Contains(msgs, "reconnecting") || !strings.Contains(msgs, "reconnected") {

@@ -90,7 +90,13 @@ func startRelay(tb testing.TB, r *Relay) *relayStatuses {
 	}
 	tb.Cleanup(func() {
 		r.Close()
-		if g := relayGoroutines(); g != "" {
+		// A goroutine that has called wg.Done may still be on its way out: give the
+		// stragglers a moment, as serve does.
+		g := relayGoroutines()
+		for deadline := time.Now().Add(5 * time.Second); g != "" && time.Now().Before(deadline); g = relayGoroutines() {
+			runtime.Gosched()
+		}
+		if g != "" {
 			tb.Errorf("goroutines left after Relay.Close:\n%s", g)
 		}
 	})

@@ -118,8 +118,7 @@ func TestRelayRestart(t *testing.T) {
 		t.Errorf("after the restart %+v, before %+v: want the same port", again, up)
 	}
 	js.wait(t, JoinReconnected, 1)
-	j.typeLine(t, "echo after-$((2+2))")
-	j.out.waitFor(t, "after-4")
+	j.typeLineAfterReconnect(t, "echo after-$((2+2))", "after-4")
 
 	j2 := dialJoin(t, inv, JoinConfig{Store: partner, Term: "xterm", Cols: 80, Rows: 24})
 	j2.out.waitFor(t, "after-4")
@@ -152,8 +151,7 @@ func TestRelaySilentDrop(t *testing.T) {
 	fp, _ := h.Fingerprint()
 	inv, _ := ParseAddress(again.Invite("main", fp))
 	j := dialJoin(t, inv, JoinConfig{Store: partner, Term: "xterm", Cols: 80, Rows: 24})
-	j.typeLine(t, "echo back-$((3+3))")
-	j.out.waitFor(t, "back-6")
+	j.typeLineAfterReconnect(t, "echo back-$((3+3))", "back-6")
 }
 
 // TestRelayGatewayPorts: whether partners reach the relay's port from elsewhere depends
