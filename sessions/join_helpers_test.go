@@ -171,24 +171,8 @@ func duetHost(tb testing.TB, h *Host, approved ...ssh.PublicKey) string {
 			tb.Fatal(err)
 		}
 	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	served := make(chan error, 1)
-	go func() { served <- h.Serve(l) }()
-	tb.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), waitTimeout)
-		defer cancel()
-		if err := h.Shutdown(ctx); err != nil {
-			tb.Errorf("Shutdown: %v", err)
-		}
-		if err := <-served; !errors.Is(err, ErrServerClosed) {
-			tb.Errorf("Serve = %v, want ErrServerClosed", err)
-		}
-		reg.Close()
-	})
-	return l.Addr().String()
+	tb.Cleanup(func() { reg.Close() }) // runs after the host's shutdown below
+	return serveOn(tb, h, false)
 }
 
 // joinGoroutines returns the stacks of goroutines running a Conn's code.
