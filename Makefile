@@ -52,7 +52,7 @@ bench: deps-test build
 	xvfb-run -a -s "-screen 0 1280x800x24" ./$(BIN) term --flood 100 2>/dev/null
 	xvfb-run -a -s "-screen 0 1280x800x24" ./$(BIN) term --latency 100 2>/dev/null
 	cfg=$$(mktemp -d) && SHELL=/bin/sh xvfb-run -a -s "-screen 0 1280x800x24" ./$(BIN) --config-dir $$cfg --listen 127.0.0.1:0 --flood 100 2>/dev/null | grep '^window flood'; rm -rf $$cfg
-	$(GO) test -run=NONE -bench=. -benchtime=$(BENCHTIME) -timeout 30m ./sessions/
+	$(GO) test -run=NONE -bench=. -benchtime=$(BENCHTIME) -timeout 30m ./sessions/host/
 
 # A Linux desktop package, dist/Duet.tar.xz (the binary, a .desktop file and the icon, with
 # a Makefile to install them), made by the fyne tool from FyneApp.toml. The tool wants a Go

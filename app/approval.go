@@ -14,15 +14,15 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/duetpair/duet/keys"
-	"github.com/duetpair/duet/sessions"
+	"github.com/duetpair/duet/sessions/host"
 )
 
 // request is one partner waiting for the host's answer.
 type request struct {
-	req      sessions.ApprovalRequest
+	req      host.ApprovalRequest
 	deadline time.Time
-	answer   chan sessions.Decision // buffered 1; the UI answers once
-	answered bool                   // UI goroutine only
+	answer   chan host.Decision // buffered 1; the UI answers once
+	answered bool               // UI goroutine only
 }
 
 // approvals asks the host about unknown keys, one dialog at a time: the others queue
@@ -63,9 +63,9 @@ func newApprovals(u *UI) *approvals {
 	a.role = widget.NewRadioGroup([]string{roleTypeText, roleViewText}, nil)
 	a.role.Horizontal = true
 	a.role.Required = true
-	a.deny = widget.NewButtonWithIcon("Deny", theme.CancelIcon(), func() { a.answer(sessions.Deny) })
-	a.once = widget.NewButton("Allow once", func() { a.answer(sessions.AllowOnce) })
-	a.always = widget.NewButtonWithIcon("Always allow", theme.ConfirmIcon(), func() { a.answer(sessions.AllowAlways) })
+	a.deny = widget.NewButtonWithIcon("Deny", theme.CancelIcon(), func() { a.answer(host.Deny) })
+	a.once = widget.NewButton("Allow once", func() { a.answer(host.AllowOnce) })
+	a.always = widget.NewButtonWithIcon("Always allow", theme.ConfirmIcon(), func() { a.answer(host.AllowAlways) })
 	a.always.Importance = widget.HighImportance
 	form := widget.NewForm(
 		widget.NewFormItem("Key", a.fp),
@@ -83,28 +83,28 @@ func newApprovals(u *UI) *approvals {
 	return a
 }
 
-// ask is the host's sessions.ApproveFunc: it runs on a goroutine of the host, puts the
+// ask is the host's host.ApproveFunc: it runs on a goroutine of the host, puts the
 // request in the queue on the UI goroutine and waits for the answer or ctx.
-func (a *approvals) ask(ctx context.Context, req sessions.ApprovalRequest) sessions.Decision {
+func (a *approvals) ask(ctx context.Context, req host.ApprovalRequest) host.Decision {
 	deadline, ok := ctx.Deadline()
 	if !ok {
-		deadline = time.Now().Add(sessions.DefaultApproveTimeout)
+		deadline = time.Now().Add(host.DefaultApproveTimeout)
 	}
-	r := &request{req: req, deadline: deadline, answer: make(chan sessions.Decision, 1)}
+	r := &request{req: req, deadline: deadline, answer: make(chan host.Decision, 1)}
 	fyne.Do(func() { a.add(r) })
 	select {
 	case d := <-r.answer:
 		return d
 	case <-ctx.Done():
 		fyne.Do(func() { a.remove(r) })
-		return sessions.Decision{Answer: sessions.Deny}
+		return host.Decision{Answer: host.Deny}
 	}
 }
 
 // add queues r, and shows it if nothing else is on screen.
 func (a *approvals) add(r *request) {
 	if a.u.quitting {
-		r.answer <- sessions.Decision{Answer: sessions.Deny}
+		r.answer <- host.Decision{Answer: host.Deny}
 		return
 	}
 	a.queue = append(a.queue, r)
@@ -136,7 +136,7 @@ func (a *approvals) remove(r *request) {
 }
 
 // answer answers the request on screen with the role chosen.
-func (a *approvals) answer(ans sessions.Answer) {
+func (a *approvals) answer(ans host.Answer) {
 	if len(a.queue) == 0 {
 		return
 	}
@@ -147,7 +147,7 @@ func (a *approvals) answer(ans sessions.Answer) {
 	}
 	if !r.answered {
 		r.answered = true
-		r.answer <- sessions.Decision{Answer: ans, Role: role}
+		r.answer <- host.Decision{Answer: ans, Role: role}
 		a.u.log.Info("partner key answered", "fp", r.req.Fingerprint, "answer", ans.String(), "role", role.String())
 	}
 	a.remove(r)
@@ -224,7 +224,7 @@ func (a *approvals) stopTicking() {
 	}
 }
 
-func sourceOf(r sessions.ApprovalRequest) string {
+func sourceOf(r host.ApprovalRequest) string {
 	if r.Remote == nil {
 		return "an unknown address"
 	}
@@ -234,7 +234,7 @@ func sourceOf(r sessions.ApprovalRequest) string {
 	return r.Remote.String()
 }
 
-func sessionOf(r sessions.ApprovalRequest) string {
+func sessionOf(r host.ApprovalRequest) string {
 	if r.Session == "" {
 		return "(the list of sessions)"
 	}

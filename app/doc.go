@@ -1,5 +1,5 @@
 // Package app is Duet's window: the Fyne user interface, and nothing else. It hosts
-// sessions (sessions.Registry, served by a sessions.Host), joins others (sessions.Dial),
+// sessions (sessions.Registry, served by a host.Server), joins others (join.Dial),
 // shows each in a terminal widget, and asks the host about partners.
 //
 // Layout: the session list on the left, the selected session's terminal in the centre,

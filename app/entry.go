@@ -68,7 +68,7 @@ func newHostedEntry(u *UI, s *sessions.Session) *entry {
 	e.client = cl
 	e.term.OnExit = func(err error) { e.onExit(err) }
 	e.term.OnTitle = func(string) { u.centre.updateHeader() }
-	e.term.Attach(terminal.NewSessionStream(cl))
+	e.term.Attach(sessions.NewStream(cl))
 	return e
 }
 

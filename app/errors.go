@@ -13,7 +13,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/duetpair/duet/keys"
-	"github.com/duetpair/duet/sessions"
+	"github.com/duetpair/duet/sessions/join"
 )
 
 // errorDialog is the dialog showing the last error, kept for tests.
@@ -71,11 +71,11 @@ func sentence(what string, err error) string {
 }
 
 // joinError says why joining addr failed, in words a user acts on.
-func joinError(addr sessions.Address, err error) error {
+func joinError(addr join.Address, err error) error {
 	var he *keys.HostKeyError
-	var pe *sessions.PinError
-	var ae *sessions.AuthError
-	var re *sessions.RefusedError
+	var pe *join.PinError
+	var ae *join.AuthError
+	var re *join.RefusedError
 	var ne net.Error
 	var oe *net.OpError
 	switch {
@@ -89,7 +89,7 @@ func joinError(addr sessions.Address, err error) error {
 		return fmt.Errorf("%s accepted none of your keys: send the host your public key (Keys) to approve", addr.HostPort())
 	case errors.As(err, &re):
 		return re
-	case errors.Is(err, sessions.ErrHostClosed):
+	case errors.Is(err, join.ErrHostClosed):
 		return errors.New("the host closed the session")
 	case errors.As(err, &oe) && oe.Op == "dial":
 		return fmt.Errorf("could not reach %s (%v)", addr.HostPort(), oe.Err)

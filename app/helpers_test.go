@@ -13,8 +13,9 @@ import (
 	"fyne.io/fyne/v2/test"
 	"golang.org/x/crypto/ssh"
 
+	"github.com/duetpair/duet/internal/duettest"
 	"github.com/duetpair/duet/keys"
-	"github.com/duetpair/duet/sessions"
+	"github.com/duetpair/duet/sessions/join"
 )
 
 // uiLoop stands in for Fyne's UI goroutine. Fyne's test driver runs fyne.Do functions
@@ -217,11 +218,11 @@ func (h *harness) hostAddr() string {
 // partner is someone joining the window's host with a key of their own.
 type partner struct {
 	store  *keys.Store
-	out    *syncBuffer
+	out    *duettest.Output
 	dialed chan struct{} // closed when Dial returned
 
 	mu   sync.Mutex // guards conn and err
-	conn *sessions.Conn
+	conn *join.Conn
 	err  error
 
 	done chan struct{} // closed when Dial returned and output copying ended
@@ -243,14 +244,14 @@ func (h *harness) joinWith(store *keys.Store) *partner {
 // joinAt joins the address or invite text as the partner whose config dir is store.
 func (h *harness) joinAt(store *keys.Store, text string) *partner {
 	h.t.Helper()
-	p := &partner{store: store, out: &syncBuffer{}, dialed: make(chan struct{}), done: make(chan struct{})}
-	addr, err := sessions.ParseAddress(text)
+	p := &partner{store: store, out: &duettest.Output{}, dialed: make(chan struct{}), done: make(chan struct{})}
+	addr, err := join.ParseAddress(text)
 	if err != nil {
 		h.t.Fatal(err)
 	}
 	go func() {
 		defer close(p.done)
-		conn, err := sessions.Dial(context.Background(), addr, sessions.JoinConfig{
+		conn, err := join.Dial(context.Background(), addr, join.Config{
 			Store: p.store, NoUserKeys: true, Term: "xterm", Cols: 80, Rows: 24,
 			ConfirmHost:  func(string, ssh.PublicKey) error { return nil },
 			ReconnectFor: -1,
@@ -275,7 +276,7 @@ func (h *harness) joinAt(store *keys.Store, text string) *partner {
 }
 
 // connection returns the partner's connection once Dial returned, or nil.
-func (p *partner) connection() *sessions.Conn {
+func (p *partner) connection() *join.Conn {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return p.conn
@@ -308,20 +309,12 @@ func (p *partner) fingerprint(t *testing.T) string {
 	return id.Fingerprint()
 }
 
-// syncBuffer collects output from one goroutine for the test to read.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.String()
+// row returns the copy row whose text is text.
+func (p *sharePanel) row(text string) *copyRow {
+	for _, r := range append(p.lines, p.relayLines...) {
+		if r.text == text {
+			return r
+		}
+	}
+	return nil
 }

@@ -13,21 +13,22 @@ import (
 
 	"github.com/duetpair/duet/keys"
 	"github.com/duetpair/duet/sessions"
+	"github.com/duetpair/duet/sessions/host"
 )
 
 // hosting is what the window serves: its sessions and the SSH host serving them on a
 // listener. It holds no widgets; its methods are safe from any goroutine.
 type hosting struct {
 	reg     *sessions.Registry
-	host    *sessions.Host
+	host    *host.Server
 	hostKey *keys.Key
 	addr    string     // the listener's address
 	served  chan error // Serve's result
 }
 
 // startHosting loads (or creates) the host key and starts serving on listen (see
-// sessions.Listen). approve is asked about keys that are not approved.
-func startHosting(store *keys.Store, listen string, approve sessions.ApproveFunc, timeout time.Duration, log *slog.Logger) (*hosting, error) {
+// host.Listen). approve is asked about keys that are not approved.
+func startHosting(store *keys.Store, listen string, approve host.ApproveFunc, timeout time.Duration, log *slog.Logger) (*hosting, error) {
 	hostKey, err := store.LoadOrCreateHostKey()
 	if err != nil {
 		return nil, err
@@ -36,7 +37,7 @@ func startHosting(store *keys.Store, listen string, approve sessions.ApproveFunc
 	for _, p := range approved.Problems() {
 		log.Warn("approved keys: line skipped", "err", p)
 	}
-	h := &sessions.Host{
+	h := &host.Server{
 		Sessions:       &sessions.Registry{},
 		HostKey:        hostKey.Signer,
 		Approved:       approved,
@@ -45,7 +46,7 @@ func startHosting(store *keys.Store, listen string, approve sessions.ApproveFunc
 		ApproveTimeout: timeout,
 		Logger:         log,
 	}
-	l, err := sessions.Listen(listen)
+	l, err := host.Listen(listen)
 	if err != nil {
 		return nil, err
 	}
@@ -91,7 +92,7 @@ func (h *hosting) shutdown(log *slog.Logger) {
 	if err := h.host.Shutdown(ctx); err != nil {
 		log.Warn("stop hosting", "err", err)
 	}
-	if err := <-h.served; err != nil && !errors.Is(err, sessions.ErrServerClosed) {
+	if err := <-h.served; err != nil && !errors.Is(err, host.ErrServerClosed) {
 		log.Warn("serve", "err", err)
 	}
 	h.reg.Close()
@@ -99,7 +100,7 @@ func (h *hosting) shutdown(log *slog.Logger) {
 
 // partnerName is what the window calls a partner: the comment of their approved key, or
 // the name and address they came with.
-func partnerName(approved []keys.Entry, p sessions.Partner) string {
+func partnerName(approved []keys.Entry, p host.Partner) string {
 	for _, e := range approved {
 		if e.Fingerprint() == p.Fingerprint && e.Comment != "" {
 			return e.Comment

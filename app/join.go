@@ -15,7 +15,8 @@ import (
 	"golang.org/x/crypto/ssh"
 
 	"github.com/duetpair/duet/keys"
-	"github.com/duetpair/duet/sessions"
+	"github.com/duetpair/duet/sessions/join"
+	"github.com/duetpair/duet/sessions/wire"
 )
 
 // errNotTrusted is the answer "no" to the question about an unknown host key.
@@ -31,11 +32,11 @@ type joinDialog struct {
 
 // joining is a joined connection: its stream, and the connection once Dial returned.
 type joining struct {
-	addr   sessions.Address
+	addr   join.Address
 	stream *joinStream
 
 	mu     sync.Mutex // guards the fields below
-	conn   *sessions.Conn
+	conn   *join.Conn
 	closed bool // closeJoin was called
 }
 
@@ -62,7 +63,7 @@ func (u *UI) onJoinSubmit(j *joinDialog) {
 	if text == "" {
 		return
 	}
-	addr, err := sessions.ParseAddress(text)
+	addr, err := join.ParseAddress(text)
 	if err != nil {
 		u.showError("", err)
 		return
@@ -72,7 +73,7 @@ func (u *UI) onJoinSubmit(j *joinDialog) {
 }
 
 // join starts joining addr in a new entry; Dial runs in the background.
-func (u *UI) join(addr sessions.Address) {
+func (u *UI) join(addr join.Address) {
 	e := newEntry(u, fmt.Sprintf("%s on %s", addr.User, addr.Host), addr.HostPort())
 	e.state = "connecting"
 	e.term.AnswerQueries(true) // a plain SSH channel: the widget answers terminal queries
@@ -81,13 +82,6 @@ func (u *UI) join(addr sessions.Address) {
 	e.cancel = cancel
 	j := &joining{addr: addr, stream: newJoinStream()}
 	e.join = j
-	j.stream.onWaiting = func(fp string) {
-		fyne.Do(func() {
-			e.state = "waiting for approval"
-			e.showOverlay("Waiting for the host to approve your key\n" + fp)
-			u.list.refresh()
-		})
-	}
 	j.stream.onOutput = func() {
 		fyne.Do(func() {
 			if !e.ended {
@@ -98,7 +92,7 @@ func (u *UI) join(addr sessions.Address) {
 		})
 	}
 	cols, rows := e.term.GridSize()
-	cfg := sessions.JoinConfig{
+	cfg := join.Config{
 		Store:       u.cfg.Store,
 		Term:        "xterm-256color",
 		Cols:        cols,
@@ -106,14 +100,14 @@ func (u *UI) join(addr sessions.Address) {
 		Stderr:      j.stream.stderr(),
 		ConfirmHost: u.confirmHost(ctx, false),
 		Passphrase:  u.askPassphrase(ctx),
-		Status:      func(s sessions.JoinStatus) { fyne.Do(func() { u.joinStatus(e, s) }) },
+		Status:      func(s join.Status) { fyne.Do(func() { u.joinStatus(e, s) }) },
 		Logger:      u.log,
 	}
 	u.addEntry(e)
 	u.wg.Add(1)
 	go func() {
 		defer u.wg.Done()
-		conn, err := sessions.Dial(ctx, addr, cfg)
+		conn, err := join.Dial(ctx, addr, cfg)
 		if err != nil {
 			j.stream.abort()
 			fyne.Do(func() { u.joinFailed(e, addr, err) })
@@ -133,7 +127,8 @@ func (u *UI) join(addr sessions.Address) {
 		j.stream.start(conn)
 		fyne.Do(func() { u.joinConnected(e) })
 		status, werr := conn.Wait()
-		fyne.Do(func() { u.joinFinished(e, addr, status, werr) })
+		said := conn.HostSaid()
+		fyne.Do(func() { u.joinFinished(e, addr, status, werr, said) })
 	}()
 }
 
@@ -154,7 +149,7 @@ func (u *UI) joinConnected(e *entry) {
 }
 
 // joinFailed says why Dial failed, in one sentence, and drops the entry.
-func (u *UI) joinFailed(e *entry, addr sessions.Address, err error) {
+func (u *UI) joinFailed(e *entry, addr join.Address, err error) {
 	if !u.has(e) {
 		return // the user closed it while joining
 	}
@@ -175,34 +170,55 @@ func (u *UI) joinFailed(e *entry, addr sessions.Address, err error) {
 
 // joinFinished shows how a joined session ended: in the list, and in a dialog if the host
 // refused us.
-func (u *UI) joinFinished(e *entry, addr sessions.Address, status int, err error) {
+func (u *UI) joinFinished(e *entry, addr join.Address, status int, err error, said wire.Status) {
 	if e.ended || !u.has(e) {
 		return
 	}
 	e.ended = true
 	e.showOverlay("")
-	last := e.join.stream.lastErrLine()
 	switch {
-	case errors.Is(err, sessions.ErrConnClosed):
+	case errors.Is(err, join.ErrConnClosed):
 		e.state = "left"
+	case refused(said.State):
+		e.state = "refused"
+		u.showError("", errors.New(said.Message()))
 	case err != nil:
 		e.state = "ended"
 		u.showError("", joinError(addr, err))
-	case status != 0 && strings.HasPrefix(last, "duet: "):
-		e.state = "refused"
-		u.showError("", errors.New(strings.TrimPrefix(last, "duet: ")))
 	default:
 		e.state = fmt.Sprintf("ended (exit status %d)", status)
 	}
 	u.list.refresh()
 }
 
+// refused reports whether a host's last status says it did not let us in.
+func refused(s wire.State) bool {
+	switch s {
+	case wire.Denied, wire.TimedOut, wire.Busy, wire.Refused:
+		return true
+	}
+	return false
+}
+
 // joinStatus shows a joined connection's news.
-func (u *UI) joinStatus(e *entry, s sessions.JoinStatus) {
+func (u *UI) joinStatus(e *entry, s join.Status) {
 	switch s.State {
-	case sessions.JoinReconnecting:
+	case join.HostSaid:
+		switch {
+		case e.ended:
+			return
+		case s.Host.State == wire.Waiting:
+			e.state = "waiting for approval"
+			e.showOverlay("Waiting for the host to approve your key\n" + s.Host.Fingerprint)
+		case s.Host.State == wire.Approved:
+			e.state = "joined"
+			e.showOverlay("")
+		default:
+			return
+		}
+	case join.Reconnecting:
 		e.state = "reconnecting"
-	case sessions.JoinReconnected:
+	case join.Reconnected:
 		e.state = "joined"
 	default:
 		return

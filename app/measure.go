@@ -16,7 +16,7 @@ import (
 	"github.com/duetpair/duet/internal/flood"
 	"github.com/duetpair/duet/keys"
 	"github.com/duetpair/duet/sessions"
-	"github.com/duetpair/duet/terminal"
+	"github.com/duetpair/duet/sessions/join"
 )
 
 // MeasureFlood is the window's measuring stand (`duet --flood MB`): a partner joins the
@@ -121,11 +121,11 @@ func (u *UI) attachWindow(e *entry, on bool) {
 	}
 	e.client = cl
 	e.term.OnExit = e.onExit
-	e.term.Attach(terminal.NewSessionStream(cl))
+	e.term.Attach(sessions.NewStream(cl))
 }
 
 // floodPartner joins the hosted session with a key approved for the measurement.
-func (u *UI) floodPartner(dir string) (*sessions.Conn, error) {
+func (u *UI) floodPartner(dir string) (*join.Conn, error) {
 	store, err := keys.Open(filepath.Join(dir, "partner"))
 	if err != nil {
 		return nil, err
@@ -139,14 +139,14 @@ func (u *UI) floodPartner(dir string) (*sessions.Conn, error) {
 		return nil, err
 	}
 	defer approved.Remove(id.Fingerprint())
-	addr, err := sessions.ParseAddress(fmt.Sprintf("main@127.0.0.1:%d", u.hosting.port()))
+	addr, err := join.ParseAddress(fmt.Sprintf("main@127.0.0.1:%d", u.hosting.port()))
 	if err != nil {
 		return nil, err
 	}
 	addr.HostKey = u.hosting.hostKey.Fingerprint()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	c, err := sessions.Dial(ctx, addr, sessions.JoinConfig{Store: store, NoUserKeys: true, Term: "xterm-256color", Cols: 80, Rows: 24})
+	c, err := join.Dial(ctx, addr, join.Config{Store: store, NoUserKeys: true, Term: "xterm-256color", Cols: 80, Rows: 24})
 	if err != nil {
 		return nil, fmt.Errorf("join as a partner: %w", err)
 	}
@@ -162,7 +162,7 @@ func (u *UI) floodPartner(dir string) (*sessions.Conn, error) {
 }
 
 // readUntil reads c until marker went by; after limit, c is closed.
-func readUntil(c *sessions.Conn, marker string, limit time.Duration) error {
+func readUntil(c *join.Conn, marker string, limit time.Duration) error {
 	t := time.AfterFunc(limit, func() { c.Close() })
 	defer t.Stop()
 	buf := make([]byte, 256<<10)

@@ -10,20 +10,20 @@ import (
 	"fyne.io/fyne/v2"
 
 	"github.com/duetpair/duet/keys"
-	"github.com/duetpair/duet/sessions"
+	"github.com/duetpair/duet/sessions/join"
 )
 
 // relayStartTimeout bounds the first login to the relay, the question about its key
 // included.
 const relayStartTimeout = 5 * time.Minute
 
-// windowRelay is the relay the window runs for its host: the sessions.Relay and what it
+// windowRelay is the relay the window runs for its host: the join.Relay and what it
 // last reported. The UI goroutine owns it.
 type windowRelay struct {
 	server string // as the user wrote it, user@server[:port]
-	r      *sessions.Relay
+	r      *join.Relay
 	cancel context.CancelFunc // ends Start's first attempt
-	status sessions.RelayStatus
+	status join.RelayStatus
 }
 
 // setRelay makes server (user@server[:port]; "" turns the relay off) the window's relay:
@@ -32,7 +32,7 @@ type windowRelay struct {
 func (u *UI) setRelay(server string) {
 	server = strings.TrimSpace(server)
 	if server != "" {
-		if _, err := sessions.ParseServer(server); err != nil {
+		if _, err := join.ParseServer(server); err != nil {
 			u.showError("Duet cannot use that relay", err)
 			return
 		}
@@ -51,22 +51,22 @@ func (u *UI) setRelay(server string) {
 // startRelay starts the relay of the settings for the window's host; Start runs in the
 // background, asking about an unknown relay key with the join's question.
 func (u *UI) startRelay() {
-	server, err := sessions.ParseServer(u.settings.Relay)
+	server, err := join.ParseServer(u.settings.Relay)
 	if err != nil {
 		u.showError("Duet cannot use the relay "+u.settings.Relay, err)
 		return
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), relayStartTimeout)
 	wr := &windowRelay{server: u.settings.Relay, cancel: cancel,
-		status: sessions.RelayStatus{State: sessions.RelayConnecting, Server: server.HostPort(), Attempt: 1}}
-	wr.r = &sessions.Relay{
+		status: join.RelayStatus{State: join.RelayConnecting, Server: server.HostPort(), Attempt: 1}}
+	wr.r = &join.Relay{
 		Host:        u.hosting.host,
 		Server:      server,
 		Store:       u.cfg.Store,
 		ConfirmHost: u.confirmHost(ctx, true),
 		Passphrase:  u.askPassphrase(ctx),
 		Logger:      u.log,
-		Status: func(st sessions.RelayStatus) {
+		Status: func(st join.RelayStatus) {
 			fyne.Do(func() { u.relayStatus(wr, st) })
 		},
 	}
@@ -107,7 +107,7 @@ func (u *UI) closeRelay(wr *windowRelay) {
 }
 
 // relayStatus shows wr's news, unless another relay replaced it.
-func (u *UI) relayStatus(wr *windowRelay, st sessions.RelayStatus) {
+func (u *UI) relayStatus(wr *windowRelay, st join.RelayStatus) {
 	if u.relay != wr {
 		return
 	}
@@ -123,7 +123,7 @@ func (u *UI) relayFailed(wr *windowRelay, err error) {
 	}
 	u.relay = nil
 	u.share.showRelay()
-	if errors.Is(err, sessions.ErrRelayClosed) {
+	if errors.Is(err, join.ErrRelayClosed) {
 		return
 	}
 	u.log.Info("relay failed", "relay", wr.server, "err", err)
@@ -138,7 +138,7 @@ func (u *UI) relayFailed(wr *windowRelay, err error) {
 // relayError says why the relay failed, in words a user acts on.
 func relayError(server string, err error) error {
 	var he *keys.HostKeyError
-	var ae *sessions.AuthError
+	var ae *join.AuthError
 	switch {
 	case errors.As(err, &he) && errors.Is(err, errNotTrusted):
 		return fmt.Errorf("you did not trust the key of %s, so Duet does not relay through it", he.Host)
@@ -155,23 +155,23 @@ func relayError(server string, err error) error {
 }
 
 // relayLine is the relay's state in a few words for the share panel.
-func relayLine(st sessions.RelayStatus) string {
+func relayLine(st join.RelayStatus) string {
 	switch st.State {
-	case sessions.RelayConnecting:
+	case join.RelayConnecting:
 		return "Connecting to " + st.Server + "…"
-	case sessions.RelayListening:
+	case join.RelayListening:
 		if st.Public {
 			return "Relay listening on " + st.Addr()
 		}
 		return fmt.Sprintf("Relay listening on %s of %s (its loopback only: partners need a login there)", st.Addr(), st.Jump)
-	case sessions.RelayRetrying:
+	case join.RelayRetrying:
 		why := "connection lost"
 		if st.Err != nil {
 			why = st.Err.Error()
 		}
 		secs := int((st.Delay + time.Second - 1) / time.Second)
 		return fmt.Sprintf("Retrying in %d s: %s", secs, why)
-	case sessions.RelayStopped:
+	case join.RelayStopped:
 		if st.Err != nil {
 			return "Relay stopped: " + st.Err.Error()
 		}

@@ -14,7 +14,7 @@ import (
 
 	"github.com/duetpair/duet/internal/sshdtest"
 	"github.com/duetpair/duet/keys"
-	"github.com/duetpair/duet/sessions"
+	"github.com/duetpair/duet/sessions/join"
 )
 
 // keepAwayFromUserKeys keeps the window's relay login to its Duet key: no ~/.ssh, no
@@ -30,7 +30,7 @@ func (h *harness) relayLines() (sshLine, invite string) {
 	h.t.Helper()
 	h.waitFor("the relay's join lines", func() bool {
 		wr := h.u.relay
-		if wr == nil || wr.status.State != sessions.RelayListening {
+		if wr == nil || wr.status.State != join.RelayListening {
 			return false
 		}
 		sshLine = wr.status.SSHCommand("main")
@@ -131,14 +131,14 @@ func TestRelayStartsWithWindow(t *testing.T) {
 
 func TestRelayLine(t *testing.T) {
 	for _, tc := range []struct {
-		st   sessions.RelayStatus
+		st   join.RelayStatus
 		want string
 	}{
-		{sessions.RelayStatus{State: sessions.RelayConnecting, Server: "relay:22"}, "Connecting to relay:22…"},
-		{sessions.RelayStatus{State: sessions.RelayListening, Host: "relay", Port: 40123, Public: true}, "Relay listening on relay:40123"},
-		{sessions.RelayStatus{State: sessions.RelayRetrying, Delay: 1500 * time.Millisecond, Err: errors.New("connection refused")},
+		{join.RelayStatus{State: join.RelayConnecting, Server: "relay:22"}, "Connecting to relay:22…"},
+		{join.RelayStatus{State: join.RelayListening, Host: "relay", Port: 40123, Public: true}, "Relay listening on relay:40123"},
+		{join.RelayStatus{State: join.RelayRetrying, Delay: 1500 * time.Millisecond, Err: errors.New("connection refused")},
 			"Retrying in 2 s: connection refused"},
-		{sessions.RelayStatus{State: sessions.RelayStopped}, "Relay stopped"},
+		{join.RelayStatus{State: join.RelayStopped}, "Relay stopped"},
 	} {
 		if got := relayLine(tc.st); got != tc.want {
 			t.Errorf("relayLine(%v) = %q, want %q", tc.st, got, tc.want)

@@ -9,7 +9,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
-	"github.com/duetpair/duet/sessions"
+	"github.com/duetpair/duet/sessions/join"
 )
 
 // sharePanel tells partners how to join the selected hosted session: the ssh lines, the
@@ -19,7 +19,7 @@ type sharePanel struct {
 	box     *fyne.Container
 	body    *fyne.Container
 	lines   []*copyRow // ssh lines, then invites, then the fingerprint
-	info    sessions.ShareInfo
+	info    join.ShareInfo
 	session string
 
 	// The relay: its setting (an entry and On/Off), its state and, while it listens,
@@ -122,13 +122,13 @@ func (p *sharePanel) showRelay() {
 // show describes session of h; a nil h says there is nothing to share.
 func (p *sharePanel) show(h *hosting, session string) {
 	if h == nil {
-		p.info, p.session, p.lines = sessions.ShareInfo{}, "", nil
+		p.info, p.session, p.lines = join.ShareInfo{}, "", nil
 		p.body.Objects = []fyne.CanvasObject{caption("Select a session you host to invite partners.")}
 		p.body.Refresh()
 		p.showRelay()
 		return
 	}
-	info := sessions.Share(h.addr, session, h.hostKey.Fingerprint())
+	info := join.Share(h.addr, session, h.hostKey.Fingerprint())
 	if session == p.session && sameShare(info, p.info) {
 		p.showRelay()
 		return
@@ -155,7 +155,7 @@ func (p *sharePanel) show(h *hosting, session string) {
 	p.showRelay()
 }
 
-func sameShare(a, b sessions.ShareInfo) bool {
+func sameShare(a, b join.ShareInfo) bool {
 	if a.Listen != b.Listen || a.Fingerprint != b.Fingerprint || len(a.SSHLines) != len(b.SSHLines) {
 		return false
 	}
@@ -165,14 +165,4 @@ func sameShare(a, b sessions.ShareInfo) bool {
 		}
 	}
 	return true
-}
-
-// row returns the copy row whose text is text, for tests.
-func (p *sharePanel) row(text string) *copyRow {
-	for _, r := range append(p.lines, p.relayLines...) {
-		if r.text == text {
-			return r
-		}
-	}
-	return nil
 }

@@ -10,12 +10,14 @@ import (
 	"testing"
 
 	"golang.org/x/crypto/ssh"
+
+	"github.com/duetpair/duet/internal/duettest"
 )
 
 func TestApprovedAddLookupRemove(t *testing.T) {
 	s := newStore(t)
 	ap := s.Approved()
-	alice, bob, carol := newPub(t), newPub(t), newPub(t)
+	alice, bob, carol := duettest.PublicKey(t), duettest.PublicKey(t), duettest.PublicKey(t)
 
 	if _, _, ok := ap.Lookup(alice); ok {
 		t.Fatal("approved before any file exists")
@@ -90,7 +92,7 @@ func remove(ap *Approved, fp string, want bool) error {
 func TestApprovedHandEdits(t *testing.T) {
 	s := newStore(t)
 	ap := s.Approved()
-	alice, bob, carol := newPub(t), newPub(t), newPub(t)
+	alice, bob, carol := duettest.PublicKey(t), duettest.PublicKey(t), duettest.PublicKey(t)
 	hand := "# my partners\n" +
 		"duet-role=view " + AuthorizedKey(alice, "alice") + "\n" +
 		"\n" +
@@ -168,7 +170,7 @@ func checkProblems(t *testing.T, ap *Approved, want []string) {
 
 func TestApprovedDuplicates(t *testing.T) {
 	ap := newStore(t).Approved()
-	alice := newPub(t)
+	alice := duettest.PublicKey(t)
 	writeFile(t, ap.Path(), "duet-role=view "+AuthorizedKey(alice, "one")+"\n# keep\nduet-role=type "+AuthorizedKey(alice, "two")+"\n")
 	if role, comment, ok := ap.Lookup(alice); !ok || role != RoleView || comment != "one" {
 		t.Errorf("Lookup = %v %q %v, want the first line", role, comment, ok)
@@ -191,7 +193,7 @@ func TestApprovedDuplicates(t *testing.T) {
 
 func TestApprovedCRLF(t *testing.T) {
 	ap := newStore(t).Approved()
-	alice, bob := newPub(t), newPub(t)
+	alice, bob := duettest.PublicKey(t), duettest.PublicKey(t)
 	writeFile(t, ap.Path(), "# windows\r\n"+AuthorizedKey(alice, "a")+"\r\n")
 	if err := ap.Add(bob, RoleView, "b"); err != nil {
 		t.Fatal(err)
@@ -204,7 +206,7 @@ func TestApprovedCRLF(t *testing.T) {
 
 func TestApprovedUnreadable(t *testing.T) {
 	ap := newStore(t).Approved()
-	alice := newPub(t)
+	alice := duettest.PublicKey(t)
 	if err := ap.Add(alice, RoleType, ""); err != nil {
 		t.Fatal(err)
 	}
@@ -230,7 +232,7 @@ func TestApprovedUnreadable(t *testing.T) {
 
 func TestApprovedInvalidRole(t *testing.T) {
 	ap := newStore(t).Approved()
-	if err := ap.Add(newPub(t), Role(7), ""); err == nil {
+	if err := ap.Add(duettest.PublicKey(t), Role(7), ""); err == nil {
 		t.Error("no error")
 	}
 }
@@ -242,7 +244,7 @@ func TestApprovedConcurrent(t *testing.T) {
 	const n = 8
 	pubs := make([]ssh.PublicKey, n)
 	for i := range pubs {
-		pubs[i] = newPub(t)
+		pubs[i] = duettest.PublicKey(t)
 	}
 	var wg sync.WaitGroup
 	for i := range n {
@@ -270,7 +272,7 @@ func TestApprovedConcurrent(t *testing.T) {
 // file system, its modification time) still applies to the next Lookup.
 func TestApprovedSameSizeEdit(t *testing.T) {
 	ap := newStore(t).Approved()
-	alice := newPub(t)
+	alice := duettest.PublicKey(t)
 	view := "duet-role=view " + AuthorizedKey(alice, "a") + "\n"
 	writeFile(t, ap.Path(), view)
 	fi, err := os.Stat(ap.Path())

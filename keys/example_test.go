@@ -6,8 +6,9 @@ import (
 	"log"
 	"os"
 
-	"github.com/duetpair/duet/keys"
 	"golang.org/x/crypto/ssh"
+
+	"github.com/duetpair/duet/keys"
 )
 
 // A host creates its keys on first run, approves a partner's pasted key and later looks

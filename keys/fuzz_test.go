@@ -7,11 +7,13 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/duetpair/duet/internal/duettest"
 )
 
 // seedLines are hand-edited key lines for the fuzz corpora.
 func seedLines(tb testing.TB) []string {
-	a, b := AuthorizedKey(seededPub(tb, 1), "alice@laptop"), AuthorizedKey(seededPub(tb, 2), "")
+	a, b := AuthorizedKey(duettest.SeededPublicKey(tb, 1), "alice@laptop"), AuthorizedKey(duettest.SeededPublicKey(tb, 2), "")
 	return []string{
 		"",
 		a + "\n",
@@ -63,7 +65,7 @@ func FuzzApprovedFile(f *testing.F) {
 		f.Add(s, uint8(1), uint8(2))
 	}
 	f.Fuzz(func(t *testing.T, text string, keySeed, role uint8) {
-		pub := seededPub(t, keySeed%4) // sometimes a key of the seeds
+		pub := duettest.SeededPublicKey(t, keySeed%4) // sometimes a key of the seeds
 		r := Role(role % 3)
 		file := parseApproved([]byte(text))
 		if string(file.bytes()) != strings.TrimSuffix(text, "\n")+"\n" && text != "" {
@@ -106,7 +108,7 @@ func FuzzApprovedFile(f *testing.F) {
 // FuzzKnownHosts: a hand-edited known_hosts never makes Check panic or accept a key that
 // is not on file, and Add always makes the key pass.
 func FuzzKnownHosts(f *testing.F) {
-	key := AuthorizedKey(seededPub(f, 1), "")
+	key := AuthorizedKey(duettest.SeededPublicKey(f, 1), "")
 	for _, s := range []string{
 		"", "h " + key, "[h]:2222 " + key + "\n", "*.example,!bad.example " + key,
 		"@revoked * " + key, "@cert-authority *.example " + key,
@@ -121,7 +123,7 @@ func FuzzKnownHosts(f *testing.F) {
 			t.Fatal(err)
 		}
 		kh := NewKnownHosts(path)
-		pub := seededPub(t, keySeed%3)
+		pub := duettest.SeededPublicKey(t, keySeed%3)
 		remote := &net.TCPAddr{IP: net.IPv4(192, 0, 2, 1), Port: 2222}
 		err := kh.Check(addr, remote, pub)
 		if err == nil && !strings.Contains(text, strings.Fields(AuthorizedKey(pub, ""))[1]) {

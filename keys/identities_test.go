@@ -6,10 +6,8 @@ import (
 	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/rsa"
-	"crypto/x509"
 	"encoding/pem"
 	"errors"
-	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -18,6 +16,8 @@ import (
 
 	"golang.org/x/crypto/ssh"
 	"golang.org/x/crypto/ssh/agent"
+
+	"github.com/duetpair/duet/internal/duettest"
 )
 
 // writeKey writes priv to path in OpenSSH format, encrypted if pass is not empty, and
@@ -84,37 +84,10 @@ func checkSigns(tb testing.TB, s ssh.Signer) error {
 	return nil
 }
 
-// writeLegacyKey writes a new ECDSA key to path in the legacy encrypted PEM format, whose
-// key derivation is fast (OpenSSH's bcrypt takes seconds under the race detector), and
-// its public key to path.pub. It returns the public key.
-func writeLegacyKey(tb testing.TB, path, pass string) ssh.PublicKey {
-	tb.Helper()
-	priv, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	der, err := x509.MarshalECPrivateKey(priv)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	//lint:ignore SA1019 the legacy format is what old keys are in; this test needs one
-	block, err := x509.EncryptPEMBlock(rand.Reader, "EC PRIVATE KEY", der, []byte(pass), x509.PEMCipherAES128) //nolint:staticcheck
-	if err != nil {
-		tb.Fatal(err)
-	}
-	writeFile(tb, path, string(pem.EncodeToMemory(block)))
-	pub, err := ssh.NewPublicKey(&priv.PublicKey)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	writeFile(tb, path+".pub", AuthorizedKey(pub, "x")+"\n")
-	return pub
-}
-
 func TestLoadSignerPassphrase(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "id_ecdsa")
-	pub := writeLegacyKey(t, path, "secret")
+	pub := duettest.LockedKeyFile(t, path, "secret")
 
 	a := &asker{answers: []string{"wrong", "secret", "never asked"}}
 	s, err := LoadSigner(path, a.ask)
@@ -186,7 +159,7 @@ func TestLoadSignerPassphrase(t *testing.T) {
 // passphrase is asked at once, unless the .pub file is there.
 func TestLoadSignerNoPublicKey(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "id_ecdsa")
-	pub := writeLegacyKey(t, path, "pw")
+	pub := duettest.LockedKeyFile(t, path, "pw")
 	if err := os.Remove(path + ".pub"); err != nil {
 		t.Fatal(err)
 	}
@@ -209,7 +182,7 @@ func TestUserSigners(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	locked := writeLegacyKey(t, filepath.Join(dir, "id_rsa"), "pw")
+	locked := duettest.LockedKeyFile(t, filepath.Join(dir, "id_rsa"), "pw")
 	other := writeKey(t, filepath.Join(dir, "id_work"), newEd25519(t), "")
 	ecPub := writeKey(t, filepath.Join(dir, "id_ecdsa"), ec, "")
 	writeFile(t, filepath.Join(dir, "id_ecdsa.pub"), AuthorizedKey(ecPub, "")+"\n")
@@ -247,34 +220,8 @@ func TestUserSigners(t *testing.T) {
 }
 
 func TestAgentSigners(t *testing.T) {
-	keyring := agent.NewKeyring()
 	priv := newEd25519(t)
-	if err := keyring.Add(agent.AddedKey{PrivateKey: priv, Comment: "in agent"}); err != nil {
-		t.Fatal(err)
-	}
-	sock := filepath.Join(t.TempDir(), "agent.sock")
-	l, err := net.Listen("unix", sock)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var wg sync.WaitGroup
-	wg.Go(func() {
-		for {
-			c, err := l.Accept()
-			if err != nil {
-				return
-			}
-			wg.Go(func() {
-				defer c.Close()
-				agent.ServeAgent(keyring, c)
-			})
-		}
-	})
-	t.Cleanup(func() {
-		l.Close()
-		wg.Wait()
-	})
-
+	sock := duettest.Agent(t, agent.AddedKey{PrivateKey: priv, Comment: "in agent"})
 	signers, closer, err := AgentSigners(sock)
 	if err != nil {
 		t.Fatal(err)
@@ -322,7 +269,7 @@ func TestHostKeyAlgorithmsAndWarning(t *testing.T) {
 		t.Errorf("other host: %v", got)
 	}
 
-	offered := newPub(t)
+	offered := duettest.PublicKey(t)
 	err = kh.Check("h:2222", nil, offered)
 	var he *HostKeyError
 	if !errors.As(err, &he) {

@@ -17,6 +17,8 @@ import (
 	"testing"
 
 	"golang.org/x/crypto/ssh"
+
+	"github.com/duetpair/duet/internal/duettest"
 )
 
 // loaders names the two keys of a store.
@@ -152,7 +154,7 @@ func TestLoadIdentityMissing(t *testing.T) {
 }
 
 func TestCorruptKey(t *testing.T) {
-	other := AuthorizedKey(newPub(t), "other") + "\n"
+	other := AuthorizedKey(duettest.PublicKey(t), "other") + "\n"
 	for _, tc := range []struct {
 		name      string
 		priv, pub string // "" for the file a first load writes; "-" for none

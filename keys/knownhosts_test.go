@@ -9,10 +9,12 @@ import (
 	"time"
 
 	"golang.org/x/crypto/ssh"
+
+	"github.com/duetpair/duet/internal/duettest"
 )
 
 func TestKnownHosts(t *testing.T) {
-	key, other := newPub(t), newPub(t)
+	key, other := duettest.PublicKey(t), duettest.PublicKey(t)
 	for _, tc := range []struct {
 		name    string
 		file    string // "-" for none
@@ -64,7 +66,7 @@ func TestKnownHosts(t *testing.T) {
 
 func TestKnownHostsAdd(t *testing.T) {
 	kh := newStore(t).KnownHosts()
-	key, other := newPub(t), newPub(t)
+	key, other := duettest.PublicKey(t), duettest.PublicKey(t)
 	writeFile(t, kh.Path(), "# hand written\nold.example "+AuthorizedKey(other, "")) // no final newline
 	for _, addr := range []string{"h:2222", "h:22", "[::1]:2222"} {
 		if err := kh.Add(addr, key); err != nil {
@@ -98,7 +100,7 @@ func TestKnownHostsNewFileMode(t *testing.T) {
 		t.Skip("file modes")
 	}
 	kh := newStore(t).KnownHosts()
-	if err := kh.Add("h:2222", newPub(t)); err != nil {
+	if err := kh.Add("h:2222", duettest.PublicKey(t)); err != nil {
 		t.Fatal(err)
 	}
 	if m := mode(t, kh.Path()); m != 0o600 {
@@ -108,8 +110,8 @@ func TestKnownHostsNewFileMode(t *testing.T) {
 
 func TestKnownHostsBadLine(t *testing.T) {
 	kh := newStore(t).KnownHosts()
-	writeFile(t, kh.Path(), "h "+AuthorizedKey(newPub(t), "")+"\nnonsense\n")
-	err := kh.Check("h:22", nil, newPub(t))
+	writeFile(t, kh.Path(), "h "+AuthorizedKey(duettest.PublicKey(t), "")+"\nnonsense\n")
+	err := kh.Check("h:22", nil, duettest.PublicKey(t))
 	if err == nil || errors.Is(err, ErrUnknownHost) || !strings.Contains(err.Error(), kh.Path()+":2") {
 		t.Errorf("Check = %v, want an error naming line 2", err)
 	}
@@ -127,7 +129,7 @@ func TestHostKeyCallback(t *testing.T) {
 	dial := func(confirm ConfirmHostFunc) error {
 		c, err := ssh.Dial("tcp", addr, &ssh.ClientConfig{
 			User:            "main",
-			Auth:            []ssh.AuthMethod{ssh.PublicKeys(newSigner(t))},
+			Auth:            []ssh.AuthMethod{ssh.PublicKeys(duettest.Signer(t))},
 			HostKeyCallback: kh.HostKeyCallback(confirm),
 			Timeout:         10 * time.Second,
 		})
@@ -163,7 +165,7 @@ func TestHostKeyCallback(t *testing.T) {
 	}
 
 	// The host's key changes: refused, without asking, and the file is left alone.
-	addr2 := serveSSH(t, newSigner(t))
+	addr2 := serveSSH(t, duettest.Signer(t))
 	writeFile(t, kh.Path(), "[127.0.0.1]:"+portOf(addr2)+" "+hostKey.AuthorizedKey()+"\n")
 	before := readFile(t, kh.Path())
 	addr = addr2
@@ -227,7 +229,7 @@ func TestKnownHostsAddInvalidHost(t *testing.T) {
 		{"0: ", false}, {"h:0", false}, {"h:65536", false}, {"h:x", false}, {"h:+22", false},
 		{":]", false}, {"[:]:22", false}, {"[h]:22", true}, {".h", false}, {"a%b", false},
 	} {
-		err := kh.Add(tc.addr, newPub(t))
+		err := kh.Add(tc.addr, duettest.PublicKey(t))
 		if (err == nil) != tc.ok || !tc.ok && !errors.Is(err, ErrInvalidHost) {
 			t.Errorf("Add(%q) = %v, want ok %v", tc.addr, err, tc.ok)
 		}
@@ -237,7 +239,7 @@ func TestKnownHostsAddInvalidHost(t *testing.T) {
 	if n := strings.Count(text, "\n"); n != 8 {
 		t.Errorf("%d lines written, want 8:\n%s", n, text)
 	}
-	if err := kh.Check("[fe80::1%eth0]:22", nil, newPub(t)); !errors.Is(err, ErrHostKeyChanged) {
+	if err := kh.Check("[fe80::1%eth0]:22", nil, duettest.PublicKey(t)); !errors.Is(err, ErrHostKeyChanged) {
 		t.Errorf("Check = %v, want ErrHostKeyChanged", err)
 	}
 }

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/duetpair/duet/internal/duettest"
 )
 
 // Cross-checks with OpenSSH's own ssh-keygen: it reads our files as we read its.
@@ -84,7 +86,7 @@ func TestWeReadOpenSSHKeys(t *testing.T) {
 // (options and all) and finds the same fingerprints.
 func TestOpenSSHReadsApprovedKeys(t *testing.T) {
 	ap := newStore(t).Approved()
-	alice, bob := newPub(t), newPub(t)
+	alice, bob := duettest.PublicKey(t), duettest.PublicKey(t)
 	if err := ap.Add(alice, RoleView, "alice"); err != nil {
 		t.Fatal(err)
 	}
@@ -102,7 +104,7 @@ func TestOpenSSHReadsApprovedKeys(t *testing.T) {
 // TestOpenSSHFindsKnownHosts: ssh-keygen -F finds the hosts we add, on any port.
 func TestOpenSSHFindsKnownHosts(t *testing.T) {
 	kh := newStore(t).KnownHosts()
-	key := newPub(t)
+	key := duettest.PublicKey(t)
 	for _, addr := range []string{"example.com:2222", "192.0.2.7:22", "[::1]:2222"} {
 		if err := kh.Add(addr, key); err != nil {
 			t.Fatal(err)

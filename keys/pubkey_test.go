@@ -4,10 +4,12 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/duetpair/duet/internal/duettest"
 )
 
 func TestParsePublicKeys(t *testing.T) {
-	a, b := newPub(t), newPub(t)
+	a, b := duettest.PublicKey(t), duettest.PublicKey(t)
 	la, lb := AuthorizedKey(a, "alice@laptop"), AuthorizedKey(b, "")
 	type key struct {
 		line    int
@@ -81,7 +83,7 @@ func TestParsePublicKeys(t *testing.T) {
 }
 
 func TestAuthorizedKeyComment(t *testing.T) {
-	pub := newPub(t)
+	pub := duettest.PublicKey(t)
 	line := AuthorizedKey(pub, " evil\nssh-ed25519 AAAA x\r\t")
 	if strings.ContainsAny(line, "\r\n\t") {
 		t.Fatalf("line %q spans lines", line)

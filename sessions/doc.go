@@ -1,8 +1,9 @@
 // Package sessions is Duet's shared-terminal core: commands running in pseudo-terminals
 // ([Session], kept in a [Registry]), the server-side screen model every byte of their output
 // goes through, the fan-out of that output to attached clients ([Client]) with a bounded
-// queue each, the size policy, and the embedded SSH server that serves sessions to
-// partners ([Host]).
+// queue each, and the size policy. It knows nothing of SSH: sessions/host serves sessions
+// to partners over SSH, each partner one more Client; the host's own window attaches a
+// Client through a [Stream], the same code path.
 //
 // # Output to clients
 //
@@ -29,24 +30,6 @@
 // clients that may type; view-only clients never shrink it. With no such client the size
 // stays as it was.
 //
-// # Joining
-//
-// The other end: [ParseAddress] reads what a partner pastes (host, host:port,
-// user@host:port, ssh://..., or a duet:// invite that pins the host key), and [Dial] logs in
-// to a Duet host or any SSH server with Duet's identity, the user's agent and ~/.ssh keys,
-// checks the host key against known_hosts, and returns a [Conn]: the channel's output to
-// read, input to write, resizes, the exit status, and reconnection with backoff when the
-// network (not the host) drops it.
-//
-// # Relaying
-//
-// A [Relay] makes a [Host] reachable through any SSH server the host can log in to: it
-// asks the server for a remote forward (tcpip-forward) and serves each connection
-// forwarded to it with the Host, as a direct one. The server carries the partner's SSH
-// connection to the Host as bytes it cannot read. The link is kept alive and made again
-// with backoff; [RelayStatus] says where partners join, through the server as a jump
-// ([Address].Jump) if its port listens on the server's loopback only.
-//
-// Package sessions uses terminal/vt and keys; it never imports Fyne or any other package
-// of Duet.
+// Package sessions uses terminal/vt only; it never imports SSH, Fyne or any other
+// package of Duet.
 package sessions

@@ -16,7 +16,6 @@ var ErrNameTaken = errors.New("a session with that name is running")
 type Registry struct {
 	mu       sync.Mutex // guards the fields below
 	sessions []*Session // in the order they started
-	def      string     // name of the default session; "" means the first one
 	changed  chan struct{}
 }
 
@@ -84,25 +83,15 @@ func (r *Registry) lookupLocked(name string) *Session {
 	return nil
 }
 
-// Default returns the default session: the one named by SetDefault if it runs, else the
-// first one started; nil if none runs.
+// Default returns the default session: the first one started of those running; nil if
+// none runs.
 func (r *Registry) Default() *Session {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if s := r.lookupLocked(r.def); s != nil {
-		return s
-	}
 	if len(r.sessions) > 0 {
 		return r.sessions[0]
 	}
 	return nil
-}
-
-// SetDefault makes the session called name the default one.
-func (r *Registry) SetDefault(name string) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.def = name
 }
 
 // List returns the running sessions in the order they started.

@@ -169,9 +169,6 @@ func (s *Session) Name() string { return s.name }
 // Command returns the command line the session runs.
 func (s *Session) Command() string { return strings.Join(s.command, " ") }
 
-// Started returns when the session started.
-func (s *Session) Started() time.Time { return s.started }
-
 // Size returns the size of the session's terminal.
 func (s *Session) Size() (cols, rows int) {
 	s.mu.Lock()

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/duetpair/duet/internal/duettest"
 )
 
 func TestSessionTypeAndSee(t *testing.T) {
@@ -16,7 +18,7 @@ func TestSessionTypeAndSee(t *testing.T) {
 	if _, err := io.WriteString(c, "echo hi-$((40+2))\r"); err != nil {
 		t.Fatal(err)
 	}
-	out.waitFor(t, "hi-42")
+	out.WaitFor(t, "hi-42")
 }
 
 func TestAttachRepaintThenLive(t *testing.T) {
@@ -25,20 +27,20 @@ func TestAttachRepaintThenLive(t *testing.T) {
 		`read x; printf '\033[8;1Hafter %s' "$x"; read y`
 	s := startSession(t, Options{}, script)
 	_, first, _ := attach(t, s, AttachOptions{Cols: 60, Rows: 20})
-	first.waitFor(t, "reverse")
+	first.WaitFor(t, "reverse")
 
 	c, late, _ := attach(t, s, AttachOptions{Cols: 60, Rows: 20})
-	b := late.waitFor(t, "reverse")
-	if got, want := screenOf(b, 60, 20), s.Screen().Text(); got != want {
+	b := late.WaitFor(t, "reverse")
+	if got, want := duettest.ScreenOf(b, 60, 20), s.Screen().Text(); got != want {
 		t.Fatalf("late client's screen:\n%s\nwant:\n%s", got, want)
 	}
 	if !s.Screen().AltScreen() {
 		t.Fatal("session not on the alternate screen")
 	}
 	io.WriteString(c, "typed\r")
-	late.waitFor(t, "after typed")
-	first.waitFor(t, "after typed")
-	if got, want := screenOf(late.Bytes(), 60, 20), screenOf(first.Bytes(), 60, 20); got != want {
+	late.WaitFor(t, "after typed")
+	first.WaitFor(t, "after typed")
+	if got, want := duettest.ScreenOf(late.Bytes(), 60, 20), duettest.ScreenOf(first.Bytes(), 60, 20); got != want {
 		t.Fatalf("late client:\n%s\nfirst client:\n%s", got, want)
 	}
 }
@@ -48,19 +50,19 @@ func TestAttachRepaintThenLive(t *testing.T) {
 func TestAttachDuringOutputLosesNothing(t *testing.T) {
 	script := `i=0; while [ $i -lt 4000 ]; do echo "line $i $i $i"; i=$((i+1)); done; echo DONE; read x`
 	s := startSession(t, Options{}, script)
-	var outs []*collector
+	var outs []*duettest.Output
 	for i := 0; i < 6; i++ {
 		_, out, _ := attach(t, s, AttachOptions{})
 		outs = append(outs, out)
 	}
-	final := outs[0].waitFor(t, "DONE")
+	final := outs[0].WaitFor(t, "DONE")
 	want := s.Screen().Text()
-	if got := screenOf(final, 80, 24); got != want {
+	if got := duettest.ScreenOf(final, 80, 24); got != want {
 		t.Fatalf("first client:\n%s\nwant:\n%s", got, want)
 	}
 	for i, out := range outs[1:] {
-		b := out.waitFor(t, "DONE")
-		if got := screenOf(b, 80, 24); got != want {
+		b := out.WaitFor(t, "DONE")
+		if got := duettest.ScreenOf(b, 80, 24); got != want {
 			t.Errorf("client %d:\n%s\nwant:\n%s", i+1, got, want)
 		}
 	}
@@ -103,7 +105,7 @@ func TestSizePolicy(t *testing.T) {
 	// The program sees it too.
 	c, out, _ := attach(t, s, AttachOptions{Cols: 77, Rows: 21})
 	io.WriteString(c, "stty size\r")
-	out.waitFor(t, "21 77")
+	out.WaitFor(t, "21 77")
 }
 
 func TestReadOnlyInputDropped(t *testing.T) {
@@ -114,7 +116,7 @@ func TestReadOnlyInputDropped(t *testing.T) {
 		t.Fatalf("viewer write: %d, %v", n, err)
 	}
 	io.WriteString(typer, "echo TYPER-$((2+2))\r")
-	b := out.waitFor(t, "TYPER-4")
+	b := out.WaitFor(t, "TYPER-4")
 	if bytes.Contains(b, []byte("VIEWER")) {
 		t.Fatalf("view-only input reached the session: %q", b)
 	}
@@ -133,7 +135,7 @@ func (g *gateWriter) Write(p []byte) (int, error) {
 
 func TestOverflowDropsAndRepaints(t *testing.T) {
 	s := startSession(t, Options{QueueBytes: 4096}, "read x; seq 1 20000; echo DONE; read y")
-	out := newCollector()
+	out := &duettest.Output{}
 	g := &gateWriter{gate: make(chan struct{}), w: out}
 	stalled, err := s.Attach(AttachOptions{Cols: 80, Rows: 24})
 	if err != nil {
@@ -147,16 +149,16 @@ func TestOverflowDropsAndRepaints(t *testing.T) {
 	}()
 	healthy, hout, _ := attach(t, s, AttachOptions{Cols: 80, Rows: 24})
 	io.WriteString(healthy, "\r")
-	hout.waitFor(t, "DONE")
+	hout.WaitFor(t, "DONE")
 	if stalled.Drops() == 0 {
 		t.Fatal("the stalled client's queue never overflowed")
 	}
 	close(g.gate)
 	want := s.Screen().Text()
-	out.waitUntil(t, "a repaint of the final screen", func(b []byte) bool {
-		return screenOf(b, 80, 24) == want
+	out.WaitUntil(t, "a repaint of the final screen", func(b []byte) bool {
+		return duettest.ScreenOf(b, 80, 24) == want
 	})
-	if got := screenOf(hout.Bytes(), 80, 24); got != want {
+	if got := duettest.ScreenOf(hout.Bytes(), 80, 24); got != want {
 		t.Fatalf("healthy client:\n%s\nwant:\n%s", got, want)
 	}
 	if len(out.Bytes()) > 64<<10 {
@@ -184,9 +186,9 @@ func TestExitReachesClients(t *testing.T) {
 			t.Fatalf("client %d: CopyTo = %v, want exit status 3", i, err)
 		}
 	}
-	for _, out := range []*collector{out1, out2} {
+	for _, out := range []*duettest.Output{out1, out2} {
 		if !strings.Contains(out.String(), "[duet: session work ended: exit status 3]\r\n") {
-			t.Errorf("no exit message in %q", tail(out.Bytes(), 200))
+			t.Errorf("no exit message in %q", duettest.Tail(out.Bytes(), 200))
 		}
 	}
 	<-changed
@@ -208,7 +210,7 @@ func TestClientLeavingDoesNotAffectSession(t *testing.T) {
 	}
 	b, bout, _ := attach(t, s, AttachOptions{Cols: 80, Rows: 24})
 	io.WriteString(b, "echo still-$((3*3))\r")
-	bout.waitFor(t, "still-9")
+	bout.WaitFor(t, "still-9")
 }
 
 // The screen model answers a query once; the clients never see it, so their terminals
@@ -220,7 +222,7 @@ func TestQueryAnsweredOnce(t *testing.T) {
 	io.WriteString(c, "\r")
 	// od shows the 13 bytes the program read: the DSR answer, then the DA answer; an
 	// answer from anywhere else would come first or in between.
-	b := out.waitFor(t, "2   2   c")
+	b := out.WaitFor(t, "2   2   c")
 	if !bytes.Contains(b, []byte("033   [   0   n 033   [   ?   6   2   ;   2   2   c")) {
 		t.Fatalf("program did not read exactly the screen's answers: %q", b)
 	}

@@ -104,9 +104,12 @@ func TestGridFollowsWidgetSize(t *testing.T) {
 	term, win := newTestTerminal(t, 400, 200)
 	s := startPTY(t, "/bin/sh")
 	term.Attach(s)
-	cs := term.cell()
-	win.Resize(fyne.NewSize(cs.Width*50+8, cs.Height*10+8))
-	cols, rows := term.GridSize()
+	var cols, rows int
+	ui(func() { // the widget's frame goroutine draws meanwhile
+		cs := term.cell()
+		win.Resize(fyne.NewSize(cs.Width*50+8, cs.Height*10+8))
+		cols, rows = term.GridSize()
+	})
 	waitFor(t, "the pty to get the new size", func() bool {
 		r, c, err := pty.Getsize(s.f)
 		return err == nil && r == rows && c == cols
@@ -258,21 +261,26 @@ func TestRendersColoursAndWideCharacters(t *testing.T) {
 	term, win := newTestTerminal(t, 320, 120)
 	term.Attach(newSink())
 	term.Screen().Write([]byte("\x1b[41m  \x1b[0m \x1b[1;32mgreen\x1b[0m 中\r\n\x1b[4munder\x1b[0m"))
-	ui(func() { term.Refresh() })
-	img := win.Canvas().Capture()
-	cs := term.cell()
-	scale := float32(img.Bounds().Dx()) / win.Canvas().Size().Width
+	var img image.Image
+	var cs fyne.Size
+	var p fyne.Position
+	var scale float32
+	ui(func() { // the widget's frame and blink goroutines draw meanwhile
+		term.Refresh()
+		img = win.Canvas().Capture()
+		cs, p = term.cell(), term.Position()
+		scale = float32(img.Bounds().Dx()) / win.Canvas().Size().Width
+	})
 	pix := func(col, row int, fx, fy float32) color.Color {
-		p := term.Position()
 		return img.At(int((p.X+cs.Width*(float32(col)+fx))*scale), int((p.Y+cs.Height*(float32(row)+fy))*scale))
 	}
 	if r, g, b, _ := pix(0, 0, 0.5, 0.5).RGBA(); r>>8 < 0xa0 || g>>8 > 0x60 || b>>8 > 0x60 {
 		t.Errorf("cell with red background drawn as %v", pix(0, 0, 0.5, 0.5))
 	}
-	if !hasInk(img, term, scale, 4, 0, 5) {
+	if !hasInk(img, cs, p, scale, 4, 0, 5) {
 		t.Error("no text drawn for 'green'")
 	}
-	if !hasInk(img, term, scale, 0, 1, 5) {
+	if !hasInk(img, cs, p, scale, 0, 1, 5) {
 		t.Error("no text drawn for the underlined word")
 	}
 	if test.AssertImageMatches(t, "screen.png", img) == false {
@@ -281,9 +289,8 @@ func TestRendersColoursAndWideCharacters(t *testing.T) {
 }
 
 // hasInk reports whether the n cells from (col,row) differ from the background colour.
-func hasInk(img image.Image, term *Terminal, scale float32, col, row, n int) bool {
-	cs := term.cell()
-	p := term.Position()
+// cs is the widget's cell size and p its position, as the capture was taken.
+func hasInk(img image.Image, cs fyne.Size, p fyne.Position, scale float32, col, row, n int) bool {
 	bg := img.At(int(p.X*scale)+1, int((p.Y+cs.Height*float32(row+1))*scale)-1)
 	x0, x1 := int((p.X+cs.Width*float32(col))*scale), int((p.X+cs.Width*float32(col+n))*scale)
 	y0, y1 := int((p.Y+cs.Height*float32(row))*scale), int((p.Y+cs.Height*float32(row+1))*scale)
@@ -311,7 +318,7 @@ func TestHostedSessionAttachment(t *testing.T) {
 	if err != nil {
 		t.Fatalf("attach: %v", err)
 	}
-	term.Attach(NewSessionStream(c))
+	term.Attach(sessions.NewStream(c))
 	ui(func() { test.Type(term, "echo hosted-$((6*7))\r") })
 	waitFor(t, "the session's output in the widget", func() bool {
 		return strings.Contains(term.Screen().Text(), "hosted-42")
@@ -336,7 +343,7 @@ func TestSessionAreaShownWhenPartnerIsSmaller(t *testing.T) {
 	if err != nil {
 		t.Fatalf("attach: %v", err)
 	}
-	term.Attach(NewSessionStream(c))
+	term.Attach(sessions.NewStream(c))
 	partner, err := s.Attach(sessions.AttachOptions{Name: "partner", Cols: 10, Rows: 3})
 	if err != nil {
 		t.Fatalf("attach partner: %v", err)

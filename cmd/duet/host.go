@@ -16,6 +16,7 @@ import (
 
 	"github.com/duetpair/duet/keys"
 	"github.com/duetpair/duet/sessions"
+	"github.com/duetpair/duet/sessions/host"
 )
 
 // hostOptions are the flags of `duet host`.
@@ -93,7 +94,7 @@ func (c *cli) host(o hostOptions) error {
 	if o.readOnly {
 		defaultRole = keys.RoleView
 	}
-	h := &sessions.Host{
+	h := &host.Server{
 		Sessions:    reg,
 		HostKey:     hostKey.Signer,
 		Approved:    approved,
@@ -146,7 +147,7 @@ func (c *cli) host(o hostOptions) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	h.Shutdown(ctx)
-	if err := <-served; result == nil && err != nil && !errors.Is(err, sessions.ErrServerClosed) {
+	if err := <-served; result == nil && err != nil && !errors.Is(err, host.ErrServerClosed) {
 		result = err
 	}
 	return result

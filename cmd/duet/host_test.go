@@ -19,10 +19,9 @@ import (
 
 	"golang.org/x/crypto/ssh"
 
+	"github.com/duetpair/duet/internal/duettest"
 	"github.com/duetpair/duet/keys"
 )
-
-const waitTimeout = 20 * time.Second
 
 // hostProc is `duet host` running as a subprocess.
 type hostProc struct {
@@ -72,7 +71,7 @@ func startHost(t *testing.T, configDir string, args ...string) *hostProc {
 // which has no newline).
 func (p *hostProc) waitLine(t *testing.T, prefix string) string {
 	t.Helper()
-	deadline := time.NewTimer(waitTimeout)
+	deadline := time.NewTimer(duettest.Timeout)
 	defer deadline.Stop()
 	for {
 		select {

@@ -11,7 +11,7 @@ import (
 	"sync"
 
 	"github.com/duetpair/duet/keys"
-	"github.com/duetpair/duet/sessions"
+	"github.com/duetpair/duet/sessions/join"
 )
 
 // joinOptions are the flags of `duet join`.
@@ -34,12 +34,12 @@ func joinCommand() *command {
 			if len(args) != 1 {
 				return usageError("join takes one address, such as host, host:port, user@host:port, ssh://user@host or an invite")
 			}
-			addr, err := sessions.ParseAddress(args[0])
+			addr, err := join.ParseAddress(args[0])
 			if err != nil {
 				return usageError("%v", err)
 			}
 			if o.jump != "" {
-				if _, err := sessions.ParseServer(o.jump); err != nil {
+				if _, err := join.ParseServer(o.jump); err != nil {
 					return usageError("--jump: %v", err)
 				}
 				addr.Jump = o.jump
@@ -59,7 +59,7 @@ func (e exitCode) Error() string { return fmt.Sprintf("exit status %d", int(e)) 
 var errNotTrusted = errors.New("host key not trusted")
 
 // join joins addr: the local terminal becomes the remote one until the session ends.
-func (c *cli) join(addr sessions.Address, o joinOptions) error {
+func (c *cli) join(addr join.Address, o joinOptions) error {
 	store, err := c.store()
 	if err != nil {
 		return err
@@ -69,7 +69,7 @@ func (c *cli) join(addr sessions.Address, o joinOptions) error {
 		return err
 	}
 	defer t.restore() // on every way out; signals too (see watchSignals)
-	cfg := sessions.JoinConfig{
+	cfg := join.Config{
 		Store:        store,
 		IdentityFile: o.identity,
 		Command:      o.command,
@@ -92,7 +92,7 @@ func (c *cli) join(addr sessions.Address, o joinOptions) error {
 	defer cancel()
 	stopSignals := t.watchSignals(cancel)
 	defer stopSignals()
-	conn, err := sessions.Dial(ctx, addr, cfg)
+	conn, err := join.Dial(ctx, addr, cfg)
 	if err != nil {
 		return joinError(err)
 	}
@@ -126,7 +126,7 @@ func (c *cli) join(addr sessions.Address, o joinOptions) error {
 // joinError says what went wrong in words for the terminal.
 func joinError(err error) error {
 	var he *keys.HostKeyError
-	var ae *sessions.AuthError
+	var ae *join.AuthError
 	switch {
 	case errors.As(err, &he) && errors.Is(err, keys.ErrHostKeyChanged):
 		return errors.New(he.Warning())
@@ -141,7 +141,7 @@ func joinError(err error) error {
 		}
 		return fmt.Errorf("%w\nyour Duet key, for the host to approve (or to add to ~/.ssh/authorized_keys on an SSH server):\n  %s",
 			err, ae.DuetKey)
-	case errors.Is(err, sessions.ErrHostClosed):
+	case errors.Is(err, join.ErrHostClosed):
 		return errors.New("the host closed the session")
 	}
 	return err

@@ -3,9 +3,6 @@
 package main
 
 import (
-	"bytes"
-	"io"
-	"net"
 	"os"
 	"os/exec"
 	"strings"
@@ -15,66 +12,18 @@ import (
 	"time"
 
 	"github.com/creack/pty"
-	"golang.org/x/crypto/ssh"
 	"golang.org/x/term"
+
+	"github.com/duetpair/duet/internal/duettest"
 )
 
 // ptyJoin is `duet join` running in a pseudo-terminal of its own, as a user runs it.
 type ptyJoin struct {
 	ptmx, tty *os.File
 	cmd       *exec.Cmd
-	out       *screenText
+	out       *duettest.Output
 	exited    chan struct{}
 	code      int // once exited
-}
-
-// screenText collects what a terminal shows and wakes waiters.
-type screenText struct {
-	mu      sync.Mutex
-	buf     bytes.Buffer
-	changed chan struct{}
-}
-
-func (s *screenText) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.buf.Write(p)
-	close(s.changed)
-	s.changed = make(chan struct{})
-	return len(p), nil
-}
-
-func (s *screenText) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.buf.String()
-}
-
-// waitFor waits until the output contains want.
-func (s *screenText) waitFor(t *testing.T, want string) {
-	t.Helper()
-	deadline := time.NewTimer(waitTimeout)
-	defer deadline.Stop()
-	for {
-		s.mu.Lock()
-		text, ch := s.buf.String(), s.changed
-		s.mu.Unlock()
-		if strings.Contains(text, want) {
-			return
-		}
-		select {
-		case <-ch:
-		case <-deadline.C:
-			t.Fatalf("timed out waiting for %q; the terminal shows %q", want, tailText(text, 800))
-		}
-	}
-}
-
-func tailText(s string, n int) string {
-	if len(s) > n {
-		return s[len(s)-n:]
-	}
-	return s
 }
 
 // partnerEnv keeps a partner's duet away from the user's own ~/.ssh and ssh-agent.
@@ -103,7 +52,7 @@ func startInTerminal(t *testing.T, command string, args ...string) *ptyJoin {
 	cmd.Env = append(cmd.Env, partnerEnv(t)...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = tty, tty, tty
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true}
-	j := &ptyJoin{ptmx: ptmx, tty: tty, cmd: cmd, out: &screenText{changed: make(chan struct{})}, exited: make(chan struct{})}
+	j := &ptyJoin{ptmx: ptmx, tty: tty, cmd: cmd, out: &duettest.Output{}, exited: make(chan struct{})}
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -128,7 +77,7 @@ func startInTerminal(t *testing.T, command string, args ...string) *ptyJoin {
 	return j
 }
 
-func copyUntilError(dst *screenText, src *os.File) {
+func copyUntilError(dst *duettest.Output, src *os.File) {
 	buf := make([]byte, 32<<10)
 	for {
 		n, err := src.Read(buf)
@@ -149,13 +98,13 @@ func (j *ptyJoin) typeText(t *testing.T, s string) {
 // wait waits for duet join to exit and returns its exit code.
 func (j *ptyJoin) wait(t *testing.T) int {
 	t.Helper()
-	deadline := time.NewTimer(waitTimeout)
+	deadline := time.NewTimer(duettest.Timeout)
 	defer deadline.Stop()
 	select {
 	case <-j.exited:
 		return j.code
 	case <-deadline.C:
-		t.Fatalf("duet join did not exit; the terminal shows %q", tailText(j.out.String(), 800))
+		t.Fatalf("duet join did not exit; the terminal shows %q", duettest.Tail(j.out.Bytes(), 800))
 		return 0
 	}
 }
@@ -174,7 +123,7 @@ func (j *ptyJoin) termState(t *testing.T) *term.State {
 // travel on their own (a window size after SIGWINCH).
 func (j *ptyJoin) retypeUntil(t *testing.T, s, want string) {
 	t.Helper()
-	deadline := time.NewTimer(waitTimeout)
+	deadline := time.NewTimer(duettest.Timeout)
 	defer deadline.Stop()
 	tick := time.NewTicker(100 * time.Millisecond)
 	defer tick.Stop()
@@ -183,7 +132,7 @@ func (j *ptyJoin) retypeUntil(t *testing.T, s, want string) {
 		select {
 		case <-tick.C:
 		case <-deadline.C:
-			t.Fatalf("timed out waiting for %q; the terminal shows %q", want, tailText(j.out.String(), 800))
+			t.Fatalf("timed out waiting for %q; the terminal shows %q", want, duettest.Tail(j.out.Bytes(), 800))
 		}
 	}
 }
@@ -198,65 +147,4 @@ func newPartner(t *testing.T) (string, string) {
 		t.Fatalf("keygen: %s", stderr)
 	}
 	return dir, strings.TrimSpace(pub)
-}
-
-func newPub(t *testing.T) ssh.PublicKey {
-	t.Helper()
-	_, pub := newKeyFile(t)
-	k, _, _, _, err := ssh.ParseAuthorizedKey([]byte(pub))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return k
-}
-
-// cutProxy forwards TCP connections to a target until the test cuts them.
-type cutProxy struct {
-	l     net.Listener
-	wg    sync.WaitGroup
-	mu    sync.Mutex
-	conns []net.Conn
-}
-
-func newCutProxy(t *testing.T, target string) *cutProxy {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := &cutProxy{l: l}
-	p.wg.Go(func() {
-		for {
-			in, err := l.Accept()
-			if err != nil {
-				return
-			}
-			out, err := net.Dial("tcp", target)
-			if err != nil {
-				in.Close()
-				continue
-			}
-			p.mu.Lock()
-			p.conns = append(p.conns, in, out)
-			p.mu.Unlock()
-			p.wg.Go(func() { io.Copy(out, in); out.Close() })
-			p.wg.Go(func() { io.Copy(in, out); in.Close() })
-		}
-	})
-	t.Cleanup(func() {
-		l.Close()
-		p.cut()
-		p.wg.Wait()
-	})
-	return p
-}
-
-// cut drops every connection, as a network failure would.
-func (p *cutProxy) cut() {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	for _, c := range p.conns {
-		c.Close()
-	}
-	p.conns = nil
 }

@@ -16,7 +16,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/duetpair/duet/keys"
-	"github.com/duetpair/duet/sessions"
+	"github.com/duetpair/duet/sessions/join"
 )
 
 // joinTerm is the local terminal of `duet join`: the questions asked while joining, raw
@@ -30,9 +30,9 @@ type joinTerm struct {
 
 	mu         sync.Mutex // guards the fields below
 	raw        bool
-	conn       *sessions.Conn // once joined
-	stoppedBy  string         // the signal or key that stopped the session
-	statusLine bool           // the reconnect line is open: the next news rewrites it
+	conn       *join.Conn // once joined
+	stoppedBy  string     // the signal or key that stopped the session
+	statusLine bool       // the reconnect line is open: the next news rewrites it
 }
 
 func newJoinTerm(c *cli) (*joinTerm, error) {
@@ -83,7 +83,7 @@ func (t *joinTerm) restore() {
 }
 
 // joined records the connection: from now on nothing is asked, and a signal closes it.
-func (t *joinTerm) joined(conn *sessions.Conn) {
+func (t *joinTerm) joined(conn *join.Conn) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	t.conn = conn
@@ -104,11 +104,14 @@ func (t *joinTerm) interrupted() string {
 
 // status prints a joined connection's news. In the session (raw mode), the reconnect
 // news of one drop share one line: each attempt rewrites it, and "reconnected" ends it.
-func (t *joinTerm) status(s sessions.JoinStatus) {
+func (t *joinTerm) status(s join.Status) {
+	if s.State == join.HostSaid {
+		return // a Duet host writes the same sentence to our standard error
+	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	text := s.String()
-	if s.State != sessions.JoinBanner {
+	if s.State != join.Banner {
 		text = "[duet: " + text + "]"
 	}
 	switch {
@@ -116,9 +119,9 @@ func (t *joinTerm) status(s sessions.JoinStatus) {
 		if !strings.HasSuffix(text, "\n") {
 			text += "\n"
 		}
-	case s.State == sessions.JoinReconnecting && t.statusLine:
+	case s.State == join.Reconnecting && t.statusLine:
 		text = "\r\x1b[K" + text // rewrite the line
-	case s.State == sessions.JoinReconnecting:
+	case s.State == join.Reconnecting:
 		text = "\r\n" + text // a line of its own, left open for the next attempt
 		t.statusLine = true
 	case t.statusLine:
@@ -229,7 +232,7 @@ func exitCodeOf(sig os.Signal) int {
 // pumpInput sends what is typed (or piped) to the session until it ends. The returned
 // func stops it and waits for it, if reading can be interrupted (a terminal on Linux and
 // macOS); a read that cannot is left to end with the process.
-func (t *joinTerm) pumpInput(conn *sessions.Conn) (stop func()) {
+func (t *joinTerm) pumpInput(conn *join.Conn) (stop func()) {
 	in, interrupt := t.input()
 	done := make(chan struct{})
 	go func() {
@@ -270,16 +273,16 @@ func (t *joinTerm) input() (io.Reader, func()) {
 // ctrlC is what the C-c key sends in raw mode.
 const ctrlC = 0x03
 
-func (t *joinTerm) copyInput(in io.Reader, conn *sessions.Conn) {
+func (t *joinTerm) copyInput(in io.Reader, conn *join.Conn) {
 	buf := make([]byte, 32<<10)
 	for {
 		n, err := in.Read(buf)
 		if n > 0 {
 			_, werr := conn.Write(buf[:n])
 			switch {
-			case errors.Is(werr, sessions.ErrConnClosed):
+			case errors.Is(werr, join.ErrConnClosed):
 				return
-			case errors.Is(werr, sessions.ErrDisconnected) && t.tty && bytes.IndexByte(buf[:n], ctrlC) >= 0:
+			case errors.Is(werr, join.ErrDisconnected) && t.tty && bytes.IndexByte(buf[:n], ctrlC) >= 0:
 				// C-c while reconnecting: the user gives up.
 				t.mu.Lock()
 				t.stoppedBy = "C-c while reconnecting"

@@ -16,6 +16,7 @@ import (
 	"golang.org/x/crypto/ssh"
 	"golang.org/x/crypto/ssh/knownhosts"
 
+	"github.com/duetpair/duet/internal/duettest"
 	"github.com/duetpair/duet/internal/sshdtest"
 	"github.com/duetpair/duet/keys"
 )
@@ -33,13 +34,13 @@ func TestJoinCommandDuetHost(t *testing.T) {
 
 	j := startJoin(t, "--config-dir", partnerDir, h.addr)
 	before := j.termState(t)
-	j.out.waitFor(t, "(yes/no): ")
+	j.out.WaitFor(t, "(yes/no): ")
 	if !strings.Contains(j.out.String(), h.hostFP) {
 		t.Fatalf("the question does not show the host key %s: %q", h.hostFP, j.out.String())
 	}
 	j.typeText(t, "yes\r")
 	j.typeText(t, "echo mark-$((40+2))\r")
-	j.out.waitFor(t, "mark-42")
+	j.out.WaitFor(t, "mark-42")
 	if reflect.DeepEqual(j.termState(t), before) {
 		t.Error("the terminal is not in raw mode during the session")
 	}
@@ -49,7 +50,7 @@ func TestJoinCommandDuetHost(t *testing.T) {
 	j.retypeUntil(t, "stty size\r", "30 100")
 	j.typeText(t, "exit 7\r")
 	if code := j.wait(t); code != 7 {
-		t.Errorf("exit code %d, want 7; the terminal shows %q", code, tailText(j.out.String(), 400))
+		t.Errorf("exit code %d, want 7; the terminal shows %q", code, duettest.Tail(j.out.Bytes(), 400))
 	}
 	if !reflect.DeepEqual(j.termState(t), before) {
 		t.Error("the terminal was not restored")
@@ -72,7 +73,7 @@ func TestJoinCommandSignal(t *testing.T) {
 	j := startJoin(t, "--config-dir", partnerDir, invite)
 	before := j.termState(t)
 	j.typeText(t, "echo up-$((1+1))\r")
-	j.out.waitFor(t, "up-2")
+	j.out.WaitFor(t, "up-2")
 	j.cmd.Process.Signal(syscall.SIGTERM)
 	if code := j.wait(t); code != exitFailure {
 		t.Errorf("exit code %d after SIGTERM, want %d", code, exitFailure)
@@ -80,7 +81,7 @@ func TestJoinCommandSignal(t *testing.T) {
 	if !reflect.DeepEqual(j.termState(t), before) {
 		t.Error("the terminal was not restored after SIGTERM")
 	}
-	j.out.waitFor(t, "stopped (terminated)")
+	j.out.WaitFor(t, "stopped (terminated)")
 }
 
 // TestJoinCommandOpenSSHTmux: the classic workflow against a real sshd. Two partners
@@ -108,16 +109,16 @@ func TestJoinCommandOpenSSHTmux(t *testing.T) {
 	args := []string{"--config-dir", partnerDir, "--command", `tmux -f /dev/null new -A -s pair \; set -g assume-paste-time 0`, addr}
 
 	one := startJoin(t, args...)
-	one.out.waitFor(t, "(yes/no): ")
+	one.out.WaitFor(t, "(yes/no): ")
 	one.typeText(t, "yes\r")
 	one.typeText(t, "echo one-$((1+1))\r")
-	one.out.waitFor(t, "one-2")
+	one.out.WaitFor(t, "one-2")
 
 	two := startJoin(t, args...) // the host is known now: no question
-	two.out.waitFor(t, "one-2")
+	two.out.WaitFor(t, "one-2")
 	two.typeText(t, "echo two-$((2+2))\r")
-	two.out.waitFor(t, "two-4")
-	one.out.waitFor(t, "two-4")
+	two.out.WaitFor(t, "two-4")
+	one.out.WaitFor(t, "two-4")
 	if strings.Contains(two.out.String(), "yes/no") {
 		t.Error("asked about a known host")
 	}
@@ -141,7 +142,7 @@ func TestJoinCommandErrors(t *testing.T) {
 	runCLI(t, pub, "approve", "--config-dir", hostDir, "-")
 	h := startHost(t, hostDir, "--approve", "deny", "--command", "/bin/sh")
 	invite := strings.TrimPrefix(h.waitLine(t, "invite: "), "invite: ")
-	otherFP := keys.Fingerprint(newPub(t))
+	otherFP := keys.Fingerprint(duettest.PublicKey(t))
 
 	for _, tc := range []struct {
 		name     string
@@ -163,7 +164,7 @@ func TestJoinCommandErrors(t *testing.T) {
 			stderr: []string{h.hostFP, otherFP, "as the invite says"}},
 		{name: "changed host key", args: []string{"--command", "ls", h.addr}, code: exitFailure,
 			setup: func(t *testing.T, dir string) {
-				line := knownhosts.Line([]string{h.addr}, newPub(t)) + "\n"
+				line := knownhosts.Line([]string{h.addr}, duettest.PublicKey(t)) + "\n"
 				os.WriteFile(filepath.Join(dir, keys.KnownHostsFile), []byte(line), 0o600)
 			},
 			stderr: []string{"WARNING", "has changed", h.hostFP, "ssh-keygen -R '[127.0.0.1]:", keys.KnownHostsFile}},
@@ -210,17 +211,17 @@ func TestJoinCommandReconnect(t *testing.T) {
 	partnerDir, pub := newPartner(t)
 	runCLI(t, pub, "approve", "--config-dir", hostDir, "-")
 	h := startHost(t, hostDir, "--approve", "deny", "--command", "/bin/sh")
-	p := newCutProxy(t, h.addr)
-	_, port, _ := net.SplitHostPort(p.l.Addr().String())
+	p := duettest.NewProxy(t, h.addr)
+	_, port, _ := net.SplitHostPort(p.Addr())
 
 	j := startJoin(t, "--config-dir", partnerDir, "duet://main@127.0.0.1:"+port+"/#"+h.hostFP)
 	j.typeText(t, "echo before-$((2+3))\r")
-	j.out.waitFor(t, "before-5")
-	p.cut()
-	j.out.waitFor(t, "[duet: connection lost")
-	j.out.waitFor(t, "[duet: reconnected]")
+	j.out.WaitFor(t, "before-5")
+	p.Cut()
+	j.out.WaitFor(t, "[duet: connection lost")
+	j.out.WaitFor(t, "[duet: reconnected]")
 	j.typeText(t, "echo after-$((3+4))\r")
-	j.out.waitFor(t, "after-7")
+	j.out.WaitFor(t, "after-7")
 	j.typeText(t, "exit 3\r")
 	if code := j.wait(t); code != 3 {
 		t.Errorf("exit code %d, want 3", code)

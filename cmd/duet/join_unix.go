@@ -8,7 +8,7 @@ import (
 	"sync"
 	"syscall"
 
-	"github.com/duetpair/duet/sessions"
+	"github.com/duetpair/duet/sessions/join"
 )
 
 // stopSignals end `duet join`.
@@ -16,7 +16,7 @@ var stopSignals = []os.Signal{os.Interrupt, syscall.SIGTERM, syscall.SIGHUP}
 
 // followSize sends the terminal's new size to the session whenever it changes
 // (SIGWINCH), until the returned func is called.
-func (t *joinTerm) followSize(conn *sessions.Conn) (stop func()) {
+func (t *joinTerm) followSize(conn *join.Conn) (stop func()) {
 	if !t.tty {
 		return func() {}
 	}

@@ -3,7 +3,7 @@ package main
 import (
 	"os"
 
-	"github.com/duetpair/duet/sessions"
+	"github.com/duetpair/duet/sessions/join"
 )
 
 // stopSignals end `duet join`.
@@ -11,6 +11,6 @@ var stopSignals = []os.Signal{os.Interrupt}
 
 // followSize does nothing yet: Windows has no SIGWINCH (the console's size events would
 // need ReadConsoleInput).
-func (t *joinTerm) followSize(conn *sessions.Conn) (stop func()) {
+func (t *joinTerm) followSize(conn *join.Conn) (stop func()) {
 	return func() {}
 }

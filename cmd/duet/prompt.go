@@ -9,7 +9,7 @@ import (
 	"sync"
 
 	"github.com/duetpair/duet/keys"
-	"github.com/duetpair/duet/sessions"
+	"github.com/duetpair/duet/sessions/host"
 )
 
 // prompter asks the host about unknown keys on the terminal, one question at a time.
@@ -55,9 +55,9 @@ func (p *prompter) drain() {
 	}
 }
 
-// ask is a sessions.ApproveFunc.
-func (p *prompter) ask(ctx context.Context, req sessions.ApprovalRequest) sessions.Decision {
-	deny := sessions.Decision{Answer: sessions.Deny}
+// ask is a host.ApproveFunc.
+func (p *prompter) ask(ctx context.Context, req host.ApprovalRequest) host.Decision {
+	deny := host.Decision{Answer: host.Deny}
 	select {
 	case p.turn <- struct{}{}:
 	case <-ctx.Done():
@@ -95,19 +95,19 @@ func (p *prompter) ask(ctx context.Context, req sessions.ApprovalRequest) sessio
 
 // parseAnswer reads "o", "a" or "d" (empty: d), optionally followed by "v" (view only)
 // or "t" (can type).
-func parseAnswer(line string) (sessions.Decision, bool) {
+func parseAnswer(line string) (host.Decision, bool) {
 	s := strings.ToLower(strings.TrimSpace(line))
-	var d sessions.Decision
+	var d host.Decision
 	if s == "" {
 		return d, true
 	}
 	switch s[0] {
 	case 'o', 'y':
-		d.Answer = sessions.AllowOnce
+		d.Answer = host.AllowOnce
 	case 'a':
-		d.Answer = sessions.AllowAlways
+		d.Answer = host.AllowAlways
 	case 'd', 'n':
-		d.Answer = sessions.Deny
+		d.Answer = host.Deny
 	default:
 		return d, false
 	}

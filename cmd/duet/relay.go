@@ -12,7 +12,8 @@ import (
 	"golang.org/x/crypto/ssh"
 
 	"github.com/duetpair/duet/keys"
-	"github.com/duetpair/duet/sessions"
+	"github.com/duetpair/duet/sessions/host"
+	"github.com/duetpair/duet/sessions/join"
 )
 
 // relayStartTimeout bounds the first login to the relay, the question about its key
@@ -31,26 +32,26 @@ func (o *relayOptions) flags(fs *flag.FlagSet) {
 }
 
 // parse checks the flags; the zero Address means no relay.
-func (o *relayOptions) parse() (sessions.Address, error) {
+func (o *relayOptions) parse() (join.Address, error) {
 	if o.server == "" {
 		if o.port != 0 {
-			return sessions.Address{}, usageError("--relay-port needs --relay")
+			return join.Address{}, usageError("--relay-port needs --relay")
 		}
-		return sessions.Address{}, nil
+		return join.Address{}, nil
 	}
 	if o.port < 0 || o.port > 65535 {
-		return sessions.Address{}, usageError("--relay-port must be a port number, not %d", o.port)
+		return join.Address{}, usageError("--relay-port must be a port number, not %d", o.port)
 	}
-	a, err := sessions.ParseServer(o.server)
+	a, err := join.ParseServer(o.server)
 	if err != nil {
-		return sessions.Address{}, usageError("--relay: %v", err)
+		return join.Address{}, usageError("--relay: %v", err)
 	}
 	return a, nil
 }
 
 // relayHost is what `duet host` needs to start a relay.
 type relayHost struct {
-	host        *sessions.Host
+	host        *host.Server
 	store       *keys.Store
 	session     string
 	fingerprint string
@@ -61,14 +62,14 @@ type relayHost struct {
 // startRelay logs in to the relay and registers the forward; from then on it prints
 // "relay listening on HOST:PORT" and the matching join lines each time the forward is up.
 // The returned func stops the relay.
-func (c *cli) startRelay(server sessions.Address, port int, rh relayHost) (stop func(), err error) {
-	r := &sessions.Relay{
+func (c *cli) startRelay(server join.Address, port int, rh relayHost) (stop func(), err error) {
+	r := &join.Relay{
 		Host:   rh.host,
 		Server: server,
 		Port:   port,
 		Store:  rh.store,
 		Logger: rh.log,
-		Status: func(st sessions.RelayStatus) { c.printRelayStatus(st, rh.session, rh.fingerprint) },
+		Status: func(st join.RelayStatus) { c.printRelayStatus(st, rh.session, rh.fingerprint) },
 	}
 	if rh.prompter != nil {
 		r.ConfirmHost = rh.prompter.confirmRelay
@@ -83,13 +84,13 @@ func (c *cli) startRelay(server sessions.Address, port int, rh relayHost) (stop 
 
 // printRelayStatus prints the relay's news: each time the forward is up, where it
 // listens and the lines partners use; when it drops, that it reconnects.
-func (c *cli) printRelayStatus(st sessions.RelayStatus, session, fingerprint string) {
+func (c *cli) printRelayStatus(st join.RelayStatus, session, fingerprint string) {
 	switch st.State {
-	case sessions.RelayListening:
+	case join.RelayListening:
 		fmt.Fprintf(c.stdout, "%s\njoin: %s\ninvite: %s\n", st, st.SSHCommand(session), st.Invite(session, fingerprint))
-	case sessions.RelayRetrying:
+	case join.RelayRetrying:
 		fmt.Fprintln(c.stdout, st)
-	case sessions.RelayStopped:
+	case join.RelayStopped:
 		if st.Err != nil { // Start's own error is returned, and said once
 			fmt.Fprintln(c.stdout, st)
 		}
@@ -99,7 +100,7 @@ func (c *cli) printRelayStatus(st sessions.RelayStatus, session, fingerprint str
 // relayError says what went wrong with the relay in words for the terminal.
 func relayError(err error, store *keys.Store) error {
 	var he *keys.HostKeyError
-	var ae *sessions.AuthError
+	var ae *join.AuthError
 	switch {
 	case errors.As(err, &he) && errors.Is(err, keys.ErrHostKeyChanged):
 		return fmt.Errorf("relay: %s", he.Warning())

@@ -5,15 +5,16 @@ package main
 import (
 	"crypto/ed25519"
 	"crypto/rand"
+	"fmt"
 	"os"
 	"os/exec"
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
 	"golang.org/x/crypto/ssh"
 
+	"github.com/duetpair/duet/internal/duettest"
 	"github.com/duetpair/duet/internal/sshdtest"
 	"github.com/duetpair/duet/keys"
 )
@@ -57,7 +58,7 @@ func TestHostRelay(t *testing.T) {
 	// In a terminal, it asks.
 	h := startInTerminal(t, "host", "--config-dir", hostDir, "--listen", "127.0.0.1:0", "--approve", "deny",
 		"--command", "/bin/sh", "--relay", relay)
-	h.out.waitFor(t, "Trust this relay? (yes/no): ")
+	h.out.WaitFor(t, "Trust this relay? (yes/no): ")
 	if !strings.Contains(h.out.String(), keys.Fingerprint(srv.HostKey)) {
 		t.Errorf("the question does not show the relay's fingerprint: %q", h.out.String())
 	}
@@ -73,7 +74,7 @@ func TestHostRelay(t *testing.T) {
 	}
 	j := startJoin(t, "--config-dir", partnerDir, invite)
 	j.typeText(t, "echo relayed-$((2+3))\r")
-	j.out.waitFor(t, "relayed-5")
+	j.out.WaitFor(t, "relayed-5")
 
 	// The relay goes away, with every connection, and comes back on its port.
 	srv.Stop()
@@ -86,29 +87,18 @@ func TestHostRelay(t *testing.T) {
 	if code, out, stderr := runSSH(t, relayAddr, sshKey, "main", "ls"); code != 0 || !strings.Contains(out, "main") {
 		t.Fatalf("ssh through the relay after its restart: %d %q %q", code, out, stderr)
 	}
-	j.out.waitFor(t, "reconnected")
+	j.out.WaitFor(t, "reconnected")
 	j.retypeUntil(t, "echo again-$((3+4))\r", "again-7")
 }
 
 // waitMatches waits until re matches the terminal's text n times, and returns the
 // matches.
-func waitMatches(t *testing.T, s *screenText, re *regexp.Regexp, n int) [][]string {
+func waitMatches(t *testing.T, s *duettest.Output, re *regexp.Regexp, n int) [][]string {
 	t.Helper()
-	deadline := time.NewTimer(waitTimeout)
-	defer deadline.Stop()
-	for {
-		s.mu.Lock()
-		text, ch := s.buf.String(), s.changed
-		s.mu.Unlock()
-		if m := re.FindAllStringSubmatch(text, -1); len(m) >= n {
-			return m
-		}
-		select {
-		case <-ch:
-		case <-deadline.C:
-			t.Fatalf("timed out waiting for %d matches of %q; the terminal shows %q", n, re, tailText(text, 1200))
-		}
-	}
+	b := s.WaitUntil(t, fmt.Sprintf("%d matches of %q", n, re), func(b []byte) bool {
+		return len(re.FindAllSubmatch(b, -1)) >= n
+	})
+	return re.FindAllStringSubmatch(string(b), -1)
 }
 
 func TestRelayFlags(t *testing.T) {

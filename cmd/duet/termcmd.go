@@ -70,7 +70,7 @@ func (c *cli) term(o termOptions, args []string) error {
 			exitErr = err
 			a.Quit()
 		}
-		t.Attach(terminal.NewSessionStream(cl))
+		t.Attach(sessions.NewStream(cl))
 		defer t.Detach()
 		if o.latency > 0 {
 			newMeasure(c.stdout, t, a).latency(o.latency)

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/duetpair/duet/internal/duettest"
 )
 
 // Helpers of the tests that run Duet's windows on a private X server (Xvfb).
@@ -40,15 +42,11 @@ func startXvfbSized(t *testing.T, geometry string) string {
 	return ":" + strings.TrimSpace(line)
 }
 
-// pollUntil retries f until it reports done or the deadline passes.
+// pollUntil retries f until it reports done, failing the test after d.
 func pollUntil(t *testing.T, what string, d time.Duration, f func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(d)
-	for !f() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(20 * time.Millisecond) // polling interval, not synchronisation
+	if !duettest.PollWithin(d, f) {
+		t.Fatalf("timed out waiting for %s", what)
 	}
 }
 

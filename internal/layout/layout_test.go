@@ -48,35 +48,75 @@ func under(rel string, roots ...string) bool {
 	return false
 }
 
-// TestDependencyDirection enforces SPEC section 2: terminal/vt and keys are leaves, sessions
-// uses only them, and none of the three imports Fyne.
+// TestDependencyDirection enforces SPEC section 2 and ARCHITECTURE.md: terminal/vt and keys
+// are leaves; the PTY core (sessions) uses only terminal/vt; the SSH host uses the core,
+// wire and keys; the SSH client (join) uses wire and keys but neither the host nor the
+// core; the widget uses only terminal/vt; and nothing below terminal imports Fyne.
 func TestDependencyDirection(t *testing.T) {
 	g := depGraph(t)
 	for _, tc := range []struct {
 		pkg    string
 		mayUse []string // packages of ours it may depend on
+		noSSH  bool     // may not depend on any SSH package
 	}{
-		{pkg: "terminal/vt"},
+		{pkg: "terminal/vt", noSSH: true},
 		{pkg: "keys"},
-		{pkg: "sessions", mayUse: []string{"terminal/vt", "keys"}},
-		{pkg: "terminal", mayUse: []string{"terminal/vt", "sessions", "keys"}},
+		{pkg: "sessions", mayUse: []string{"terminal/vt"}, noSSH: true},
+		{pkg: "sessions/wire"},
+		{pkg: "sessions/host", mayUse: []string{"sessions", "sessions/wire", "terminal/vt", "keys"}},
+		{pkg: "sessions/join", mayUse: []string{"sessions/wire", "keys"}},
+		{pkg: "terminal", mayUse: []string{"terminal/vt"}, noSSH: true},
+		{pkg: "internal/duettest", mayUse: []string{"terminal/vt"}},
 	} {
 		t.Run(tc.pkg, func(t *testing.T) {
 			deps, ok := g[tc.pkg]
 			if !ok {
-				t.Skipf("package %s does not exist yet", tc.pkg)
+				t.Fatalf("package %s does not exist", tc.pkg)
 			}
 			for _, d := range deps {
 				if strings.HasPrefix(d, "fyne.io/") && tc.pkg != "terminal" {
 					t.Errorf("%s depends on %s: Fyne belongs in terminal, app and cmd only", tc.pkg, d)
 				}
+				if tc.noSSH && strings.HasPrefix(d, "golang.org/x/crypto/ssh") {
+					t.Errorf("%s depends on %s: SSH belongs in sessions/host, sessions/join and keys", tc.pkg, d)
+				}
 			}
 			for _, rel := range ours(deps) {
-				if !under(rel, tc.mayUse...) && !under(rel, "internal") {
+				if !under(rel, tc.mayUse...) && !under(rel, "internal/flood") {
 					t.Errorf("%s depends on %s, against the dependency direction", tc.pkg, rel)
 				}
 			}
 		})
+	}
+}
+
+// TestEveryPackageHasARule fails when a package is added without saying where it sits:
+// a new package gets a row in TestDependencyDirection (or is a binary or test support).
+func TestEveryPackageHasARule(t *testing.T) {
+	known := map[string]bool{
+		"terminal/vt": true, "keys": true, "sessions": true, "sessions/wire": true,
+		"sessions/host": true, "sessions/join": true, "terminal": true, "app": true,
+		"assets": true, "internal/duettest": true, "internal/sshdtest": true,
+		"internal/flood": true, "internal/layout": true,
+	}
+	for pkg := range depGraph(t) {
+		if !known[pkg] && !under(pkg, "cmd") {
+			t.Errorf("package %s has no place in the dependency rules (internal/layout)", pkg)
+		}
+	}
+}
+
+// TestTestSupportOnlyInTests keeps the shared test support out of what ships.
+func TestTestSupportOnlyInTests(t *testing.T) {
+	for pkg, deps := range depGraph(t) {
+		if under(pkg, "internal/duettest", "internal/sshdtest") {
+			continue
+		}
+		for _, rel := range ours(deps) {
+			if under(rel, "internal/duettest", "internal/sshdtest") {
+				t.Errorf("%s depends on %s: test support is for tests only", pkg, rel)
+			}
+		}
 	}
 }
 

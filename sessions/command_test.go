@@ -1,0 +1,22 @@
+package sessions
+
+import (
+	"slices"
+	"testing"
+)
+
+func TestCommandLine(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want []string
+	}{
+		{"tmux new -A -s pair", []string{"tmux", "new", "-A", "-s", "pair"}},
+		{"top | head", []string{"/bin/sh", "-c", "top | head"}},
+		{"echo $HOME", []string{"/bin/sh", "-c", "echo $HOME"}},
+		{"  vim  ", []string{"vim"}},
+	} {
+		if got := CommandLine(tc.in); !slices.Equal(got, tc.want) {
+			t.Errorf("CommandLine(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}

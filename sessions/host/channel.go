@@ -1,0 +1,248 @@
+package host
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"sync"
+
+	"golang.org/x/crypto/ssh"
+
+	"github.com/duetpair/duet/keys"
+	"github.com/duetpair/duet/sessions"
+	"github.com/duetpair/duet/sessions/wire"
+)
+
+// channelState is what the requests of one session channel said so far.
+type channelState struct {
+	mu         sync.Mutex // guards the fields below
+	cols, rows int
+	pty        bool
+	started    bool             // shell or exec was asked for
+	client     *sessions.Client // once attached
+}
+
+// serveChannel handles one session channel: its requests, then what was asked for.
+func (c *conn) serveChannel(ch ssh.Channel, reqs <-chan *ssh.Request) {
+	st := &channelState{}
+	var wg sync.WaitGroup
+	for req := range reqs {
+		ok := false
+		switch req.Type {
+		case "pty-req":
+			if cols, rows, good := parsePtyReq(req.Payload); good {
+				st.mu.Lock()
+				st.pty, st.cols, st.rows = true, cols, rows
+				st.mu.Unlock()
+				ok = true
+			}
+		case "window-change":
+			if cols, rows, good := parseWindowChange(req.Payload); good {
+				st.mu.Lock()
+				st.cols, st.rows = cols, rows
+				cl := st.client
+				st.mu.Unlock()
+				if cl != nil {
+					cl.Resize(cols, rows)
+				}
+				ok = true
+			}
+		case "shell", "exec":
+			cmd := command{kind: cmdShell}
+			if req.Type == "exec" {
+				cmd = parseCommand(req.Payload)
+			}
+			st.mu.Lock()
+			ok = !st.started
+			st.started = true
+			st.mu.Unlock()
+			if ok {
+				// Reply first: the partner must know it was accepted before any output.
+				if req.WantReply {
+					req.Reply(true, nil)
+				}
+				wg.Go(func() { c.run(ch, st, cmd) })
+				continue
+			}
+		default:
+			// env, subsystem (sftp), x11-req, auth-agent-req@openssh.com, signal, ...
+			c.log.Debug("channel request refused", "type", req.Type)
+		}
+		if req.WantReply {
+			req.Reply(ok, nil)
+		}
+	}
+	// The partner closed the channel (or the connection is gone).
+	st.mu.Lock()
+	cl := st.client
+	st.started = true
+	st.mu.Unlock()
+	if cl != nil {
+		cl.Detach()
+	}
+	ch.Close()
+	wg.Wait()
+}
+
+// run carries out a shell or exec request, then closes the channel.
+func (c *conn) run(ch ssh.Channel, st *channelState, cmd command) {
+	defer ch.Close()
+	if cmd.kind == cmdShell {
+		cmd.arg = c.sc.User()
+	}
+	role, err := c.authorize(ch, cmd.arg)
+	if err != nil {
+		if st, kicked := c.isKicked(); kicked {
+			tell(ch, st)
+			sendExitStatus(ch, 1)
+			return
+		}
+		st := wire.Status{State: wire.Refused, Fingerprint: c.fp, Text: err.Error()}
+		var r *refusal
+		if errors.As(err, &r) {
+			st = r.st
+		}
+		refuse(ch, 1, st)
+		c.kick(wire.Status{}) // no other channel of this connection gets further
+		return
+	}
+	send(ch, wire.Status{State: wire.Approved, Fingerprint: c.fp})
+	switch cmd.kind {
+	case cmdLs:
+		c.list(ch, cmd.json)
+	case cmdAttach, cmdShell:
+		c.attach(ch, st, cmd, role)
+	default:
+		fail(ch, 127, fmt.Sprintf("unknown command %q; try ls, ls --json or attach NAME", cmd.arg))
+	}
+}
+
+// attach joins the channel to a session until one of them ends.
+func (c *conn) attach(ch ssh.Channel, st *channelState, cmd command, role keys.Role) {
+	reg := c.h.Sessions
+	s := reg.Lookup(cmd.arg)
+	if cmd.kind == cmdShell && s == nil {
+		s = reg.Default()
+	}
+	if s == nil {
+		if cmd.kind == cmdAttach {
+			fail(ch, 1, fmt.Sprintf("no session %q; try ls", cmd.arg))
+		} else {
+			fail(ch, 1, "the host shares no session right now")
+		}
+		return
+	}
+	st.mu.Lock()
+	opt := sessions.AttachOptions{
+		Name:       c.fp,
+		ReadOnly:   role == keys.RoleView,
+		MaxClients: orDefault(c.h.MaxPartners, DefaultMaxPartners),
+	}
+	if st.pty {
+		opt.Cols, opt.Rows = st.cols, st.rows
+	}
+	cl, err := s.Attach(opt)
+	if err == nil {
+		st.client = cl
+	}
+	st.mu.Unlock()
+	if err != nil {
+		fail(ch, 1, fmt.Sprintf("cannot join session %s: %v", s.Name(), err))
+		return
+	}
+	log := c.log.With("session", s.Name())
+	log.Info("partner joined", "role", role.String())
+	if !c.addClient(cl) {
+		log.Info("partner kicked while joining")
+	}
+	defer c.removeClient(cl)
+
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		// Keystrokes: to the terminal if the partner may type; Client.Write drops them
+		// otherwise. Ends when the partner closes its input or the session ends.
+		io.Copy(cl, ch)
+	})
+	err = cl.CopyTo(ch)
+	var exit *sessions.ExitError
+	switch {
+	case errors.As(err, &exit):
+		send(ch, wire.Status{State: wire.Ended, Text: exit.Desc})
+		sendExitStatus(ch, exit.Code)
+	case err != nil:
+		log.Debug("write to partner", "err", err)
+	default:
+		if st, kicked := c.isKicked(); kicked {
+			send(ch, st)
+			sendExitStatus(ch, 1)
+		}
+	}
+	log.Info("partner left")
+	ch.CloseWrite()
+	ch.Close()
+	wg.Wait()
+}
+
+// fail refuses what the channel asked for, saying why (text, a sentence), and ends it
+// with status.
+func fail(ch ssh.Channel, status int, text string) {
+	refuse(ch, status, wire.Status{State: wire.Refused, Text: text})
+}
+
+// refuse tells the partner st, typed and as "duet: SENTENCE" on stderr for OpenSSH
+// partners, and ends the channel with status.
+func refuse(ch ssh.Channel, status int, st wire.Status) {
+	send(ch, st)
+	fmt.Fprintf(ch.Stderr(), "duet: %s\r\n", st.Message())
+	sendExitStatus(ch, status)
+}
+
+// tell tells the partner st, typed and as its sentence on stderr; a zero st tells
+// nothing.
+func tell(ch ssh.Channel, st wire.Status) {
+	if st.State == 0 {
+		return
+	}
+	send(ch, st)
+	fmt.Fprintf(ch.Stderr(), "%s\r\n", st.Message())
+}
+
+// send sends st to a Duet partner; other clients ignore it.
+func send(ch ssh.Channel, st wire.Status) {
+	ch.SendRequest(wire.StatusRequest, false, st.Marshal())
+}
+
+func sendExitStatus(ch ssh.Channel, status int) {
+	var b [4]byte
+	binary.BigEndian.PutUint32(b[:], uint32(status))
+	ch.SendRequest("exit-status", false, b[:])
+}
+
+// parsePtyReq reads the size from a pty-req payload: string TERM, uint32 cols, rows,
+// width px, height px, string modes.
+func parsePtyReq(p []byte) (cols, rows int, ok bool) {
+	var msg struct {
+		Term             string
+		Cols, Rows, W, H uint32
+		Modes            string
+	}
+	if ssh.Unmarshal(p, &msg) != nil {
+		return 0, 0, false
+	}
+	return clampSize(msg.Cols, msg.Rows)
+}
+
+// parseWindowChange reads a window-change payload: uint32 cols, rows, width px, height px.
+func parseWindowChange(p []byte) (cols, rows int, ok bool) {
+	var msg struct{ Cols, Rows, W, H uint32 }
+	if ssh.Unmarshal(p, &msg) != nil {
+		return 0, 0, false
+	}
+	return clampSize(msg.Cols, msg.Rows)
+}
+
+// clampSize bounds a size a partner sends; 0 means unknown.
+func clampSize(cols, rows uint32) (int, int, bool) {
+	return int(min(cols, 1000)), int(min(rows, 500)), true
+}

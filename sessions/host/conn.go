@@ -1,0 +1,259 @@
+package host
+
+import (
+	"errors"
+	"log/slog"
+	"net"
+	"sync"
+	"time"
+
+	"golang.org/x/crypto/ssh"
+
+	"github.com/duetpair/duet/keys"
+	"github.com/duetpair/duet/sessions"
+	"github.com/duetpair/duet/sessions/wire"
+)
+
+// Permissions.Extensions keys set by the public key callback.
+const (
+	extKey = "duet-pubkey" // the wire form of the key that authenticated
+	extFP  = "pubkey-fp"
+)
+
+// serverConfig returns the SSH configuration: public key authentication only, and the
+// callback only records the key. Every decision is made after the handshake, once the
+// client has proven it holds the key (CVE-2024-45337).
+func (h *Server) serverConfig(signer ssh.Signer) *ssh.ServerConfig {
+	cfg := &ssh.ServerConfig{
+		ServerVersion: "SSH-2.0-Duet",
+		PublicKeyCallback: func(_ ssh.ConnMetadata, key ssh.PublicKey) (*ssh.Permissions, error) {
+			if _, ok := key.(*ssh.Certificate); ok {
+				return nil, errors.New("certificates are not supported")
+			}
+			return &ssh.Permissions{Extensions: map[string]string{
+				extKey: string(key.Marshal()),
+				extFP:  keys.Fingerprint(key),
+			}}, nil
+		},
+	}
+	cfg.AddHostKey(signer)
+	return cfg
+}
+
+// conn is one partner's SSH connection.
+type conn struct {
+	h      *Server
+	nc     net.Conn
+	sc     *ssh.ServerConn
+	key    ssh.PublicKey
+	fp     string
+	remote string
+	log    *slog.Logger
+
+	gone chan struct{} // closed when the connection is gone
+
+	kickOnce sync.Once
+	kicked   chan struct{} // closed by kick
+	kickSt   wire.Status   // set before kicked is closed: what the partner is told
+
+	authOnce sync.Once
+	role     keys.Role // set by authorize
+	authErr  error     // set by authorize
+
+	mu      sync.Mutex // guards the fields below
+	clients map[*sessions.Client]struct{}
+	chans   int // session channels open
+}
+
+// serveConn runs one connection from the handshake to its end.
+func (h *Server) serveConn(nc net.Conn) {
+	remote := nc.RemoteAddr().String()
+	src := sourceOf(nc.RemoteAddr())
+	if !h.admit(src) {
+		h.Logger.Warn("too many connections in handshake", "remote", remote)
+		nc.Close()
+		return
+	}
+	nc.SetDeadline(time.Now().Add(orDefault(h.HandshakeTimeout, DefaultHandshakeTimeout)))
+	sc, chans, reqs, err := ssh.NewServerConn(nc, h.config)
+	h.release(src)
+	if err != nil {
+		h.Logger.Debug("handshake failed", "remote", remote, "err", err)
+		nc.Close()
+		return
+	}
+	nc.SetDeadline(time.Time{})
+	key, err := ssh.ParsePublicKey([]byte(sc.Permissions.Extensions[extKey]))
+	if err != nil { // cannot happen: only the public key callback lets anyone in
+		h.Logger.Error("authenticated without a key", "remote", remote)
+		sc.Close()
+		return
+	}
+	c := &conn{
+		h: h, nc: nc, sc: sc, key: key, fp: keys.Fingerprint(key), remote: remote,
+		gone: make(chan struct{}), kicked: make(chan struct{}), clients: make(map[*sessions.Client]struct{}),
+	}
+	c.log = h.Logger.With("fp", c.fp, "remote", remote, "user", sc.User())
+	if !h.track(c) {
+		sc.Close()
+		return
+	}
+	defer h.untrack(c)
+	c.log.Info("partner connected")
+	c.serve(chans, reqs)
+	c.log.Info("partner disconnected")
+}
+
+// serve handles the connection's channels and requests until it closes.
+func (c *conn) serve(chans <-chan ssh.NewChannel, reqs <-chan *ssh.Request) {
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		// Global requests: tcpip-forward, streamlocal-forward and the like are all refused.
+		for req := range reqs {
+			c.log.Debug("global request refused", "type", req.Type)
+			if req.WantReply {
+				req.Reply(false, nil)
+			}
+		}
+	})
+	wg.Go(func() {
+		// A kicked connection gets a moment to write its message, then is cut.
+		select {
+		case <-c.kicked:
+			t := time.NewTimer(wire.KickGrace)
+			select {
+			case <-t.C:
+			case <-c.gone:
+			}
+			t.Stop()
+			c.sc.Close()
+		case <-c.gone:
+		}
+	})
+	for nch := range chans {
+		if nch.ChannelType() != "session" {
+			c.log.Info("channel refused", "type", nch.ChannelType())
+			nch.Reject(ssh.Prohibited, "duet: only terminal sessions are allowed")
+			continue
+		}
+		c.mu.Lock()
+		full := c.chans >= maxChannelsPerConn
+		if !full {
+			c.chans++
+		}
+		c.mu.Unlock()
+		if full {
+			nch.Reject(ssh.ResourceShortage, "duet: too many sessions on one connection")
+			continue
+		}
+		ch, creqs, err := nch.Accept()
+		if err != nil {
+			c.log.Debug("accept channel", "err", err)
+			continue
+		}
+		wg.Go(func() {
+			c.serveChannel(ch, creqs)
+			c.mu.Lock()
+			c.chans--
+			c.mu.Unlock()
+		})
+	}
+	close(c.gone)
+	c.sc.Close()
+	wg.Wait()
+}
+
+// kick disconnects the connection, telling the partner st (Kicked or Stopped, its Text
+// shown in the partner's terminal; a zero st tells nothing).
+func (c *conn) kick(st wire.Status) {
+	c.kickOnce.Do(func() {
+		c.kickSt = st
+		msg := st.Text
+		close(c.kicked)
+		c.mu.Lock()
+		clients := make([]*sessions.Client, 0, len(c.clients))
+		for cl := range c.clients {
+			clients = append(clients, cl)
+		}
+		c.mu.Unlock()
+		for _, cl := range clients {
+			cl.Kick(msg)
+		}
+	})
+}
+
+// isKicked reports whether the connection was kicked, and what the partner is told.
+func (c *conn) isKicked() (wire.Status, bool) {
+	select {
+	case <-c.kicked:
+		return c.kickSt, true
+	default:
+		return wire.Status{}, false
+	}
+}
+
+// addClient records a client attached through this connection; false if the connection
+// was kicked meanwhile.
+func (c *conn) addClient(cl *sessions.Client) bool {
+	c.mu.Lock()
+	c.clients[cl] = struct{}{}
+	c.mu.Unlock()
+	if st, ok := c.isKicked(); ok {
+		cl.Kick(st.Text)
+		return false
+	}
+	return true
+}
+
+func (c *conn) removeClient(cl *sessions.Client) {
+	c.mu.Lock()
+	delete(c.clients, cl)
+	c.mu.Unlock()
+}
+
+func (h *Server) track(c *conn) bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.closed {
+		return false
+	}
+	h.conns[c] = struct{}{}
+	return true
+}
+
+func (h *Server) untrack(c *conn) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	delete(h.conns, c)
+}
+
+// sourceOf returns the address connections are counted by: the IP without the port.
+func sourceOf(a net.Addr) string {
+	if ta, ok := a.(*net.TCPAddr); ok {
+		return ta.IP.String()
+	}
+	host, _, err := net.SplitHostPort(a.String())
+	if err != nil {
+		return a.String()
+	}
+	return host
+}
+
+// admit counts a connection entering the handshake; false if its source has too many.
+func (h *Server) admit(src string) bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.unauth[src] >= orDefault(h.MaxUnauthenticated, DefaultMaxUnauthenticated) {
+		return false
+	}
+	h.unauth[src]++
+	return true
+}
+
+func (h *Server) release(src string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.unauth[src]--; h.unauth[src] <= 0 {
+		delete(h.unauth, src)
+	}
+}

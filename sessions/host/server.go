@@ -1,0 +1,244 @@
+package host
+
+import (
+	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"sync"
+	"time"
+
+	"golang.org/x/crypto/ssh"
+
+	"github.com/duetpair/duet/keys"
+	"github.com/duetpair/duet/sessions"
+	"github.com/duetpair/duet/sessions/wire"
+)
+
+// ErrServerClosed is returned by [Server.Serve] after Shutdown.
+var ErrServerClosed = errors.New("sessions: host closed")
+
+// Defaults of the Server's limits.
+const (
+	DefaultApproveTimeout      = 60 * time.Second
+	DefaultHandshakeTimeout    = 20 * time.Second
+	DefaultMaxUnauthenticated  = 8  // per source address
+	DefaultMaxPendingApprovals = 4  // at once
+	DefaultMaxPartners         = 32 // per session
+	maxChannelsPerConn         = 8  // session channels open at once on one connection
+)
+
+// Server is the embedded SSH server that serves sessions to partners. It is shaped like
+// net/http's Server: set the fields, then call Serve, and Shutdown to
+// stop. The zero value is usable: it serves an empty registry with a host key made up for
+// its lifetime and lets no unknown key in. Fields must not change once serving.
+//
+// Partners authenticate with a public key only. The key is only recorded during the
+// handshake; whether it may join is decided after, by [Server.Approved] or else by asking
+// [Server.Approve].
+type Server struct {
+	// Sessions are the sessions served. The SSH user name picks one by name; an unknown
+	// name gets the default session.
+	Sessions *sessions.Registry
+	// HostKey is the server's key; nil means a new ed25519 key.
+	HostKey ssh.Signer
+	// Approved keys join with their stored role; nil means no key is approved.
+	Approved *keys.Approved
+	// Approve is asked about keys that are not approved; nil denies them.
+	Approve ApproveFunc
+	// Owner is the host's own key, if any: it joins with RoleType without asking.
+	Owner ssh.PublicKey
+	// DefaultRole is the role of keys approved without one; RoleDefault means RoleType.
+	DefaultRole keys.Role
+	// ApproveTimeout is how long Approve has to answer before the key is denied;
+	// 0 means DefaultApproveTimeout.
+	ApproveTimeout time.Duration
+	// HandshakeTimeout bounds the SSH handshake and authentication; 0 means
+	// DefaultHandshakeTimeout.
+	HandshakeTimeout time.Duration
+	// MaxUnauthenticated bounds connections still in the handshake per source address;
+	// 0 means DefaultMaxUnauthenticated.
+	MaxUnauthenticated int
+	// MaxPendingApprovals bounds keys waiting for Approve at once; more are denied.
+	// 0 means DefaultMaxPendingApprovals.
+	MaxPendingApprovals int
+	// MaxPartners bounds the clients attached to one session; 0 means DefaultMaxPartners.
+	MaxPartners int
+	// Logger receives the host's log; nil discards it. Keys: fp, remote, session.
+	Logger *slog.Logger
+
+	initOnce sync.Once
+	config   *ssh.ServerConfig
+	initErr  error
+
+	mu        sync.Mutex // guards the fields below
+	listeners map[net.Listener]struct{}
+	conns     map[*conn]struct{}
+	unauth    map[string]int // connections in the handshake, by source address
+	pending   int            // keys waiting for Approve
+	closed    bool
+
+	wg sync.WaitGroup // every goroutine the host starts
+}
+
+func (h *Server) init() error {
+	h.initOnce.Do(func() {
+		if h.Sessions == nil {
+			h.Sessions = &sessions.Registry{}
+		}
+		if h.Logger == nil {
+			h.Logger = slog.New(slog.DiscardHandler)
+		}
+		signer := h.HostKey
+		if signer == nil {
+			_, priv, err := ed25519.GenerateKey(rand.Reader)
+			if err == nil {
+				signer, err = ssh.NewSignerFromKey(priv)
+			}
+			if err != nil {
+				h.initErr = fmt.Errorf("create host key: %w", err)
+				return
+			}
+			h.HostKey = signer
+		}
+		h.config = h.serverConfig(signer)
+		h.listeners = make(map[net.Listener]struct{})
+		h.conns = make(map[*conn]struct{})
+		h.unauth = make(map[string]int)
+	})
+	return h.initErr
+}
+
+// Fingerprint returns the SHA256 fingerprint of the host key, as partners see it.
+func (h *Server) Fingerprint() (string, error) {
+	if err := h.init(); err != nil {
+		return "", err
+	}
+	return keys.Fingerprint(h.HostKey.PublicKey()), nil
+}
+
+// Serve accepts connections on l until Shutdown, and returns ErrServerClosed then; l is
+// closed when Serve returns.
+func (h *Server) Serve(l net.Listener) error {
+	if err := h.init(); err != nil {
+		l.Close()
+		return err
+	}
+	h.mu.Lock()
+	if h.closed {
+		h.mu.Unlock()
+		l.Close()
+		return ErrServerClosed
+	}
+	h.listeners[l] = struct{}{}
+	h.wg.Add(1) // Serve itself, so Shutdown waits until it stops accepting
+	h.mu.Unlock()
+	defer h.wg.Done()
+	defer func() {
+		h.mu.Lock()
+		delete(h.listeners, l)
+		h.mu.Unlock()
+		l.Close()
+	}()
+
+	var backoff time.Duration
+	for {
+		nc, err := l.Accept()
+		if err != nil {
+			if h.isClosed() {
+				return ErrServerClosed
+			}
+			if isTemporary(err) {
+				backoff = min(max(2*backoff, 5*time.Millisecond), time.Second)
+				h.Logger.Warn("accept", "err", err)
+				t := time.NewTimer(backoff)
+				<-t.C
+				continue
+			}
+			return fmt.Errorf("accept: %w", err)
+		}
+		backoff = 0
+		h.mu.Lock()
+		if h.closed {
+			h.mu.Unlock()
+			nc.Close()
+			return ErrServerClosed
+		}
+		h.wg.Add(1)
+		h.mu.Unlock()
+		go func() {
+			defer h.wg.Done()
+			h.serveConn(nc)
+		}()
+	}
+}
+
+// isTemporary reports whether an accept error passes (too many open files).
+func isTemporary(err error) bool {
+	var te interface{ Temporary() bool }
+	return errors.As(err, &te) && te.Temporary()
+}
+
+func (h *Server) isClosed() bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.closed
+}
+
+// Shutdown stops the host: it stops listening, tells every partner the host stopped and
+// disconnects them. Sessions go on (close the registry to end them). Shutdown returns
+// when every goroutine of the host is gone; if ctx ends first, connections are cut at
+// once and ctx's error is returned once they are gone.
+func (h *Server) Shutdown(ctx context.Context) error {
+	if err := h.init(); err != nil {
+		return err
+	}
+	h.mu.Lock()
+	h.closed = true
+	for l := range h.listeners {
+		l.Close()
+	}
+	conns := make([]*conn, 0, len(h.conns))
+	for c := range h.conns {
+		conns = append(conns, c)
+	}
+	h.mu.Unlock()
+	for _, c := range conns {
+		c.kick(wire.Status{State: wire.Stopped, Text: "[duet: the host stopped sharing]"})
+	}
+	done := make(chan struct{})
+	go func() {
+		h.wg.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		h.mu.Lock()
+		for c := range h.conns {
+			c.nc.Close()
+		}
+		h.mu.Unlock()
+		<-done
+		return ctx.Err()
+	}
+}
+
+func (h *Server) approveTimeout() time.Duration {
+	return orDefault(h.ApproveTimeout, DefaultApproveTimeout)
+}
+
+func (h *Server) defaultRole() keys.Role {
+	return h.DefaultRole.Or(keys.RoleType)
+}
+
+func orDefault[T int | time.Duration](v, def T) T {
+	if v <= 0 {
+		return def
+	}
+	return v
+}

@@ -1,0 +1,352 @@
+package join
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"sync"
+	"time"
+
+	"golang.org/x/crypto/ssh"
+
+	"github.com/duetpair/duet/keys"
+	"github.com/duetpair/duet/sessions/wire"
+)
+
+// Defaults of Config.
+const (
+	DefaultKeepAlive    = 15 * time.Second
+	DefaultReconnectFor = 5 * time.Minute
+	DefaultDialTimeout  = 15 * time.Second
+)
+
+// ErrConnClosed is returned by a Conn's methods once it was closed, and by Wait if Close
+// ended it.
+var ErrConnClosed = errors.New("connection closed")
+
+// ErrDisconnected is returned by [Conn.Write] while the connection is down and being
+// reconnected: the input is dropped, not sent later.
+var ErrDisconnected = errors.New("disconnected; input dropped")
+
+// Config configures [Dial]. Store is required; every other field has a useful zero
+// value.
+type Config struct {
+	// Store is the config dir: Duet's identity (created on first use) and known_hosts.
+	Store *keys.Store
+	// IdentityFile, if set, is the only key offered. Otherwise Duet's identity is offered
+	// first, then the ssh-agent's keys and the user's ~/.ssh/id_* keys.
+	IdentityFile string
+	// NoUserKeys leaves the ssh-agent and ~/.ssh out: only Duet's identity is offered.
+	NoUserKeys bool
+	// SSHDir holds the user's OpenSSH keys; "" means ~/.ssh.
+	SSHDir string
+	// AgentSocket is the ssh-agent's socket; "" means $SSH_AUTH_SOCK.
+	AgentSocket string
+
+	// Command runs instead of the login shell (an exec request): on a Duet host "ls" or
+	// "attach NAME"; on an SSH server anything, such as "tmux new -A -s pair".
+	Command string
+	// Term, if set, asks for a terminal of this type (the remote TERM) and of size
+	// Cols x Rows. Without one the remote command gets plain pipes.
+	Term       string
+	Cols, Rows int
+	// Stderr, if set, receives the remote standard error; otherwise it is merged into
+	// what Read returns (with a terminal, remote programs write both to it anyway).
+	Stderr io.Writer
+
+	// ConfirmHost is asked whether to trust a host whose key is not in known_hosts and not
+	// pinned by an invite; if it returns nil the key is saved. Nil refuses unknown hosts.
+	// It is only asked while Dial runs, never when reconnecting.
+	ConfirmHost keys.ConfirmHostFunc
+	// Passphrase is asked for the passphrase of a protected key once a server is willing
+	// to accept that key; nil leaves such keys out.
+	Passphrase keys.PassphraseFunc
+	// Status is told what happens on the way (banners, a refused terminal, reconnecting).
+	// It is never called concurrently, and must not block.
+	Status StatusFunc
+
+	// KeepAlive is how often the host is asked whether it is still there; one that does
+	// not answer within two intervals counts as gone. 0 means DefaultKeepAlive; negative
+	// turns the checks off.
+	KeepAlive time.Duration
+	// ReconnectFor is how long to keep trying after the connection dropped; 0 means
+	// DefaultReconnectFor; negative means the first drop ends the connection.
+	ReconnectFor time.Duration
+	// DialTimeout bounds each TCP connect; 0 means DefaultDialTimeout.
+	DialTimeout time.Duration
+	// Logger receives the log (never terminal input or output); nil discards it.
+	Logger *slog.Logger
+}
+
+// Conn is a joined terminal: the output of the remote session (Read), its input
+// (Write), its size (Resize) and its end (Wait). When the network drops, Conn
+// reconnects by itself, with backoff, and reattaches: a Duet host repaints the screen.
+// It does not reconnect when the session ended, the host closed it, or denied the key.
+// Its methods are safe for concurrent use; Read and Write are each meant for one
+// goroutine at a time, as on a net.Conn.
+type Conn struct {
+	addr  Address
+	cfg   Config
+	log   *slog.Logger
+	login *login
+
+	out *io.PipeReader // what links write, for Read
+	pw  *io.PipeWriter
+
+	stop     chan struct{} // closed by Close
+	stopOnce sync.Once
+	done     chan struct{} // closed when the connection ended for good
+	wg       sync.WaitGroup
+
+	mu      sync.Mutex // guards the fields below
+	link    *link      // the connection up now; nil while reconnecting
+	cols    int
+	rows    int
+	hostKey ssh.PublicKey
+	closed  bool
+	status  int         // exit status, once done
+	err     error       // why it ended, once done
+	said    wire.Status // the last status a Duet host sent
+
+	notifyMu sync.Mutex // held while Config.Status runs: it is never called concurrently
+}
+
+// Dial joins the session at addr: it connects, checks the host key, authenticates,
+// opens a session channel and asks for a terminal and the shell (or cfg.Command). ctx
+// bounds the joining (including questions asked through cfg), not the Conn's life.
+//
+// Errors a user must act on have their own types: *keys.HostKeyError (the host key
+// changed, or an unknown host was not trusted), *PinError (the host key is not the
+// invite's), *AuthError (no key was accepted), *RefusedError (the host refused the
+// session).
+func Dial(ctx context.Context, addr Address, cfg Config) (*Conn, error) {
+	if cfg.Store == nil {
+		return nil, errors.New("join: no config dir (Config.Store)")
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	c := &Conn{
+		addr: addr,
+		cfg:  cfg,
+		log:  cfg.Logger.With("remote", addr.HostPort(), "user", addr.User),
+		stop: make(chan struct{}),
+		done: make(chan struct{}),
+		cols: cfg.Cols,
+		rows: cfg.Rows,
+	}
+	ids, err := loadIdentities(identityOptions{
+		store: cfg.Store, file: cfg.IdentityFile, noUserKeys: cfg.NoUserKeys,
+		sshDir: cfg.SSHDir, agentSocket: cfg.AgentSocket, passphrase: cfg.Passphrase,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("join: %w", err)
+	}
+	for _, err := range ids.problems {
+		c.log.Debug("key not used", "err", err)
+	}
+	c.login = &login{
+		addr: addr, store: cfg.Store, ids: ids, confirm: cfg.ConfirmHost, timeout: cfg.DialTimeout,
+		banner: func(msg string) { c.notify(Status{State: Banner, Text: msg}) },
+		log:    c.log, what: "join",
+	}
+	if addr.Jump != "" {
+		jump, err := ParseServer(addr.Jump)
+		if err != nil {
+			return nil, fmt.Errorf("join: %w", err)
+		}
+		c.login.jump = &login{
+			addr: jump, store: cfg.Store, ids: ids, confirm: cfg.ConfirmHost, timeout: cfg.DialTimeout,
+			banner: c.login.banner, log: c.log.With("jump", jump.HostPort()), what: "jump",
+		}
+	}
+	l, err := c.connect(ctx, true)
+	if err != nil {
+		return nil, err
+	}
+	c.out, c.pw = io.Pipe()
+	if !c.attach(l) {
+		return nil, ErrConnClosed
+	}
+	c.wg.Add(1)
+	go c.run(l)
+	return c, nil
+}
+
+// Addr returns the address joined.
+func (c *Conn) Addr() Address { return c.addr }
+
+// HostKey returns the host's key, as checked.
+func (c *Conn) HostKey() ssh.PublicKey {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.hostKey
+}
+
+// Read reads the remote session's output (its standard output and error, or its
+// terminal). It returns io.EOF once the session ended for good and all output was read.
+func (c *Conn) Read(p []byte) (int, error) { return c.out.Read(p) }
+
+// Write sends input to the remote session. While the connection is down it drops the
+// input and returns ErrDisconnected; once the Conn ended, ErrConnClosed.
+func (c *Conn) Write(p []byte) (int, error) {
+	c.mu.Lock()
+	l, closed := c.link, c.closed
+	c.mu.Unlock()
+	switch {
+	case closed || c.isDone():
+		return 0, ErrConnClosed
+	case l == nil:
+		return 0, ErrDisconnected
+	}
+	n, err := l.ch.Write(p)
+	if err != nil {
+		if c.isDone() {
+			return n, ErrConnClosed
+		}
+		return n, ErrDisconnected
+	}
+	return n, nil
+}
+
+// CloseWrite tells the remote session that its input ended (the end of a pipe, say).
+func (c *Conn) CloseWrite() error {
+	c.mu.Lock()
+	l, closed := c.link, c.closed
+	c.mu.Unlock()
+	switch {
+	case closed || c.isDone():
+		return ErrConnClosed
+	case l == nil:
+		return ErrDisconnected
+	}
+	return l.ch.CloseWrite()
+}
+
+// Resize tells the remote terminal its new size; after a reconnect the new connection
+// starts with the last size given.
+func (c *Conn) Resize(cols, rows int) error {
+	if cols <= 0 || rows <= 0 {
+		return fmt.Errorf("resize: invalid size %dx%d", cols, rows)
+	}
+	c.mu.Lock()
+	c.cols, c.rows = cols, rows
+	l, closed := c.link, c.closed
+	c.mu.Unlock()
+	if closed {
+		return ErrConnClosed
+	}
+	if l != nil {
+		l.setSize(cols, rows)
+	}
+	return nil
+}
+
+// Wait waits for the session to end for good and returns the remote exit status (128 +
+// the signal number if a signal ended it). Without an exit status it returns -1 and why:
+// the host closed the session, reconnecting gave up, ErrConnClosed after Close, ...
+func (c *Conn) Wait() (int, error) {
+	<-c.done
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.status, c.err
+}
+
+// Done returns a channel closed once the session ended for good (see [Conn.Wait]).
+func (c *Conn) Done() <-chan struct{} { return c.done }
+
+// Close disconnects and stops reconnecting. It returns once every goroutine of the Conn
+// is gone. Wait then returns ErrConnClosed, unless the session had ended already.
+func (c *Conn) Close() error {
+	c.stopOnce.Do(func() {
+		c.mu.Lock()
+		c.closed = true
+		l := c.link
+		c.mu.Unlock()
+		close(c.stop)
+		if l != nil {
+			l.client.Close()
+		}
+		c.out.CloseWithError(ErrConnClosed)
+	})
+	c.wg.Wait()
+	return nil
+}
+
+// attach makes l the connection up now and starts it; false if the Conn was closed.
+func (c *Conn) attach(l *link) bool {
+	c.mu.Lock()
+	if c.closed {
+		c.mu.Unlock()
+		l.client.Close()
+		return false
+	}
+	c.link = l
+	c.hostKey = l.hostKey
+	l.cols, l.rows = c.cols, c.rows
+	c.mu.Unlock()
+	stderr := io.Writer(c.pw)
+	if c.cfg.Stderr != nil {
+		stderr = c.cfg.Stderr
+	}
+	l.start(c.pw, stderr, c.cfg.Term, c.cfg.Command, c.keepAlive(), c.notify)
+	return true
+}
+
+func (c *Conn) isDone() bool {
+	select {
+	case <-c.done:
+		return true
+	default:
+		return false
+	}
+}
+
+func (c *Conn) stopping() bool {
+	select {
+	case <-c.stop:
+		return true
+	default:
+		return false
+	}
+}
+
+func (c *Conn) notify(s Status) {
+	if s.State == HostSaid {
+		c.mu.Lock()
+		c.said = s.Host
+		c.mu.Unlock()
+	}
+	if c.cfg.Status != nil {
+		c.notifyMu.Lock()
+		defer c.notifyMu.Unlock()
+		c.cfg.Status(s)
+	}
+}
+
+// HostSaid returns the last status a Duet host sent about this connection (the zero
+// Status if none came, as from any other SSH server): after Wait, why the host ended
+// or refused it.
+func (c *Conn) HostSaid() wire.Status {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.said
+}
+
+// keepAlive returns the interval of keepalive checks; 0 means none.
+func (c *Conn) keepAlive() time.Duration {
+	if c.cfg.KeepAlive < 0 {
+		return 0
+	}
+	return orDefault(c.cfg.KeepAlive, DefaultKeepAlive)
+}
+
+// orDefault is v, or def if v is 0 or less.
+func orDefault(v, def time.Duration) time.Duration {
+	if v > 0 {
+		return v
+	}
+	return def
+}

@@ -1,0 +1,24 @@
+// Package join is Duet's SSH client: the joining side of a pairing.
+//
+// [ParseAddress] reads what a partner pastes (host, host:port, user@host:port,
+// ssh://..., or a duet:// invite that pins the host key) and [Share] writes the join
+// lines and invites of a listening host. [Dial] logs in to a Duet host or any SSH server
+// with Duet's identity, the user's agent and ~/.ssh keys, checks the host key against
+// known_hosts, and returns a [Conn]: the channel's output to read, input to write,
+// resizes, the exit status, what a Duet host said about the channel (typed, from
+// sessions/wire: waiting for approval, refused, ...), and reconnection with backoff when
+// the network (not the host) drops it.
+//
+// # Relaying
+//
+// A [Relay] makes a Duet host reachable through any SSH server the host can log in to:
+// it asks the server for a remote forward (tcpip-forward) and hands each connection
+// forwarded to it to the host (any [Server]: sessions/host's), as a direct one. The
+// server carries the partner's SSH connection to the host as bytes it cannot read. The
+// link is kept alive and made again with backoff; [RelayStatus] says where partners
+// join, through the server as a jump ([Address].Jump) if its port listens on the
+// server's loopback only.
+//
+// Package join uses sessions/wire and keys; it never imports sessions/host, the PTY core
+// (sessions) or Fyne.
+package join

@@ -1,0 +1,119 @@
+package join
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/duetpair/duet/sessions/wire"
+)
+
+// ErrHostClosed is how a joined session ends when the host closed it without an exit
+// status (the reason, if any, was the session's last output).
+var ErrHostClosed = errors.New("the host closed the session")
+
+// errConnLost is the cause of a drop when the network gave no better one.
+var errConnLost = errors.New("connection lost")
+
+// PinError refuses a host whose key is not the one the invite pins.
+type PinError struct {
+	Host    string // host:port
+	Pinned  string // the invite's fingerprint
+	Offered string // the host key's fingerprint
+}
+
+func (e *PinError) Error() string {
+	return fmt.Sprintf("the host key of %s is %s, not %s as the invite says: the invite is wrong or someone is intercepting the connection",
+		e.Host, e.Offered, e.Pinned)
+}
+
+// AuthError says that the server accepted none of the keys offered.
+type AuthError struct {
+	Addr    Address
+	Offered []string // "SHA256:... (Duet key)", one per key offered
+	// DuetKey is the user's Duet public key as an authorized_keys line ("" if it was not
+	// offered): what the host has to approve, or to add to ~/.ssh/authorized_keys.
+	DuetKey string
+}
+
+func (e *AuthError) Error() string {
+	if len(e.Offered) == 0 {
+		return fmt.Sprintf("%s accepts only keys, and there was no key to offer", e.Addr)
+	}
+	return fmt.Sprintf("%s accepted none of your keys (offered %s)", e.Addr, strings.Join(e.Offered, ", "))
+}
+
+// RefusedError says that the server refused the session: the channel, the shell or the
+// command.
+type RefusedError struct {
+	What   string // "the session", "a shell", "the command"
+	Reason string // the server's message, if any
+}
+
+func (e *RefusedError) Error() string {
+	if e.Reason != "" {
+		return fmt.Sprintf("the host refused %s: %s", e.What, e.Reason)
+	}
+	return fmt.Sprintf("the host refused %s", e.What)
+}
+
+// State is what a [Status] reports.
+type State uint8
+
+const (
+	// Banner: the server sent a banner before authentication (Text).
+	Banner State = iota
+	// NoTerminal: the server refused a terminal; the session goes on without one.
+	NoTerminal
+	// Reconnecting: the connection dropped (Err says why, or why the last attempt
+	// failed); attempt number Attempt follows in Delay.
+	Reconnecting
+	// Reconnected: a new connection is up and attached again.
+	Reconnected
+	// HostSaid: a Duet host told us about our channel (Host): our key waits for its
+	// approval, was approved or refused, we were kicked, the session ended.
+	HostSaid
+)
+
+// Status is something that happened to a joined connection, for the user to see.
+type Status struct {
+	State   State
+	Text    string
+	Attempt int
+	Delay   time.Duration
+	Err     error
+	Host    wire.Status // for HostSaid
+}
+
+// StatusFunc receives a joined connection's news; see [Config].Status.
+type StatusFunc func(Status)
+
+// String returns the status as one line for a terminal.
+func (s Status) String() string {
+	switch s.State {
+	case Banner:
+		return strings.TrimRight(s.Text, "\r\n")
+	case NoTerminal:
+		return "the host refused a terminal; going on without one"
+	case Reconnecting:
+		cause := ""
+		if s.Err != nil && s.Err != errConnLost {
+			cause = s.Err.Error()
+		}
+		switch {
+		case s.Attempt > 1 && cause != "":
+			return fmt.Sprintf("reconnecting: attempt %d in %s (last: %s)", s.Attempt, s.Delay.Round(time.Millisecond), cause)
+		case s.Attempt > 1:
+			return fmt.Sprintf("reconnecting: attempt %d in %s", s.Attempt, s.Delay.Round(time.Millisecond))
+		case cause != "":
+			return fmt.Sprintf("connection lost (%s); reconnecting", cause)
+		}
+		return "connection lost; reconnecting"
+	case Reconnected:
+		return "reconnected"
+	case HostSaid:
+		return s.Host.Message()
+	}
+	return fmt.Sprintf("State(%d)", s.State)
+}

@@ -1,0 +1,152 @@
+// Package wire is what a Duet host and a Duet partner agree on beyond plain SSH: the
+// default port, and the typed status a host sends on a partner's session channel (waiting
+// for approval, approved, refused, kicked, ended), each with the one sentence a person
+// reads for it. The host (sessions/host) sends statuses and writes their sentences to the
+// channel's standard error for OpenSSH partners; the joining side (sessions/join) reads
+// the typed value and never parses the text.
+//
+// Package wire imports no package of Duet.
+package wire
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"golang.org/x/crypto/ssh"
+)
+
+// DefaultPort is the port a Duet host listens on, and the port of a partner's address
+// that names none.
+const DefaultPort = 2222
+
+// DefaultSession is the session a partner's address asks for when it names none; a
+// Duet host serves its default session to a name it does not know.
+const DefaultSession = "main"
+
+// KickGrace is how long a host gives a connection it ends (a kick, a revocation,
+// stopping) to receive its parting message before it cuts the connection.
+const KickGrace = 2 * time.Second
+
+// StatusRequest is the type of the channel request that carries a [Status] from the host
+// to a partner's session channel. It is sent without asking for a reply, so SSH clients
+// that do not know it ignore it (RFC 4254, section 5.4).
+const StatusRequest = "duet-status@duetpair.github.io"
+
+// State is what a [Status] reports.
+type State uint32
+
+const (
+	// Waiting: the partner's key waits for the host's approval.
+	Waiting State = iota + 1
+	// Approved: the host let the key in.
+	Approved
+	// Denied: the host denied the key.
+	Denied
+	// TimedOut: the host did not answer in time; the key is denied.
+	TimedOut
+	// Busy: too many partners wait for approval; the key is denied for now.
+	Busy
+	// Refused: the host refused what the channel asked for (Text says why).
+	Refused
+	// Kicked: the host disconnected the partner (Text is the host's message).
+	Kicked
+	// Stopped: the host stopped sharing.
+	Stopped
+	// Ended: the shared session ended (Text: how, e.g. "exit status 0").
+	Ended
+)
+
+var stateNames = [...]string{
+	Waiting: "waiting", Approved: "approved", Denied: "denied", TimedOut: "timed out",
+	Busy: "busy", Refused: "refused", Kicked: "kicked", Stopped: "stopped", Ended: "ended",
+}
+
+func (s State) String() string {
+	if int(s) < len(stateNames) && stateNames[s] != "" {
+		return stateNames[s]
+	}
+	return fmt.Sprintf("State(%d)", uint32(s))
+}
+
+// Final reports whether the state ends the partner's channel: the host will not let the
+// partner in on it (and a reconnect would meet the same answer or an ended session).
+func (s State) Final() bool {
+	switch s {
+	case Denied, TimedOut, Busy, Refused, Kicked, Stopped, Ended:
+		return true
+	}
+	return false
+}
+
+// MaxText bounds a status's Text, as sent and as accepted.
+const MaxText = 512
+
+// Status is one thing the host tells a partner about its channel.
+type Status struct {
+	State       State
+	Fingerprint string // the partner's key ("SHA256:..."), for Waiting, Approved and refusals
+	Text        string // the host's words: a kick message, why a request was refused, how the session ended
+}
+
+// payload is a Status on the wire.
+type payload struct {
+	State       uint32
+	Fingerprint string
+	Text        string
+}
+
+// Marshal returns the request payload that carries s.
+func (s Status) Marshal() []byte {
+	return ssh.Marshal(&payload{State: uint32(s.State), Fingerprint: bound(s.Fingerprint, 100), Text: bound(s.Text, MaxText)})
+}
+
+// ErrBadStatus is returned by ParseStatus for a payload that is not a Status.
+var ErrBadStatus = errors.New("malformed duet status")
+
+// ParseStatus reads a status request's payload. The text in it comes from the other side:
+// show it escaped.
+func ParseStatus(p []byte) (Status, error) {
+	var m payload
+	if err := ssh.Unmarshal(p, &m); err != nil || m.State == 0 || len(m.Fingerprint) > 100 || len(m.Text) > MaxText {
+		return Status{}, ErrBadStatus
+	}
+	return Status{State: State(m.State), Fingerprint: m.Fingerprint, Text: m.Text}, nil
+}
+
+// Message returns the sentence a person reads for s, without a line end.
+func (s Status) Message() string {
+	switch s.State {
+	case Waiting:
+		return "waiting for the host to approve key " + s.Fingerprint
+	case Approved:
+		return "the host approved key " + s.Fingerprint
+	case Denied:
+		return "the host denied key " + s.Fingerprint
+	case TimedOut:
+		return "the host did not answer in time for key " + s.Fingerprint
+	case Busy:
+		return "too many partners are waiting for approval; try again later with key " + s.Fingerprint
+	case Refused, Kicked:
+		return s.Text
+	case Stopped:
+		if s.Text != "" {
+			return s.Text
+		}
+		return "the host stopped sharing"
+	case Ended:
+		if s.Text == "" {
+			return "the session ended"
+		}
+		return "the session ended: " + s.Text
+	}
+	return s.State.String()
+}
+
+// bound cuts s to at most n bytes.
+func bound(s string, n int) string {
+	if len(s) > n {
+		return s[:n]
+	}
+	return s
+}
