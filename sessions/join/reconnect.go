@@ -44,7 +44,7 @@ func (c *Conn) run(l *link) {
 			return
 		}
 		c.log.Info("connection lost", "err", o.err)
-		next, err := c.reconnect(o.err)
+		next, attempt, err := c.reconnect(o.err)
 		if err != nil {
 			c.finish(outcome{final: true, status: -1, err: err})
 			return
@@ -53,6 +53,9 @@ func (c *Conn) run(l *link) {
 			c.finish(outcome{final: true, status: -1, err: ErrConnClosed})
 			return
 		}
+		// Only now does Write reach the new link: keys typed once "reconnected" shows
+		// are not dropped.
+		c.notify(Status{State: Reconnected, Attempt: attempt})
 		l = next
 	}
 }
@@ -68,8 +71,9 @@ func (c *Conn) finish(o outcome) {
 }
 
 // reconnect tries to connect again, with backoff, until it succeeds, a refusal makes it
-// pointless, ReconnectFor passed, or the Conn is closed.
-func (c *Conn) reconnect(cause error) (*link, error) {
+// pointless, ReconnectFor passed, or the Conn is closed. It returns the new link and the
+// number of attempts it took.
+func (c *Conn) reconnect(cause error) (*link, int, error) {
 	giveUp := time.Now().Add(orDefault(c.cfg.ReconnectFor, DefaultReconnectFor))
 	for attempt := 1; ; attempt++ {
 		delay := backoff(attempt)
@@ -78,24 +82,23 @@ func (c *Conn) reconnect(cause error) (*link, error) {
 		select {
 		case <-c.stop:
 			t.Stop()
-			return nil, ErrConnClosed
+			return nil, 0, ErrConnClosed
 		case <-t.C:
 		}
 		l, err := c.attempt()
 		if err == nil {
 			c.log.Info("reconnected", "attempt", attempt)
-			c.notify(Status{State: Reconnected, Attempt: attempt})
-			return l, nil
+			return l, attempt, nil
 		}
 		if c.stopping() {
-			return nil, ErrConnClosed
+			return nil, 0, ErrConnClosed
 		}
 		c.log.Info("reconnect failed", "attempt", attempt, "err", err)
 		if isFinal(err) {
-			return nil, err
+			return nil, 0, err
 		}
 		if time.Now().After(giveUp) {
-			return nil, fmt.Errorf("reconnect to %s: gave up after %d attempts: %w", c.addr, attempt, err)
+			return nil, 0, fmt.Errorf("reconnect to %s: gave up after %d attempts: %w", c.addr, attempt, err)
 		}
 		cause = err
 	}
