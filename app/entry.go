@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/duetpair/duet/sessions"
+	"github.com/duetpair/duet/sessions/record"
 	"github.com/duetpair/duet/terminal"
 )
 
@@ -31,6 +32,10 @@ type entry struct {
 
 	session *sessions.Session // hosted
 	client  *sessions.Client  // the window's attachment to it
+	rec     *record.Recorder  // hosted: recording it, or nil
+
+	recorded bool // joined: the host says it records the session
+	paused   bool // joined: the host paused sharing
 
 	join   *joining // joined: the connection, once Dial returned
 	cancel context.CancelFunc
@@ -59,7 +64,7 @@ func newHostedEntry(u *UI, s *sessions.Session) *entry {
 	e.state = "running"
 	e.term.AnswerQueries(false) // the session's screen model answers, once for everybody
 	cols, rows := e.term.GridSize()
-	cl, err := s.Attach(sessions.AttachOptions{Name: windowClient, Cols: cols, Rows: rows})
+	cl, err := s.Attach(sessions.AttachOptions{Name: windowClient, Host: true, Cols: cols, Rows: rows})
 	if err != nil {
 		e.ended, e.state = true, "ended"
 		u.log.Warn("attach the window", "session", s.Name(), "err", err)
@@ -68,6 +73,7 @@ func newHostedEntry(u *UI, s *sessions.Session) *entry {
 	e.client = cl
 	e.term.OnExit = func(err error) { e.onExit(err) }
 	e.term.OnTitle = func(string) { u.centre.updateHeader() }
+	e.term.OnShortcut = u.recordShortcuts(e)
 	e.term.Attach(sessions.NewStream(cl))
 	return e
 }
@@ -84,6 +90,7 @@ func (e *entry) onExit(err error) {
 		e.u.log.Info("session ended", "session", e.name, "status", exit.Code)
 	}
 	e.ended = true
+	e.u.stopRecording(e)
 	e.u.removeEntry(e)
 }
 
@@ -104,6 +111,7 @@ func (e *entry) close() {
 		e.cancel()
 	}
 	e.term.OnExit = nil
+	e.u.stopRecording(e)
 	e.term.Detach()
 	if e.join != nil {
 		e.u.closeJoin(e.join)
@@ -119,6 +127,7 @@ type centre struct {
 	detail  *widget.Label
 	closeBt *widget.Button // "Leave" for a joined session, "End" for a hosted one
 	sideBt  *widget.Button // shows or hides the right panel
+	rec     recordButtons  // Record and Pause sharing, for a hosted session
 	stack   *fyne.Container
 	empty   fyne.CanvasObject
 	shown   *entry
@@ -133,7 +142,8 @@ func newCentre(u *UI) *centre {
 	c.closeBt.Importance = widget.LowImportance
 	c.sideBt = widget.NewButtonWithIcon("", theme.MenuIcon(), u.toggleSide)
 	c.sideBt.Importance = widget.LowImportance
-	header := container.NewBorder(nil, nil, c.title, container.NewHBox(c.closeBt, c.sideBt), c.detail)
+	c.rec = newRecordButtons(c)
+	header := container.NewBorder(nil, nil, c.title, container.NewHBox(c.rec.record, c.rec.pause, c.closeBt, c.sideBt), c.detail)
 	c.empty = welcome(u)
 	c.stack = container.NewStack(c.empty)
 	c.box = container.NewBorder(container.NewVBox(header, widget.NewSeparator()), nil, nil, nil, c.stack)
@@ -162,8 +172,10 @@ func (c *centre) updateHeader() {
 		c.title.SetText("Duet")
 		c.detail.SetText("")
 		c.closeBt.Hide()
+		c.rec.update(nil)
 		return
 	}
+	c.rec.update(e)
 	c.title.SetText(e.name)
 	c.detail.SetText(e.describe())
 	c.closeBt.Show()
@@ -182,7 +194,7 @@ func (e *entry) describe() string {
 	if e.hosted() {
 		s += " · " + plural(e.partners, "partner", "partners")
 	}
-	return s
+	return s + e.badges()
 }
 
 func (c *centre) onClose() {

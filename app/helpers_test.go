@@ -130,6 +130,7 @@ func (h *harness) ui(f func()) { h.loop.call(f) }
 type options struct {
 	noHostOnStart  bool
 	approveTimeout time.Duration
+	recordDir      string
 	setup          func(store *keys.Store) // prepares the config dir
 }
 
@@ -156,7 +157,7 @@ func newHarness(t *testing.T, o options) *harness {
 		o.setup(h.store)
 	}
 	cfg := Config{
-		Store: h.store, Listen: "127.0.0.1:0", ApproveTimeout: o.approveTimeout,
+		Store: h.store, Listen: "127.0.0.1:0", ApproveTimeout: o.approveTimeout, RecordDir: o.recordDir,
 		Logger: slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelInfo})),
 	}
 	h.ui(func() {

@@ -213,6 +213,10 @@ func (u *UI) joinStatus(e *entry, s join.Status) {
 		case s.Host.State == wire.Approved:
 			e.state = "joined"
 			e.showOverlay("")
+		case s.Host.State == wire.Recording, s.Host.State == wire.NotRecording,
+			s.Host.State == wire.Paused, s.Host.State == wire.Resumed:
+			e.hostNews(s.Host.State)
+			u.centre.updateHeader()
 		default:
 			return
 		}

@@ -31,6 +31,9 @@ type Config struct {
 	// ApproveTimeout is how long a partner waits for an answer; 0 means the host's
 	// default (60 s).
 	ApproveTimeout time.Duration
+	// RecordDir is where recordings are saved; "" means "Duet recordings" in the home
+	// directory.
+	RecordDir string
 }
 
 // UI is the Duet window. Make it with [New], call [UI.Start] once the window shows, and

@@ -6,7 +6,7 @@ set -euo pipefail
 
 build_pkgs=(gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev
   libxinerama-dev libxi-dev libxxf86vm-dev libwayland-dev libxkbcommon-dev)
-test_pkgs=(openssh-client openssh-server tmux xvfb xauth xdotool imagemagick vim-tiny less procps)
+test_pkgs=(openssh-client openssh-server tmux xvfb xauth xdotool imagemagick vim-tiny less procps bash asciinema)
 
 case "${1:-test}" in
 build) want=("${build_pkgs[@]}") ;;

@@ -18,6 +18,12 @@ type AttachOptions struct {
 	// MaxClients refuses the client with ErrSessionFull if the session already has this
 	// many clients; 0 means no limit.
 	MaxClients int
+	// Fingerprint is the key the client authenticated with, for what a Tap records; ""
+	// for the host's own window.
+	Fingerprint string
+	// Host marks the host's own client (its window, or its own key joining): it sees the
+	// session and may type while sharing is paused.
+	Host bool
 }
 
 // batchBytes is the write size below which a client's writer first lets the reader add
@@ -30,6 +36,8 @@ const batchBytes = 32 << 10
 type Client struct {
 	s        *Session
 	name     string
+	fp       string
+	host     bool
 	budget   int
 	readOnly atomic.Bool
 
@@ -52,6 +60,8 @@ func (s *Session) Attach(opt AttachOptions) (*Client, error) {
 	c := &Client{
 		s:      s,
 		name:   opt.Name,
+		fp:     opt.Fingerprint,
+		host:   opt.Host,
 		budget: s.queueBytes,
 		cols:   max(opt.Cols, 0),
 		rows:   max(opt.Rows, 0),
@@ -68,7 +78,11 @@ func (s *Session) Attach(opt AttachOptions) (*Client, error) {
 	}
 	s.clients = append(s.clients, c)
 	s.resizeLocked()
-	c.pending = s.screen.AppendRepaint(c.pending)
+	if s.paused.Load() && !c.host {
+		c.pending = curtainScreen(s.cols, s.rows)
+	} else {
+		c.pending = s.screen.AppendRepaint(c.pending)
+	}
 	s.log.Info("client attached", "client", c.name, "clients", len(s.clients))
 	return c, nil
 }
@@ -108,10 +122,14 @@ func (c *Client) Drops() int {
 // Write types p into the session, unless the client is read-only: then p is dropped here,
 // on the host. It returns ErrSessionEnded once the command ended.
 func (c *Client) Write(p []byte) (int, error) {
-	if c.readOnly.Load() {
+	if c.readOnly.Load() || (c.s.paused.Load() && !c.host) {
 		return len(p), nil
 	}
-	return c.s.input(p)
+	n, err := c.s.input(p)
+	if n > 0 {
+		c.s.tapInput(Who{Name: c.name, Fingerprint: c.fp}, p[:n])
+	}
+	return n, err
 }
 
 // Detach takes the client off the session: no more output is queued, and CopyTo returns
@@ -162,6 +180,29 @@ func (c *Client) enqueue(p []byte) {
 		c.drops++
 	default:
 		c.pending = append(c.pending, p...)
+	}
+	c.mu.Unlock()
+	c.signal()
+}
+
+// replace makes p all the client has pending (the curtain), dropping what it missed; s.mu
+// is held.
+func (c *Client) replace(p []byte) {
+	c.mu.Lock()
+	if !c.ended {
+		c.pending = append(c.pending[:0], p...)
+		c.overflow = false
+	}
+	c.mu.Unlock()
+	c.signal()
+}
+
+// markOverflow makes the client's writer repaint the screen next, as after an overflow;
+// s.mu is held.
+func (c *Client) markOverflow() {
+	c.mu.Lock()
+	if !c.ended {
+		c.pending, c.overflow = c.pending[:0], true
 	}
 	c.mu.Unlock()
 	c.signal()

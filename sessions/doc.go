@@ -30,6 +30,15 @@
 // clients that may type; view-only clients never shrink it. With no such client the size
 // stays as it was.
 //
+// # Recording and the curtain
+//
+// A [Tap] (a recording, see sessions/record) observes a session: its output, its input
+// with who typed it (never at a password prompt: line mode with echo off), resizes and
+// marks. [Session.Pause] draws the privacy curtain: clients that are not the host's own
+// ([AttachOptions].Host) see a curtain instead of the output and cannot type until
+// [Session.Resume] repaints them. [Session.State] and [Session.Changed] tell the SSH host
+// what to tell partners.
+//
 // Package sessions uses terminal/vt only; it never imports SSH, Fyne or any other
 // package of Duet.
 package sessions

@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -67,14 +68,19 @@ type Session struct {
 	cmd     *exec.Cmd
 	replies chan []byte // query answers from the screen, for replyLoop
 
-	mu      sync.Mutex // guards the fields below; held around screen writes and fan-out
-	screen  *vt.Screen
-	filter  queryFilter
-	clients []*Client
-	cols    int
-	rows    int
-	ended   bool
-	exit    Exit
+	mu           sync.Mutex // guards the fields below; held around screen writes and fan-out
+	screen       *vt.Screen
+	filter       queryFilter
+	clients      []*Client
+	cols         int
+	rows         int
+	ended        bool
+	exit         Exit
+	tap          Tap           // what records the session, or nil
+	recordPaused bool          // the tap records output while paused
+	changed      chan struct{} // closed and replaced when State changes
+
+	paused atomic.Bool // the curtain is drawn; changed under mu
 
 	stop      chan struct{} // closed by Close
 	stopOnce  sync.Once
@@ -119,6 +125,7 @@ func start(opt Options, onEnd func(*Session)) (*Session, error) {
 		cols:       opt.Cols,
 		rows:       opt.Rows,
 		stop:       make(chan struct{}),
+		changed:    make(chan struct{}),
 		done:       make(chan struct{}),
 		readDone:   make(chan struct{}),
 	}
@@ -275,12 +282,18 @@ func (s *Session) output(p []byte) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.screen.Write(p)
+	paused := s.paused.Load()
+	if s.tap != nil && (!paused || s.recordPaused) {
+		s.tap.Output(time.Now(), p)
+	}
 	out := s.filter.filter(p)
 	if len(out) == 0 {
 		return
 	}
 	for _, c := range s.clients {
-		c.enqueue(out)
+		if !paused || c.host {
+			c.enqueue(out)
+		}
 	}
 }
 

@@ -2,6 +2,7 @@ package sessions
 
 import (
 	"strings"
+	"time"
 
 	"github.com/duetpair/duet/terminal/vt"
 )
@@ -35,6 +36,9 @@ func (s *Session) resizeLocked() {
 	}
 	s.screen.Resize(cols, rows)
 	s.cols, s.rows = cols, rows
+	if s.tap != nil {
+		s.tap.Resize(time.Now(), cols, rows)
+	}
 }
 
 // Limiters returns the clients that set the session's size now: those that may type and

@@ -19,6 +19,9 @@ func copyPasteMod() fyne.KeyModifier {
 // TypedShortcut is part of fyne.Shortcutable. Fyne turns every key pressed with Ctrl, Alt
 // or Super into a shortcut; most of them are keys for the program.
 func (t *Terminal) TypedShortcut(s fyne.Shortcut) {
+	if t.OnShortcut != nil && t.OnShortcut(s) {
+		return
+	}
 	mac := runtime.GOOS == "darwin"
 	switch s := s.(type) {
 	case *fyne.ShortcutCopy:

@@ -41,6 +41,9 @@ type Terminal struct {
 	OnTitle func(title string)
 	// OnResize is called on the UI goroutine when the grid size changes.
 	OnResize func(cols, rows int)
+	// OnShortcut, if set, is offered every shortcut first (the window's own, such as the
+	// host's pause key); it returns true if it took it, and the terminal does not see it.
+	OnShortcut func(s fyne.Shortcut) bool
 
 	screen *vt.Screen
 	kick   chan struct{} // a frame is wanted

@@ -28,10 +28,12 @@ func usageError(format string, args ...any) error {
 const usageText = `usage:
   duet [--listen ADDR]         open the window (host with a click, join, approve partners)
   duet host [--listen ADDR] [--name NAME] [--command CMD] [--read-only] [--approve prompt|deny]
-            [--relay USER@SERVER[:PORT] [--relay-port N]]
+            [--relay USER@SERVER[:PORT] [--relay-port N]] [--record FILE]
   duet join [--identity FILE] [--command CMD] [--jump SERVER] ADDR
   duet keygen
   duet approve [--read-only] FILE|-
+  duet verify [--host FINGERPRINT] FILE   check a recording: intact, and which host key signed it
+  duet play [--speed N] [--idle S] [--here] FILE   replay a recording in Duet's terminal
   duet term [-- CMD ARGS]      a local command in Duet's terminal, in a window (shares nothing)
   duet version
 every command takes --config-dir DIR (or DUET_CONFIG_DIR)`
@@ -62,6 +64,8 @@ func (c *cli) commands() map[string]*command {
 		"keygen":  keygenCommand(),
 		"approve": approveCommand(),
 		"join":    joinCommand(),
+		"verify":  verifyCommand(),
+		"play":    playCommand(),
 		"version": {run: func(c *cli, args []string) error {
 			if len(args) > 0 {
 				return usageError("version takes no arguments")
@@ -77,7 +81,7 @@ func (c *cli) commands() map[string]*command {
 var valueFlags = map[string]bool{
 	"config-dir": true, "listen": true, "name": true, "command": true, "approve": true, "identity": true,
 	"relay": true, "relay-port": true, "jump": true,
-	"flood": true,
+	"flood": true, "record": true, "speed": true, "idle": true, "host": true,
 }
 
 func (c *cli) run(args []string) int {

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -17,6 +18,7 @@ import (
 	"github.com/duetpair/duet/keys"
 	"github.com/duetpair/duet/sessions"
 	"github.com/duetpair/duet/sessions/host"
+	"github.com/duetpair/duet/sessions/record"
 )
 
 // hostOptions are the flags of `duet host`.
@@ -26,6 +28,7 @@ type hostOptions struct {
 	command  string
 	readOnly bool
 	approve  string
+	record   string
 	relay    relayOptions
 }
 
@@ -39,6 +42,7 @@ func hostCommand() *command {
 			fs.StringVar(&o.command, "command", "", "command to share (default the login shell)")
 			fs.BoolVar(&o.readOnly, "read-only", false, "partners join view only unless their approved key says otherwise")
 			fs.StringVar(&o.approve, "approve", "", "unknown keys: prompt (default on a terminal) or deny")
+			fs.StringVar(&o.record, "record", "", "record the session to FILE (asciicast v2, signed by the host key); partners are told")
 			o.relay.flags(fs)
 		},
 		run: func(c *cli, args []string) error {
@@ -89,6 +93,13 @@ func (c *cli) host(o hostOptions) error {
 		return err
 	}
 	defer reg.Close()
+	if o.record != "" {
+		stop, err := startRecording(sess, o.record, hostKey.Signer, log)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
 
 	defaultRole := keys.RoleType
 	if o.readOnly {
@@ -103,8 +114,8 @@ func (c *cli) host(o hostOptions) error {
 		Logger:      log,
 	}
 	var p *prompter
-	if o.approve == "prompt" || (relay.Host != "" && c.stdinIsTTY) {
-		p = newPrompter(c.stdin, c.stdout, defaultRole)
+	if o.approve == "prompt" || c.stdinIsTTY {
+		p = newPrompter(c.stdin, c.stdout, defaultRole, func(line string) { c.hostCommand(sess, line) })
 	}
 	if o.approve == "prompt" {
 		h.Approve = p.ask
@@ -117,6 +128,12 @@ func (c *cli) host(o hostOptions) error {
 	go func() { served <- h.Serve(l) }()
 	c.printJoinLines(l.Addr().String(), sess.Name(), hostKey.Fingerprint(), store)
 	c.printInvites(l.Addr().String(), sess.Name(), hostKey.Fingerprint())
+	if o.record != "" {
+		fmt.Fprintf(c.stdout, "recording to %s (partners are told); check it later with: duet verify %s\n", o.record, o.record)
+	}
+	if p != nil {
+		fmt.Fprintln(c.stdout, "type p and Enter here to pause sharing (partners see a curtain) and again to resume")
+	}
 	if relay.Host != "" {
 		rh := relayHost{host: h, store: store, session: sess.Name(), fingerprint: hostKey.Fingerprint(), log: log}
 		if c.stdinIsTTY {
@@ -151,6 +168,41 @@ func (c *cli) host(o hostOptions) error {
 		result = err
 	}
 	return result
+}
+
+// hostCommand carries out a line the host typed while no question was asked: p pauses
+// or resumes sharing.
+func (c *cli) hostCommand(s *sessions.Session, line string) {
+	switch strings.ToLower(strings.TrimSpace(line)) {
+	case "":
+	case "p":
+		if s.Paused() {
+			s.Resume()
+			fmt.Fprintln(c.stdout, "sharing resumed: partners see the session again (p and Enter pauses)")
+		} else {
+			s.Pause(false)
+			fmt.Fprintln(c.stdout, "sharing paused: partners see a curtain and cannot type (p and Enter resumes)")
+		}
+	default:
+		fmt.Fprintln(c.stdout, "duet host: type p and Enter to pause or resume sharing")
+	}
+}
+
+// startRecording records s to path from now on, signed with hostKey; stop takes the
+// recording off the session and closes the file.
+func startRecording(s *sessions.Session, path string, hostKey ssh.Signer, log *slog.Logger) (stop func(), err error) {
+	cols, rows := s.Size()
+	rec, err := record.Create(path, record.Options{HostKey: hostKey, Session: s.Name(), Cols: cols, Rows: rows, Logger: log})
+	if err != nil {
+		return nil, err
+	}
+	s.SetTap(rec)
+	return func() {
+		s.SetTap(nil)
+		if err := rec.Close(); err != nil {
+			log.Error("recording", "err", err)
+		}
+	}, nil
 }
 
 // owner returns this config dir's identity, if there is one: the host may join their own

@@ -12,25 +12,32 @@ import (
 	"github.com/duetpair/duet/sessions/host"
 )
 
-// prompter asks the host about unknown keys on the terminal, one question at a time.
+// prompter asks the host about unknown keys on the terminal, one question at a time;
+// a line typed while no question is asked is a command for the host (see onCommand).
 type prompter struct {
 	out     io.Writer
 	defRole keys.Role
 	turn    chan struct{} // holds a token while a question is on screen
-	lines   chan string   // lines typed; closed at the end of input
+	lines   chan string   // lines typed while a question is asked; closed at the end of input
+	command func(string)  // takes the lines typed while no question is asked; may be nil
 
 	outMu sync.Mutex // guards writes to out
 }
 
 // newPrompter starts reading lines from in. The reading goroutine ends at the end of in;
 // a terminal's input has no end, so it lives as long as the process (a read from a
-// terminal cannot be interrupted portably).
-func newPrompter(in io.Reader, out io.Writer, defRole keys.Role) *prompter {
-	p := &prompter{out: out, defRole: defRole, turn: make(chan struct{}, 1), lines: make(chan string)}
+// terminal cannot be interrupted portably). Lines typed while no question is asked go to
+// command (unless nil).
+func newPrompter(in io.Reader, out io.Writer, defRole keys.Role, command func(string)) *prompter {
+	p := &prompter{out: out, defRole: defRole, turn: make(chan struct{}, 1), lines: make(chan string), command: command}
 	go func() {
 		defer close(p.lines)
 		sc := bufio.NewScanner(in)
 		for sc.Scan() {
+			if len(p.turn) == 0 && p.command != nil { // no question on screen
+				p.command(sc.Text())
+				continue
+			}
 			p.lines <- sc.Text()
 		}
 	}()

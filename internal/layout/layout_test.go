@@ -65,6 +65,7 @@ func TestDependencyDirection(t *testing.T) {
 		{pkg: "sessions/wire"},
 		{pkg: "sessions/host", mayUse: []string{"sessions", "sessions/wire", "terminal/vt", "keys"}},
 		{pkg: "sessions/join", mayUse: []string{"sessions/wire", "keys"}},
+		{pkg: "sessions/record", mayUse: []string{"sessions", "terminal/vt", "keys"}},
 		{pkg: "terminal", mayUse: []string{"terminal/vt"}, noSSH: true},
 		{pkg: "internal/duettest", mayUse: []string{"terminal/vt"}},
 	} {
@@ -95,7 +96,7 @@ func TestDependencyDirection(t *testing.T) {
 func TestEveryPackageHasARule(t *testing.T) {
 	known := map[string]bool{
 		"terminal/vt": true, "keys": true, "sessions": true, "sessions/wire": true,
-		"sessions/host": true, "sessions/join": true, "terminal": true, "app": true,
+		"sessions/host": true, "sessions/join": true, "sessions/record": true, "terminal": true, "app": true,
 		"assets": true, "internal/duettest": true, "internal/sshdtest": true,
 		"internal/flood": true, "internal/layout": true,
 	}

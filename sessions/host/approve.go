@@ -85,6 +85,7 @@ func (c *conn) authorize(ch ssh.Channel, session string) (keys.Role, error) {
 func (c *conn) decide(ch ssh.Channel, session string) (keys.Role, error) {
 	h := c.h
 	if h.Owner != nil && keys.Fingerprint(h.Owner) == c.fp {
+		c.owner = true
 		return keys.RoleType, nil
 	}
 	if h.Approved != nil {

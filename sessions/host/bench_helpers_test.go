@@ -18,6 +18,7 @@ import (
 	"github.com/duetpair/duet/internal/sshdtest"
 	"github.com/duetpair/duet/keys"
 	"github.com/duetpair/duet/sessions"
+	"github.com/duetpair/duet/sessions/record"
 )
 
 // watcher is a session's stdout for the benchmarks: it counts bytes and tells when an
@@ -147,6 +148,7 @@ type duetSide struct {
 	reg    *sessions.Registry
 	addr   string
 	signer ssh.Signer
+	record string // a dir: each session started is recorded into it
 }
 
 func newDuetSide(tb testing.TB) *duetSide {
@@ -163,8 +165,20 @@ func newDuetSide(tb testing.TB) *duetSide {
 
 func (d *duetSide) start(tb testing.TB, name, script string) {
 	tb.Helper()
-	if _, err := d.reg.Start(sessions.Options{Name: name, Command: []string{"/bin/sh", "-c", script}}); err != nil {
+	s, err := d.reg.Start(sessions.Options{Name: name, Command: []string{"/bin/sh", "-c", script}})
+	if err != nil {
 		tb.Fatal(err)
+	}
+	if d.record != "" {
+		rec, err := record.Create(filepath.Join(d.record, name+".cast"), record.Options{HostKey: d.signer, Session: name, Cols: 80, Rows: 24})
+		if err != nil {
+			tb.Fatal(err)
+		}
+		s.SetTap(rec)
+		tb.Cleanup(func() {
+			s.SetTap(nil)
+			rec.Close()
+		})
 	}
 }
 

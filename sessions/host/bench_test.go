@@ -115,6 +115,32 @@ func BenchmarkThroughput(b *testing.B) {
 	}
 }
 
+// BenchmarkThroughputRecording is what recording costs: one partner's throughput with the
+// session recorded (to a file on the same disk) and without, in the same run.
+func BenchmarkThroughputRecording(b *testing.B) {
+	const size = 32 << 20
+	file := throughputFile(b, size)
+	for _, rec := range []bool{false, true} {
+		b.Run(map[bool]string{false: "off", true: "on"}[rec], func(b *testing.B) {
+			d := newDuetSide(b)
+			if rec {
+				d.record = b.TempDir()
+			}
+			var best float64
+			run := 0
+			for b.Loop() {
+				for range 3 {
+					mbs, _ := throughputRun(b, d, file, size, 1, false, "rec"+strconv.Itoa(run))
+					run++
+					best = max(best, mbs)
+				}
+			}
+			b.ReportMetric(best, "MB/s")
+			b.ReportMetric(0, "ns/op")
+		})
+	}
+}
+
 // throughputRun starts `cat file` in a new terminal named term with partners attached
 // (and one more that stops reading, if stalled), and returns the MB/s until every partner
 // saw its end, and the CPU this process used.

@@ -135,9 +135,11 @@ func (c *conn) attach(ch ssh.Channel, st *channelState, cmd command, role keys.R
 	}
 	st.mu.Lock()
 	opt := sessions.AttachOptions{
-		Name:       c.fp,
-		ReadOnly:   role == keys.RoleView,
-		MaxClients: orDefault(c.h.MaxPartners, DefaultMaxPartners),
+		Name:        c.fp,
+		Fingerprint: c.fp,
+		Host:        c.owner,
+		ReadOnly:    role == keys.RoleView,
+		MaxClients:  orDefault(c.h.MaxPartners, DefaultMaxPartners),
 	}
 	if st.pty {
 		opt.Cols, opt.Rows = st.cols, st.rows
@@ -164,7 +166,10 @@ func (c *conn) attach(ch ssh.Channel, st *channelState, cmd command, role keys.R
 		// otherwise. Ends when the partner closes its input or the session ends.
 		io.Copy(cl, ch)
 	})
+	news := make(chan struct{})
+	wg.Go(func() { tellState(ch, s, news) })
 	err = cl.CopyTo(ch)
+	close(news)
 	var exit *sessions.ExitError
 	switch {
 	case errors.As(err, &exit):
@@ -182,6 +187,35 @@ func (c *conn) attach(ch ssh.Channel, st *channelState, cmd command, role keys.R
 	ch.CloseWrite()
 	ch.Close()
 	wg.Wait()
+}
+
+// tellState tells the partner what everyone in the session is told about it: that it is
+// being recorded (at join, and whenever that changes) and that sharing is paused, until
+// stop is closed.
+func tellState(ch ssh.Channel, s *sessions.Session, stop <-chan struct{}) {
+	var told sessions.State
+	for {
+		changed := s.Changed()
+		now := s.State()
+		switch {
+		case now.Recording && !told.Recording:
+			tell(ch, wire.Status{State: wire.Recording})
+		case !now.Recording && told.Recording:
+			tell(ch, wire.Status{State: wire.NotRecording})
+		}
+		switch { // the curtain itself says so in the partner's terminal
+		case now.Paused && !told.Paused:
+			send(ch, wire.Status{State: wire.Paused})
+		case !now.Paused && told.Paused:
+			send(ch, wire.Status{State: wire.Resumed})
+		}
+		told = now
+		select {
+		case <-changed:
+		case <-stop:
+			return
+		}
+	}
 }
 
 // fail refuses what the channel asked for, saying why (text, a sentence), and ends it

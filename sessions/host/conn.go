@@ -58,6 +58,7 @@ type conn struct {
 
 	authOnce sync.Once
 	role     keys.Role // set by authorize
+	owner    bool      // set by authorize: the host's own key
 	authErr  error     // set by authorize
 
 	mu      sync.Mutex // guards the fields below

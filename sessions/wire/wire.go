@@ -55,11 +55,20 @@ const (
 	Stopped
 	// Ended: the shared session ended (Text: how, e.g. "exit status 0").
 	Ended
+	// Recording: the session is being recorded (told at join and when it starts).
+	Recording
+	// NotRecording: the recording stopped.
+	NotRecording
+	// Paused: the host paused sharing; the partner sees a curtain and cannot type.
+	Paused
+	// Resumed: the host resumed sharing; the screen is repainted.
+	Resumed
 )
 
 var stateNames = [...]string{
 	Waiting: "waiting", Approved: "approved", Denied: "denied", TimedOut: "timed out",
 	Busy: "busy", Refused: "refused", Kicked: "kicked", Stopped: "stopped", Ended: "ended",
+	Recording: "recording", NotRecording: "not recording", Paused: "paused", Resumed: "resumed",
 }
 
 func (s State) String() string {
@@ -134,6 +143,14 @@ func (s Status) Message() string {
 			return s.Text
 		}
 		return "the host stopped sharing"
+	case Recording:
+		return "[duet: this session is being recorded]"
+	case NotRecording:
+		return "[duet: the recording stopped]"
+	case Paused:
+		return "[duet: the host paused sharing]"
+	case Resumed:
+		return "[duet: the host resumed sharing]"
 	case Ended:
 		if s.Text == "" {
 			return "the session ended"

@@ -49,8 +49,8 @@ func TestMessages(t *testing.T) {
 			t.Errorf("%+v: %q, want %q", tc.st, got, tc.want)
 		}
 	}
-	for s := Waiting; s <= Ended; s++ {
-		if final := s.Final(); final == (s == Waiting || s == Approved) {
+	for s := Waiting; s <= Resumed; s++ {
+		if final := s.Final(); final != (s >= Denied && s <= Ended) {
 			t.Errorf("%v.Final() = %v", s, final)
 		}
 	}
