@@ -143,7 +143,7 @@ func newCentre(u *UI) *centre {
 	c.sideBt = widget.NewButtonWithIcon("", theme.MenuIcon(), u.toggleSide)
 	c.sideBt.Importance = widget.LowImportance
 	c.rec = newRecordButtons(c)
-	header := container.NewBorder(nil, nil, c.title, container.NewHBox(c.rec.record, c.rec.pause, c.closeBt, c.sideBt), c.detail)
+	header := container.NewBorder(nil, nil, container.NewHBox(c.title, c.rec.badge), container.NewHBox(c.rec.record, c.rec.pause, c.closeBt, c.sideBt), c.detail)
 	c.empty = welcome(u)
 	c.stack = container.NewStack(c.empty)
 	c.box = container.NewBorder(container.NewVBox(header, widget.NewSeparator()), nil, nil, nil, c.stack)
@@ -190,11 +190,11 @@ func (c *centre) updateHeader() {
 
 // describe says what the session runs and how it is doing, for the header.
 func (e *entry) describe() string {
-	s := e.command + " · " + e.state
+	s := e.badges() + e.command + " · " + e.state
 	if e.hosted() {
 		s += " · " + plural(e.partners, "partner", "partners")
 	}
-	return s + e.badges()
+	return s
 }
 
 func (c *centre) onClose() {

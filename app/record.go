@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -106,32 +107,53 @@ func (e *entry) hostNews(st wire.State) {
 	}
 }
 
-// badges says what everyone in the session is told: recorded, paused.
+// badges says what everyone in the session is told (recorded, paused), for the front of
+// the header, where it is never cut off; "" if neither.
 func (e *entry) badges() string {
-	var s string
+	var parts []string
 	recorded, paused := e.recorded, e.paused
 	if e.hosted() {
 		recorded, paused = e.rec != nil, e.session.Paused()
 	}
-	if recorded {
-		s += " · ● recording"
-		if e.rec != nil {
-			s += " to " + e.rec.Path()
-		}
+	switch {
+	case e.rec != nil:
+		parts = append(parts, "● recording to "+filepath.Base(e.rec.Path()))
+	case recorded:
+		parts = append(parts, "● recording")
 	}
 	if paused {
 		if e.hosted() {
-			s += " · sharing paused: partners see a curtain"
+			parts = append(parts, "sharing paused: partners see a curtain")
 		} else {
-			s += " · the host paused sharing"
+			parts = append(parts, "the host paused sharing")
 		}
 	}
-	return s
+	if len(parts) == 0 {
+		return ""
+	}
+	return strings.Join(parts, " · ") + " · "
+}
+
+// badge is the short, never cut off, red word in the header: what everyone is told.
+func (e *entry) badge() string {
+	recorded, paused := e.recorded, e.paused
+	if e.hosted() {
+		recorded, paused = e.rec != nil, e.session.Paused()
+	}
+	var parts []string
+	if recorded {
+		parts = append(parts, "● REC")
+	}
+	if paused {
+		parts = append(parts, "PAUSED")
+	}
+	return strings.Join(parts, " ")
 }
 
 // recordButtons are the header's Record and Pause buttons, for a hosted session.
 type recordButtons struct {
 	record, pause *widget.Button
+	badge         *widget.Label // "● REC", "PAUSED", for hosted and joined sessions
 }
 
 func newRecordButtons(c *centre) recordButtons {
@@ -141,11 +163,24 @@ func newRecordButtons(c *centre) recordButtons {
 	}
 	b.record.Importance = widget.LowImportance
 	b.pause.Importance = widget.LowImportance
+	b.badge = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	b.badge.Importance = widget.DangerImportance
+	b.badge.Hide()
 	return b
 }
 
 // update shows the buttons for a hosted session, saying what a click does.
 func (b recordButtons) update(e *entry) {
+	text := ""
+	if e != nil {
+		text = e.badge()
+	}
+	b.badge.SetText(text)
+	if text == "" {
+		b.badge.Hide()
+	} else {
+		b.badge.Show()
+	}
 	if e == nil || !e.hosted() || e.ended {
 		b.record.Hide()
 		b.pause.Hide()

@@ -36,8 +36,9 @@ func TestRecordAndPause(t *testing.T) {
 			strings.Contains(joined.term.Screen().Text(), "this session is being recorded")
 	})
 	h.ui(func() {
-		if !strings.Contains(h.u.centre.detail.Text, "● recording to "+dir) || h.u.centre.rec.record.Text != "Stop recording" {
-			t.Errorf("host header %q, button %q", h.u.centre.detail.Text, h.u.centre.rec.record.Text)
+		if !strings.HasPrefix(h.u.centre.detail.Text, "● recording to main-") || h.u.centre.rec.record.Text != "Stop recording" ||
+			h.u.centre.rec.badge.Text != "● REC" || !h.u.centre.rec.badge.Visible() {
+			t.Errorf("host header %q, badge %q, button %q", h.u.centre.detail.Text, h.u.centre.rec.badge.Text, h.u.centre.rec.record.Text)
 		}
 		test.Type(host.term, "echo rec-$((2+2))\r")
 	})
@@ -47,7 +48,7 @@ func TestRecordAndPause(t *testing.T) {
 	h.ui(func() { host.term.TypedShortcut(pauseShortcut) })
 	h.waitFor("the curtain", func() bool {
 		return joined.paused && strings.Contains(joined.term.Screen().Text(), "The host paused sharing") &&
-			strings.Contains(joined.describe(), "the host paused sharing")
+			strings.Contains(joined.describe(), "the host paused sharing") && joined.badge() == "● REC PAUSED"
 	})
 	h.ui(func() {
 		test.Type(host.term, "echo private-$((3+3))\r")

@@ -60,19 +60,25 @@ func (s *Session) Resume() {
 // Paused reports whether the curtain is drawn.
 func (s *Session) Paused() bool { return s.paused.Load() }
 
-// curtainScreen is what partners see while sharing is paused: a clear screen with one
-// line in the middle, the cursor hidden, every mode a program may have left reset.
+// curtainScreen is what partners see while sharing is paused: a clear screen with a
+// message in the middle, the cursor hidden, every mode a program may have left reset.
 func curtainScreen(cols, rows int) []byte {
-	const msg = "The host paused sharing. You will see the session again when they resume."
+	lines := []string{"The host paused sharing.", "You will see the session again when they resume."}
 	var b strings.Builder
 	b.WriteString("\x1b[?1049l\x1b[0m\x1b[r\x1b[H\x1b[2J\x1b[?25l")
-	line := msg
-	if len(line) > cols && cols > 0 {
-		line = "Sharing is paused."
+	top := max(rows/2-1, 1)
+	for i, line := range lines {
+		if cols > 0 && len(line) > cols {
+			line = line[:cols]
+		}
+		col := max((cols-len(line))/2+1, 1)
+		b.WriteString("\x1b[" + strconv.Itoa(top+i) + ";" + strconv.Itoa(col) + "H")
+		if i == 0 {
+			b.WriteString("\x1b[1m" + line + "\x1b[0m")
+		} else {
+			b.WriteString(line)
+		}
 	}
-	row := max(rows/2, 1)
-	col := max((cols-len(line))/2+1, 1)
-	b.WriteString("\x1b[" + strconv.Itoa(row) + ";" + strconv.Itoa(col) + "H\x1b[7m" + line + "\x1b[0m")
 	return []byte(b.String())
 }
 

@@ -199,9 +199,9 @@ func tellState(ch ssh.Channel, s *sessions.Session, stop <-chan struct{}) {
 		now := s.State()
 		switch {
 		case now.Recording && !told.Recording:
-			tell(ch, wire.Status{State: wire.Recording})
+			announce(ch, wire.Status{State: wire.Recording})
 		case !now.Recording && told.Recording:
-			tell(ch, wire.Status{State: wire.NotRecording})
+			announce(ch, wire.Status{State: wire.NotRecording})
 		}
 		switch { // the curtain itself says so in the partner's terminal
 		case now.Paused && !told.Paused:
@@ -240,6 +240,13 @@ func tell(ch ssh.Channel, st wire.Status) {
 	}
 	send(ch, st)
 	fmt.Fprintf(ch.Stderr(), "%s\r\n", st.Message())
+}
+
+// announce tells the partner st in the middle of a session: typed, and on a line of its
+// own on stderr, so that it does not run into the shell's prompt.
+func announce(ch ssh.Channel, st wire.Status) {
+	send(ch, st)
+	fmt.Fprintf(ch.Stderr(), "\r\n%s\r\n", st.Message())
 }
 
 // send sends st to a Duet partner; other clients ignore it.
