@@ -60,7 +60,7 @@ func TestRepliesGoToCallback(t *testing.T) {
 	var got []string
 	s := New(20, 5, Options{Reply: func(p []byte) { got = append(got, string(p)) }})
 	s.Write([]byte("\x1b[3;5H\x1b[6n\x1b[5n\x1b[c\x1b[>c\x1b[?2004h\x1b[?2004$p\x1b[4$p\x1b[2;4r\x1b[?6h\x1b[6n"))
-	want := []string{"\x1b[3;5R", "\x1b[0n", "\x1b[?62;22c", "\x1b[>1;10;0c", "\x1b[?2004;1$y", "\x1b[4;2$y", "\x1b[1;1R"}
+	want := []string{"\x1b[3;5R", "\x1b[0n", "\x1b[?64;6;21;22;28c", "\x1b[>1;10;0c", "\x1b[?2004;1$y", "\x1b[4;2$y", "\x1b[1;1R"}
 	if fmt.Sprintf("%q", got) != fmt.Sprintf("%q", want) {
 		t.Errorf("replies = %q\nwant %q", got, want)
 	}
@@ -107,15 +107,61 @@ func TestResizeKeepsContent(t *testing.T) {
 	if x, y, _ := s.Cursor(); x != 4 || y != 3 {
 		t.Errorf("cursor (%d,%d), want (4,3)", x, y)
 	}
-	s.Resize(2, 4)
-	if got := s.LineText(2); got != "th" {
-		t.Errorf("narrowed row = %q", got)
+	s.Resize(3, 4) // reflowed: "four" is the last line, wrapped in two
+	if got := s.Text(); got != "thr\nee\nfou\nr\n" {
+		t.Errorf("narrowed: %q", got)
 	}
 	for _, size := range [][2]int{{1, 1}, {1000, 500}, {0, -3}, {80, 24}} {
 		s.Resize(size[0], size[1])
 		if err := checkInvariants(s); err != nil {
 			t.Fatalf("resize to %v: %v", size, err)
 		}
+	}
+}
+
+// TestResizeReflow pins what the tmux resize cases cannot show (tmuxDiffers there): a
+// narrowed screen gives up blank rows below the cursor before pushing rows into the
+// scrollback, and the cursor stays on its character.
+func TestResizeReflow(t *testing.T) {
+	for _, tc := range []struct {
+		name       string
+		cols, rows int
+		in         string
+		sizes      [][2]int
+		then       string
+		want       string
+		scrollback int
+	}{
+		{"issue: widen with a pending wrap", 80, 3, "\x1b[79GAB", [][2]int{{100, 3}}, "C",
+			strings.Repeat(" ", 78) + "ABC\n\n\n", 0},
+		{"issue: narrow to 5 and back", 20, 3, "ABCDEFGHIJ", [][2]int{{5, 3}, {20, 3}}, "",
+			"ABCDEFGHIJ\n\n\n", 0},
+		{"narrow keeps the top rows", 20, 6, "ABCDEFGHIJKLMNOPQRST\r\nline2\r\n$ ", [][2]int{{8, 6}}, "x",
+			"ABCDEFGH\nIJKLMNOP\nQRST\nline2\n$ x\n\n", 0},
+		{"cursor stays on its character", 20, 4, "hello world, long line\x1b[1;7H", [][2]int{{7, 4}}, "Z",
+			"hello Z\norld, l\nong lin\ne\n", 0},
+		{"rows full: the top goes to the scrollback", 10, 2, "0123456789abc\r\nxy", [][2]int{{5, 2}}, "",
+			"abc\nxy\n", 2},
+		{"double-width lines are not joined", 10, 3, "\x1b#60123\r\nabcdefghijkl", [][2]int{{6, 4}}, "",
+			"0123\nabcdef\nghijkl\n\n", 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := New(tc.cols, tc.rows, Options{})
+			s.Write([]byte(tc.in))
+			for _, sz := range tc.sizes {
+				s.Resize(sz[0], sz[1])
+				if err := checkInvariants(s); err != nil {
+					t.Fatal(err)
+				}
+			}
+			s.Write([]byte(tc.then))
+			if got := s.Text(); got != tc.want {
+				t.Errorf("screen:\n%q\nwant\n%q", got, tc.want)
+			}
+			if n := s.ScrollbackLen(); n != tc.scrollback {
+				t.Errorf("scrollback holds %d lines, want %d", n, tc.scrollback)
+			}
+		})
 	}
 }
 

@@ -62,11 +62,15 @@ type Style struct {
 
 // Cell flags, kept in the high bits of Attr so a cell stays 16 bytes.
 const (
+	// attrProtected marks a cell selective erases keep (DECSCA, SPA); the pen carries it.
+	attrProtected Attr = 1 << 13
 	// attrWide marks the first cell of a character two cells wide.
 	attrWide Attr = 1 << 14
 	// attrWideTail marks the second cell of a wide character; it holds no rune.
 	attrWideTail Attr = 1 << 15
 	cellFlags         = attrWide | attrWideTail
+	// hiddenFlags are the flags that are not part of how a cell is drawn.
+	hiddenFlags = cellFlags | attrProtected
 )
 
 // Cell is one character position on the screen.
@@ -101,9 +105,12 @@ func (c Cell) String() string {
 // Style returns how the cell is drawn.
 func (c Cell) Style() Style {
 	st := c.st
-	st.Attr &^= cellFlags
+	st.Attr &^= hiddenFlags
 	return st
 }
+
+// Protected reports whether selective erases keep the cell (DECSCA, SPA).
+func (c Cell) Protected() bool { return c.st.Attr&attrProtected != 0 }
 
 // Width returns how many cells the character takes: 1, 2 for the first cell of a wide
 // character, 0 for the second.

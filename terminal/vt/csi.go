@@ -17,7 +17,7 @@ func (s *Screen) csiDispatch(final byte) {
 		return
 	case '>':
 		switch final {
-		case 'c': // DA2: VT220-compatible, firmware version 0
+		case 'c': // DA2: VT220-compatible, firmware version 10 (programs key quirks to it)
 			s.sendReply("\x1b[>1;10;0c")
 		case 'q': // XTVERSION
 			s.sendReply("\x1bP>|Duet\x1b\\")
@@ -38,24 +38,23 @@ func (s *Screen) csiDispatch(final byte) {
 	case 'C', 'a':
 		s.moveCols(s.arg(0, 1))
 	case 'D':
-		s.moveCols(-s.arg(0, 1))
+		s.cursorBack(s.arg(0, 1))
 	case 'E':
 		s.moveRows(s.arg(0, 1))
-		s.x = 0
+		s.carriageReturn()
 	case 'F':
 		s.moveRows(-s.arg(0, 1))
-		s.x = 0
+		s.carriageReturn()
 	case 'G', '`':
-		s.x = min(s.arg(0, 1), s.cols) - 1
-		s.wrapnext = false
+		s.moveColumn(s.arg(0, 1) - 1)
 	case 'H', 'f':
 		s.moveTo(s.arg(1, 1)-1, s.arg(0, 1)-1)
 	case 'I':
 		s.tab(s.arg(0, 1))
 	case 'J':
-		s.eraseInDisplay(s.arg(0, 0))
+		s.eraseInDisplay(s.arg(0, 0), false)
 	case 'K':
-		s.eraseInLine(s.arg(0, 0))
+		s.eraseInLine(s.arg(0, 0), false)
 	case 'L':
 		s.insertLines(s.arg(0, 1))
 	case 'M':
@@ -68,6 +67,15 @@ func (s *Screen) csiDispatch(final byte) {
 		if s.nparams <= 1 {
 			s.scrollDown(s.top, s.bottom, s.arg(0, 1))
 		}
+	case 'W': // CTC
+		switch s.arg(0, 0) {
+		case 0:
+			s.tabs[s.x] = true
+		case 2:
+			s.tabs[s.x] = false
+		case 5:
+			clear(s.tabs)
+		}
 	case 'X':
 		s.eraseChars(s.arg(0, 1))
 	case 'Z':
@@ -75,17 +83,11 @@ func (s *Screen) csiDispatch(final byte) {
 	case 'b':
 		s.repeatLast(s.arg(0, 1))
 	case 'c':
-		if s.arg(0, 0) == 0 { // DA1: VT220 with ANSI colour
-			s.sendReply("\x1b[?62;22c")
+		if s.arg(0, 0) == 0 {
+			s.sendReply(s.deviceAttributes())
 		}
 	case 'd':
-		y := s.arg(0, 1) - 1
-		if s.modes.Origin {
-			s.moveTo(s.x, y)
-		} else {
-			s.y = min(y, s.rows-1)
-			s.wrapnext = false
-		}
+		s.moveRow(s.arg(0, 1) - 1)
 	case 'g':
 		switch s.arg(0, 0) {
 		case 0:
@@ -100,16 +102,15 @@ func (s *Screen) csiDispatch(final byte) {
 	case 'm':
 		s.sgr()
 	case 'n':
-		switch s.arg(0, 0) {
-		case 5:
-			s.sendReply("\x1b[0n")
-		case 6:
-			s.reportCursor("")
-		}
+		s.deviceStatus(s.arg(0, 0), false)
 	case 'r':
 		s.setScrollRegion(s.arg(0, 1), s.arg(1, s.rows))
 	case 's':
-		s.saveCursor()
+		if s.modes.LeftRightMargins {
+			s.setMargins(s.arg(0, 1), s.arg(1, s.cols))
+		} else {
+			s.saveCursor()
+		}
 	case 'u':
 		s.restoreCursor()
 	}
@@ -123,71 +124,101 @@ func (s *Screen) csiPrivate(final byte) {
 			s.setPrivateMode(int(s.params[i]), final == 'h')
 		}
 	case 'n':
-		if s.arg(0, 0) == 6 {
-			s.reportCursor("?")
-		}
+		s.deviceStatus(s.arg(0, 0), true)
 	case 'J':
-		s.eraseInDisplay(s.arg(0, 0))
+		s.eraseInDisplay(s.arg(0, 0), true)
 	case 'K':
-		s.eraseInLine(s.arg(0, 0))
+		s.eraseInLine(s.arg(0, 0), true)
+	case 'W': // DECST8C
+		if s.arg(0, 0) == 5 {
+			s.resetTabs()
+		}
+	case 's': // XTSAVE
+		for i := range s.nparams {
+			s.saveMode(int(s.params[i]))
+		}
+	case 'r': // XTRESTORE
+		for i := range s.nparams {
+			s.restoreMode(int(s.params[i]))
+		}
 	}
 }
 
 func (s *Screen) csiIntermediate(final byte) {
+	if s.ninter != 1 {
+		return
+	}
+	inter := s.inter[0]
+	if s.prefix != 0 {
+		if inter == '$' && final == 'p' && s.prefix == '?' { // DECRQM, DEC modes
+			mode := s.arg(0, 0)
+			s.sendReply("\x1b[?" + strconv.Itoa(mode) + ";" + strconv.Itoa(s.privateModeState(mode)) + "$y")
+		}
+		return
+	}
 	switch {
-	case s.ninter == 1 && s.inter[0] == ' ' && final == 'q' && s.prefix == 0: // DECSCUSR
+	case inter == ' ' && final == 'q': // DECSCUSR
 		if v := s.arg(0, 0); v <= 6 {
 			s.cursorStyle = v
 			s.changed = true
 		}
-	case s.ninter == 1 && s.inter[0] == '!' && final == 'p': // DECSTR
+	case inter == '!' && final == 'p': // DECSTR
 		s.softReset()
-	case s.ninter == 1 && s.inter[0] == '$' && final == 'p': // DECRQM
+	case inter == '"' && final == 'p': // DECSCL
+		s.setLevel(s.arg(0, 0), s.arg(1, 0))
+	case inter == '"' && final == 'q': // DECSCA
+		switch s.arg(0, 0) {
+		case 1:
+			s.pen.Attr |= attrProtected
+		case 0, 2:
+			s.pen.Attr &^= attrProtected
+		}
+		s.isoProtect = false
+	case inter == '$' && final == 'p': // DECRQM, ANSI modes
 		mode := s.arg(0, 0)
-		if s.prefix == '?' {
-			s.sendReply("\x1b[?" + strconv.Itoa(mode) + ";" + strconv.Itoa(s.privateModeState(mode)) + "$y")
-			return
+		s.sendReply("\x1b[" + strconv.Itoa(mode) + ";" + strconv.Itoa(s.ansiModeState(mode)) + "$y")
+	case inter == '$' && final == 'w': // DECRQPSR
+		s.presentationReport(s.arg(0, 0))
+	case inter == '\'' && final == '}':
+		s.insertColumns(s.arg(0, 1))
+	case inter == '\'' && final == '~':
+		s.deleteColumns(s.arg(0, 1))
+	case inter == '*' && final == 'x': // DECSACE
+		switch s.arg(0, 0) {
+		case 0, 1:
+			s.rectExtent = false
+		case 2:
+			s.rectExtent = true
 		}
-		st := 0
-		switch mode {
-		case 4:
-			st = boolState(s.modes.Insert)
-		case 20:
-			st = boolState(s.modes.Newline)
-		}
-		s.sendReply("\x1b[" + strconv.Itoa(mode) + ";" + strconv.Itoa(st) + "$y")
+	default:
+		s.rectOp(inter, final)
 	}
-}
-
-func boolState(v bool) int {
-	if v {
-		return 1
-	}
-	return 2
 }
 
 // softReset is DECSTR: modes and pen back to defaults, the screen untouched.
 func (s *Screen) softReset() {
 	s.modes.Insert, s.modes.Origin, s.modes.AppCursor, s.modes.AppKeypad = false, false, false, false
 	s.modes.Autowrap, s.modes.CursorVisible = true, true
+	s.modes.ReverseWrap, s.modes.ReverseWrapExt = false, false
+	s.modes.LeftRightMargins = false
 	s.top, s.bottom = 0, s.rows-1
+	s.left, s.right = 0, s.cols-1
 	s.pen = Style{}
-	s.charsets, s.gl = [4]byte{'B', 'B', 'B', 'B'}, 0
+	s.charsets, s.gl, s.ss = [4]byte{'B', 'B', 'B', 'B'}, 0, 0
 	s.cur.saved = savedCursor{}
+	s.isoProtect = false
 	s.changed = true
-}
-
-func (s *Screen) reportCursor(prefix string) {
-	y := s.y
-	if s.modes.Origin {
-		y -= s.top
-	}
-	s.sendReply("\x1b[" + prefix + strconv.Itoa(y+1) + ";" + strconv.Itoa(s.x+1) + "R")
 }
 
 func (s *Screen) sendReply(r string) {
 	if s.reply != nil {
 		s.reply([]byte(r))
+	}
+}
+
+func (s *Screen) sendReplyBytes(r []byte) {
+	if s.reply != nil {
+		s.reply(r)
 	}
 }
 

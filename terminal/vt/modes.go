@@ -39,6 +39,11 @@ type Modes struct {
 	FocusEvents    bool // ?1004
 	AltScroll      bool // ?1007: wheel sends arrows on the alternate screen
 	SyncOutput     bool // ?2026: the program is in the middle of a synchronized update
+	// LeftRightMargins is DECLRMM (?69): CSI Pl ; Pr s sets the margins (not SCOSC).
+	LeftRightMargins bool
+	ReverseWrap      bool // ?45: BS and CUB go back over the start of a row, with autowrap
+	ReverseWrapExt   bool // ?1045: and from the top row to the bottom row (xterm's extension)
+	CursesFix        bool // ?41: a tab after a full line wraps first (xterm's curses workaround)
 	Mouse          MouseTracking
 	MouseEncoding  MouseEncoding
 }
@@ -71,6 +76,17 @@ func (s *Screen) setPrivateMode(mode int, on bool) {
 		}
 	case 66:
 		m.AppKeypad = on
+	case 41:
+		m.CursesFix = on
+	case 45:
+		m.ReverseWrap = on
+	case 1045:
+		m.ReverseWrapExt = on
+	case 69:
+		m.LeftRightMargins = on
+		if !on {
+			s.left, s.right = 0, s.cols-1
+		}
 	case 9, 1000, 1002, 1003:
 		if on {
 			m.Mouse = map[int]MouseTracking{9: MouseX10, 1000: MouseNormal, 1002: MouseButton, 1003: MouseAny}[mode]
@@ -93,11 +109,17 @@ func (s *Screen) setPrivateMode(mode int, on bool) {
 		m.BracketedPaste = on
 	case 2026:
 		m.SyncOutput = on
-	case 47, 1047:
+	case 47:
 		if on {
-			s.enterAlt(false)
+			s.enterAlt(false, false)
 		} else {
-			s.leaveAlt(false)
+			s.leaveAlt(false, false)
+		}
+	case 1047:
+		if on {
+			s.enterAlt(false, false)
+		} else {
+			s.leaveAlt(true, false)
 		}
 	case 1048:
 		if on {
@@ -107,17 +129,62 @@ func (s *Screen) setPrivateMode(mode int, on bool) {
 		}
 	case 1049:
 		if on {
-			s.enterAlt(true)
+			s.enterAlt(true, true)
 		} else {
-			s.leaveAlt(true)
+			s.leaveAlt(false, true)
 		}
 	}
 }
 
-// privateModeState answers DECRQM for a private mode: 1 set, 2 reset, 0 unknown.
+// privateModeState answers DECRQM for a private mode: 1 set, 2 reset, 0 unknown, and
+// for the modes xterm knows and vt does not implement, what xterm 379 answers.
 func (s *Screen) privateModeState(mode int) int {
+	v, ok := s.privateMode(mode)
+	switch {
+	case ok:
+		return boolState(v)
+	case knownPrivateModes[mode] != 0:
+		return int(knownPrivateModes[mode])
+	}
+	return 0
+}
+
+// knownPrivateModes are xterm's DECRQM answers (in its default state) for the private
+// modes it has and vt does not: 1 set, 2 reset, 4 permanently reset.
+var knownPrivateModes = map[int]uint8{
+	2: 1, 3: 2, 4: 2, 8: 4, 1048: 1, 18: 2, 19: 2, 30: 2, 35: 1, 38: 2, 40: 2, 42: 2, 44: 2, 46: 4,
+	67: 2, 80: 2, 1001: 2, 1010: 1, 1011: 2, 1016: 2, 1034: 1, 1035: 1, 1036: 2, 1037: 2,
+	1039: 2, 1040: 1, 1041: 2, 1042: 2, 1043: 2, 1044: 2, 1046: 2, 1050: 2, 1051: 2,
+	1060: 2, 1061: 2, 2001: 2, 2002: 2, 2003: 2, 2005: 2, 2006: 2, 8452: 2,
+}
+
+// knownANSIModes are xterm's DECRQM answers for the ANSI modes vt does not implement.
+var knownANSIModes = map[int]uint8{
+	1: 4, 2: 2, 3: 2, 5: 4, 7: 4, 10: 4, 11: 4, 12: 1, 13: 4, 14: 4, 15: 4, 16: 4, 17: 4,
+	18: 4, 19: 4,
+}
+
+// ansiModeState answers DECRQM for an ANSI mode.
+func (s *Screen) ansiModeState(mode int) int {
+	switch mode {
+	case 4:
+		return boolState(s.modes.Insert)
+	case 20:
+		return boolState(s.modes.Newline)
+	}
+	return int(knownANSIModes[mode])
+}
+
+func boolState(v bool) int {
+	if v {
+		return 1
+	}
+	return 2
+}
+
+// privateMode returns the state of a private mode vt implements; ok is false for others.
+func (s *Screen) privateMode(mode int) (v, ok bool) {
 	m := s.modes
-	var v bool
 	switch mode {
 	case 1:
 		v = m.AppCursor
@@ -157,13 +224,46 @@ func (s *Screen) privateModeState(mode int) int {
 		v = m.SyncOutput
 	case 47, 1047, 1049:
 		v = s.altActive
+	case 41:
+		v = m.CursesFix
+	case 45:
+		v = m.ReverseWrap
+	case 1045:
+		v = m.ReverseWrapExt
+	case 69:
+		v = m.LeftRightMargins
 	default:
-		return 0
+		return false, false
 	}
-	if v {
-		return 1
+	return v, true
+}
+
+// maxSavedModes bounds what XTSAVE keeps.
+const maxSavedModes = 64
+
+// saveMode is XTSAVE for one private mode.
+func (s *Screen) saveMode(mode int) {
+	v, ok := s.privateMode(mode)
+	if !ok || mode == 47 || mode == 1047 || mode == 1049 || mode == 1048 {
+		return // the screens and the saved cursor are not modes to restore
 	}
-	return 2
+	if s.savedModes == nil {
+		s.savedModes = make(map[int]bool)
+	}
+	if _, had := s.savedModes[mode]; had || len(s.savedModes) < maxSavedModes {
+		s.savedModes[mode] = v
+	}
+}
+
+// restoreMode is XTRESTORE for one private mode.
+func (s *Screen) restoreMode(mode int) {
+	// Only a mode whose state differs is set: restoring "off" for a mouse mode that is
+	// not the one in use must not turn off the one in use.
+	if v, ok := s.savedModes[mode]; ok {
+		if cur, _ := s.privateMode(mode); cur != v {
+			s.setPrivateMode(mode, v)
+		}
+	}
 }
 
 // setMode handles the ANSI modes CSI Pm h / l.
@@ -176,24 +276,37 @@ func (s *Screen) setMode(mode int, on bool) {
 	}
 }
 
-func (s *Screen) enterAlt(saveCursor bool) {
+// enterAlt switches to the alternate screen: ?47 and ?1047 show what it held, ?1049
+// saves the cursor first and clears it, as in xterm.
+func (s *Screen) enterAlt(saveCursor, clearIt bool) {
 	if saveCursor {
 		s.saveCursor()
 	}
-	if s.altActive {
-		return
+	if !s.altActive {
+		s.altActive = true
+		s.cur = &s.alt
+		s.markAllDirty()
 	}
-	s.altActive = true
-	s.cur = &s.alt
+	if clearIt {
+		s.clearAlt()
+	}
+}
+
+func (s *Screen) clearAlt() {
 	for i := range s.alt.lines {
-		clearCells(s.alt.lines[i].cells, Style{})
+		clearCells(s.alt.lines[i].cells, s.pen)
 		s.alt.lines[i].wrapped = false
+		s.alt.lines[i].attr = lineSingle
 	}
 	s.markAllDirty()
 }
 
-func (s *Screen) leaveAlt(restoreCursor bool) {
+// leaveAlt switches back to the primary screen; ?1047 clears the alternate one first.
+func (s *Screen) leaveAlt(clearIt, restoreCursor bool) {
 	if s.altActive {
+		if clearIt {
+			s.clearAlt()
+		}
 		s.altActive = false
 		s.cur = &s.prim
 		s.markAllDirty()

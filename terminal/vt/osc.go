@@ -10,15 +10,11 @@ const maxTitle = 4096
 
 // oscDispatch handles a complete OSC string "Ps ; Pt".
 func (s *Screen) oscDispatch(b []byte) {
-	semi := bytes.IndexByte(b, ';')
-	if semi < 0 {
+	num, arg, semi := bytes.Cut(b, []byte{';'})
+	cmd, err := strconv.Atoi(string(num))
+	if err != nil || len(num) > 4 || !semi && cmd != 104 && (cmd < 110 || cmd > 119) {
 		return
 	}
-	cmd, err := strconv.Atoi(string(b[:semi]))
-	if err != nil {
-		return
-	}
-	arg := b[semi+1:]
 	switch cmd {
 	case 0:
 		s.title = sanitize(arg)
@@ -35,6 +31,8 @@ func (s *Screen) oscDispatch(b []byte) {
 		s.setLink(arg)
 	case 52:
 		s.clipboard = string(arg)
+	case 4, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 104, 110, 111, 112, 113, 114, 115, 116, 117, 118, 119:
+		s.oscColors(cmd, string(arg))
 	}
 }
 

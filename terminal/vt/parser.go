@@ -39,6 +39,7 @@ const (
 	aCsiDispatch
 	aPut
 	aOscPut
+	aDcsHook
 )
 
 // stay in a transition means "no state change": entry and exit actions do not run.
@@ -104,16 +105,16 @@ func init() {
 	set(stDcsEntry, 0x20, 0x2F, aCollect, uint8(stDcsInter))
 	set(stDcsEntry, 0x30, 0x3B, aParam, uint8(stDcsParam))
 	set(stDcsEntry, 0x3C, 0x3F, aCollect, uint8(stDcsParam))
-	set(stDcsEntry, 0x40, 0x7E, aNone, uint8(stDcsPass))
+	set(stDcsEntry, 0x40, 0x7E, aDcsHook, uint8(stDcsPass))
 
 	set(stDcsParam, 0x20, 0x2F, aCollect, uint8(stDcsInter))
 	set(stDcsParam, 0x30, 0x3B, aParam, stay)
 	set(stDcsParam, 0x3C, 0x3F, aNone, uint8(stDcsIgnore))
-	set(stDcsParam, 0x40, 0x7E, aNone, uint8(stDcsPass))
+	set(stDcsParam, 0x40, 0x7E, aDcsHook, uint8(stDcsPass))
 
 	set(stDcsInter, 0x20, 0x2F, aCollect, stay)
 	set(stDcsInter, 0x30, 0x3F, aNone, uint8(stDcsIgnore))
-	set(stDcsInter, 0x40, 0x7E, aNone, uint8(stDcsPass))
+	set(stDcsInter, 0x40, 0x7E, aDcsHook, uint8(stDcsPass))
 
 	set(stDcsPass, 0x00, 0x17, aPut, stay)
 	set(stDcsPass, 0x19, 0x19, aPut, stay)
@@ -130,6 +131,7 @@ const (
 	maxParams = 32
 	maxOSC    = 1 << 20 // OSC 52 carries whole clipboards; anything longer is dropped
 	maxParam  = 65535
+	maxDCS    = 256 // DECRQSS asks with a few bytes; longer strings are not kept
 )
 
 type parser struct {
@@ -147,6 +149,12 @@ type parser struct {
 
 	osc         []byte
 	oscOverflow bool
+	oscEnd      string // how the OSC being dispatched ended: BEL or ST, for its answer
+
+	// The DCS string being read: its final byte, and its data (dcsOverflow when too long).
+	dcsFinal    byte
+	dcs         []byte
+	dcsOverflow bool
 
 	utf8buf [utf8.UTFMax]byte
 	utf8n   int
@@ -212,6 +220,14 @@ func (s *Screen) write(b []byte) {
 			s.escDispatch(c)
 		case aCsiDispatch:
 			s.csiDispatch(c)
+		case aDcsHook:
+			s.dcsFinal, s.dcs, s.dcsOverflow = c, s.dcs[:0], false
+		case aPut:
+			if len(s.dcs) < maxDCS {
+				s.dcs = append(s.dcs, c)
+			} else {
+				s.dcsOverflow = true
+			}
 		case aOscPut:
 			if len(s.osc) < maxOSC {
 				s.osc = append(s.osc, c)
@@ -234,7 +250,14 @@ func (s *Screen) write(b []byte) {
 
 // exitState runs the exit action of the current state before a transition on byte c.
 func (s *Screen) exitState(c byte) {
+	if s.state == stDcsPass && c == 0x1b && !s.dcsOverflow {
+		s.dcsDispatch()
+	}
 	if s.state == stOsc && c != 0x18 && c != 0x1A { // BEL or ESC end it; CAN/SUB cancel
+		s.oscEnd = "\x1b\\"
+		if c == 0x07 {
+			s.oscEnd = "\x07"
+		}
 		if !s.oscOverflow {
 			s.oscDispatch(s.osc)
 		}
@@ -343,6 +366,13 @@ func (s *Screen) execute(c byte) {
 	}
 }
 
+// dcsDispatch handles a complete DCS string: only DECRQSS is answered.
+func (s *Screen) dcsDispatch() {
+	if s.dcsFinal == 'q' && s.ninter == 1 && s.inter[0] == '$' && s.prefix == 0 && !s.ignoreSq {
+		s.requestStatus(s.dcs)
+	}
+}
+
 func (s *Screen) escDispatch(c byte) {
 	if s.ninter > 0 {
 		switch s.inter[0] {
@@ -351,13 +381,39 @@ func (s *Screen) escDispatch(c byte) {
 				s.charsets[s.inter[0]-'('] = c
 			}
 		case '#':
-			if c == '8' {
+			switch c {
+			case '3':
+				s.setLineAttr(lineDoubleTop)
+			case '4':
+				s.setLineAttr(lineDoubleBot)
+			case '5':
+				s.setLineAttr(lineSingle)
+			case '6':
+				s.setLineAttr(lineDoubleWide)
+			case '8':
 				s.alignmentTest()
 			}
 		}
 		return
 	}
 	switch c {
+	case 'N': // SS2
+		s.ss = 2
+	case 'O': // SS3
+		s.ss = 3
+	case 'n': // LS2
+		s.gl = 2
+	case 'o': // LS3
+		s.gl = 3
+	case '6':
+		s.backIndex()
+	case '9':
+		s.forwardIndex()
+	case 'V': // SPA
+		s.pen.Attr |= attrProtected
+		s.isoProtect = true
+	case 'W': // EPA
+		s.pen.Attr &^= attrProtected
 	case '7':
 		s.saveCursor()
 	case '8':

@@ -6,9 +6,15 @@ var decGraphics = [32]rune{
 	'⎺', '⎻', '─', '⎼', '⎽', '├', '┤', '┴', '┬', '│', '≤', '≥', 'π', '≠', '£', '·',
 }
 
-// translate maps an ASCII byte through the invoked character set.
+// translate maps an ASCII byte through the character set in use: G2 or G3 for the one
+// character after a single shift, else the one invoked into GL.
 func (s *Screen) translate(c byte) rune {
-	switch s.charsets[s.gl] {
+	set := s.charsets[s.gl]
+	if s.ss != 0 {
+		set = s.charsets[s.ss]
+		s.ss = 0
+	}
+	switch set {
 	case '0':
 		if c >= 0x5F && c <= 0x7E {
 			return decGraphics[c-0x5F]
@@ -22,13 +28,13 @@ func (s *Screen) translate(c byte) rune {
 }
 
 // printASCII draws a run of printable ASCII bytes: the hot path of the whole emulator.
+// Runs in another character set, in insert mode, between margins or on a double-width
+// line take the general path, a character at a time.
 func (s *Screen) printASCII(run []byte) {
 	s.zwj = false
 	s.lastChar = rune(run[len(run)-1])
-	if s.charsets[s.gl] != 'B' || s.modes.Insert {
-		for _, c := range run {
-			s.putRune(s.translate(c), 1)
-		}
+	if s.charsets[s.gl] != 'B' || s.modes.Insert || s.ss != 0 || !s.fullWidth() {
+		s.printSlow(run)
 		return
 	}
 	pen := s.pen
@@ -36,6 +42,10 @@ func (s *Screen) printASCII(run []byte) {
 	for len(run) > 0 {
 		if s.wrapnext {
 			s.wrap()
+		}
+		if s.cur.lines[s.y].attr != lineSingle {
+			s.printSlow(run)
+			return
 		}
 		cells := s.cur.lines[s.y].cells
 		n := min(len(run), s.cols-s.x)
@@ -68,6 +78,12 @@ func (s *Screen) printASCII(run []byte) {
 	}
 }
 
+func (s *Screen) printSlow(run []byte) {
+	for _, c := range run {
+		s.putRune(s.translate(c), 1)
+	}
+}
+
 // printRune draws one decoded character of any width.
 func (s *Screen) printRune(r rune) {
 	if r < 0x80 {
@@ -76,6 +92,7 @@ func (s *Screen) printRune(r rune) {
 		s.putRune(s.translate(byte(r)), 1)
 		return
 	}
+	s.ss = 0
 	if ignoredRune(r) {
 		return
 	}
@@ -101,18 +118,22 @@ func (s *Screen) printRune(r rune) {
 }
 
 func (s *Screen) putRune(r rune, w int) {
-	if w > s.cols {
+	if w > s.lineCols(s.y) {
 		return // a wide character on a one-column screen has nowhere to go
 	}
 	if s.wrapnext {
 		s.wrap()
 	}
-	if s.x+w > s.cols {
+	edge := s.rightEdge()
+	if s.x+w-1 > edge {
 		if !s.modes.Autowrap {
-			s.x = s.cols - w
+			s.x = max(edge-w+1, 0)
 		} else {
 			// A wide character that does not fit goes to the next line, as in xterm.
 			s.wrap()
+			if edge = s.rightEdge(); s.x+w-1 > edge {
+				return
+			}
 		}
 	}
 	cells := s.cur.lines[s.y].cells
@@ -131,8 +152,8 @@ func (s *Screen) putRune(r rune, w int) {
 	cells[s.x] = Cell{r: r, st: pen}
 	s.markDirty(s.y)
 	s.x += w
-	if s.x >= s.cols {
-		s.x = s.cols - 1
+	if s.x > edge {
+		s.x = edge
 		s.wrapnext = s.modes.Autowrap
 	}
 }
@@ -179,10 +200,13 @@ func (s *Screen) combine(marks string) bool {
 	return true
 }
 
-// wrap moves to the start of the next line after autowrap, marking the line as continued.
+// wrap moves to the start of the next line after autowrap (the left margin), marking the
+// line as continued when the text filled the whole width.
 func (s *Screen) wrap() {
 	s.wrapnext = false
-	s.cur.lines[s.y].wrapped = true
-	s.x = 0
+	if s.fullWidth() {
+		s.cur.lines[s.y].wrapped = true
+	}
+	s.carriageReturn()
 	s.index()
 }

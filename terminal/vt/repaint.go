@@ -153,7 +153,15 @@ func (r *repainter) style(st Style) {
 	if st == r.cur {
 		return
 	}
-	r.str("\x1b[0")
+	r.str("\x1b[")
+	r.sgrParams(st)
+	r.b = append(r.b, 'm')
+	r.cur = st
+}
+
+// sgrParams writes the SGR parameters that select st from scratch ("0;1;31").
+func (r *repainter) sgrParams(st Style) {
+	r.b = append(r.b, '0')
 	for _, a := range sgrAttrs {
 		if st.Attr&a.attr != 0 {
 			r.str(a.code)
@@ -161,8 +169,6 @@ func (r *repainter) style(st Style) {
 	}
 	r.color(st.FG, 30, 90, "38")
 	r.color(st.BG, 40, 100, "48")
-	r.b = append(r.b, 'm')
-	r.cur = st
 }
 
 var sgrAttrs = []struct {

@@ -1,9 +1,12 @@
 package vt
 
-// Resize changes the screen to cols x rows (each clamped to 1..4096). Content is kept, not
-// reflowed: rows are cut or padded on the right; a screen that loses rows first drops empty
-// rows below the cursor, then moves rows from the top into the scrollback; a screen that
-// gains rows takes them back from the scrollback, then adds blank rows at the bottom.
+// Resize changes the screen to cols x rows (each clamped to 1..4096). When the width
+// changes, the primary screen and the scrollback are reflowed (see reflowPrimary): lines
+// autowrap split are joined and wrapped again at the new width, and the cursor stays on
+// the same character. The alternate screen is cut or padded on the right. A screen that
+// loses rows first drops empty rows below the cursor, then moves rows from the top into
+// the scrollback; a screen that gains rows takes them back from the scrollback, then adds
+// blank rows at the bottom.
 func (s *Screen) Resize(cols, rows int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -12,27 +15,24 @@ func (s *Screen) Resize(cols, rows int) {
 		return
 	}
 	oldCols := s.cols
+	// A pending wrap on a screen that widens becomes a cursor after the last character.
+	if s.altActive && s.wrapnext && cols > oldCols {
+		s.x, s.wrapnext = oldCols, false
+	}
 	s.cols = cols
-	for _, b := range []*buffer{&s.prim, &s.alt} {
-		for i := range b.lines {
-			b.lines[i].cells = fitWidth(b.lines[i].cells, cols)
-		}
+	for i := range s.alt.lines {
+		s.alt.lines[i].cells = fitWidth(s.alt.lines[i].cells, cols)
 	}
 	if cols != oldCols {
 		s.resizeTabs(oldCols)
+		s.reflowPrimary(cols, rows)
+	} else if y := s.resizeRows(&s.prim, rows, !s.altActive, true); !s.altActive {
+		s.y = y
 	}
-
-	active := s.altActive
-	s.altActive = false
-	y := s.resizeRows(&s.prim, rows, !active, true)
-	s.altActive = true
-	ya := s.resizeRows(&s.alt, rows, active, false)
-	s.altActive = active
-	if active {
-		y = ya
+	if y := s.resizeRows(&s.alt, rows, s.altActive, false); s.altActive {
+		s.y = y
 	}
 	s.rows = rows
-	s.y = y
 	s.x = min(s.x, cols-1)
 	if s.x < cols-1 {
 		s.wrapnext = false
@@ -42,6 +42,7 @@ func (s *Screen) Resize(cols, rows int) {
 		b.saved.cursor.y = min(b.saved.cursor.y, rows-1)
 	}
 	s.top, s.bottom = 0, rows-1
+	s.left, s.right = 0, cols-1
 	s.dirty = make([]bool, rows)
 	s.markAllDirty()
 }

@@ -36,9 +36,21 @@ type Screen struct {
 
 	cursor
 	top, bottom int // scroll region, inclusive rows
+	left, right int // left and right margins (DECSLRM), inclusive columns
 	modes       Modes
 	tabs        []bool
 	cursorStyle int // DECSCUSR value, 0-6
+	level       int // conformance level (DECSCL): 61 VT100 ... 65 VT500
+	// isoProtect is set once SPA was used: then ED, EL and ECH spare protected cells too,
+	// not only the selective erases (xterm's ISO protection).
+	isoProtect bool
+	// rectStream is DECSACE 1... (0 or 1: stream), 2: rectangle, for DECCARA and DECRARA.
+	rectExtent bool
+	// savedModes are the private modes XTSAVE kept, for XTRESTORE.
+	savedModes map[int]bool
+	// colors are the palette and dynamic colours programs change with OSC 4 and 10-19
+	// (see colors.go).
+	colors colorState
 
 	title, iconName, cwd string
 	clipboard            string // last OSC 52 payload "sel;base64", kept not acted on
@@ -62,7 +74,19 @@ type line struct {
 	cells []Cell
 	// wrapped is set when autowrap carried the text from this line onto the next.
 	wrapped bool
+	// attr is the line's size (DECSWL, DECDWL, DECDHL).
+	attr lineAttr
 }
+
+// lineAttr is a line's size: single, double width, or a half of double height.
+type lineAttr uint8
+
+const (
+	lineSingle     lineAttr = iota
+	lineDoubleWide          // DECDWL, ESC # 6
+	lineDoubleTop           // DECDHL top half, ESC # 3
+	lineDoubleBot           // DECDHL bottom half, ESC # 4
+)
 
 // cursor is the position and the pen new characters are drawn with.
 type cursor struct {
@@ -72,7 +96,9 @@ type cursor struct {
 	wrapnext bool
 	pen      Style
 	charsets [4]byte // designated G0-G3: 'B' ASCII, '0' DEC special graphics, 'A' UK
-	gl       uint8   // which of G0-G3 is invoked (SO/SI)
+	gl       uint8   // which of G0-G3 is invoked into GL (SI, SO, LS2, LS3)
+	// ss is 2 or 3 after a single shift (SS2, SS3): the next character comes from G2 or G3.
+	ss uint8
 }
 
 type savedCursor struct {
@@ -125,14 +151,20 @@ func (s *Screen) reset() {
 		for i := range b.lines {
 			clearCells(b.lines[i].cells, Style{})
 			b.lines[i].wrapped = false
+			b.lines[i].attr = lineSingle
 		}
 		b.saved = savedCursor{}
 	}
 	s.cursor = cursor{charsets: [4]byte{'B', 'B', 'B', 'B'}}
 	s.top, s.bottom = 0, s.rows-1
+	s.left, s.right = 0, s.cols-1
 	s.modes = Modes{Autowrap: true, CursorVisible: true}
 	s.resetTabs()
 	s.cursorStyle = 0
+	s.level = defaultLevel
+	s.isoProtect, s.rectExtent = false, false
+	s.savedModes = nil
+	s.colors.reset()
 	// The title stays: it belongs to the window, not the terminal (xterm and tmux keep it).
 	s.markAllDirty()
 }

@@ -118,7 +118,7 @@ var altCases = []seqCase{
 	{name: "alt-1047-clears", in: "main\x1b[?1047halt\x1b[?1047l\x1b[?1047h"},
 	{name: "alt-47", in: "main\x1b[?47halt"},
 	{name: "alt-47-back", in: "main\x1b[2;3H\x1b[?47halt\x1b[5;5H\x1b[?47lX"},
-	{name: "alt-47-keeps", in: "main\x1b[?47halt\x1b[?47l\x1b[?47h"},
+	{name: "alt-47-keeps", in: "main\x1b[?47halt\x1b[?47l\x1b[?47h", tmuxDiffers: "tmux clears the alternate screen on every ?47h; xterm keeps its contents (only ?1047 and ?1049 clear it)"},
 	{name: "alt-1048", in: "\x1b[2;3H\x1b[?1048h\x1b[5;5H\x1b[?1048lX", tmuxDiffers: notInTmux},
 	{name: "alt-no-history", in: "\x1b[?1049h" + strings.Repeat("alt\r\n", 12)},
 	{name: "alt-pen-kept", in: "\x1b[1;32m\x1b[?1049hX"},

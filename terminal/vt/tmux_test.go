@@ -26,14 +26,24 @@ import (
 
 // tmuxFeedScript is run by bash in the pane: $1 the stream, $2 how many cursor position
 // reports the stream itself asks for (their answers are read first), $3 the server's socket
-// name, $4 the channel to signal when done. Then, if the test signals $4p, it feeds $1.probe
-// the same way and signals $4q.
+// name, $4 the channel to signal when done. For each further part, $1.2, $1.3 and so on, it
+// first signals $4rN, waits for $4RN (the test resizes the pane meanwhile) and feeds that.
+// Then, if the test signals $4p, it feeds $1.probe the same way and signals $4q.
 const tmuxFeedScript = `stty raw -echo
 tmux -L "$3" wait-for go
 cat "$1"
 printf '\033[6n'
 n=$2
 while [ "$n" -ge 0 ]; do IFS= read -r -d R _; n=$((n-1)); done
+i=2
+while [ -e "$1.$i" ]; do
+  tmux -L "$3" wait-for -S "$4r$i"
+  tmux -L "$3" wait-for "$4R$i"
+  cat "$1.$i"
+  printf '\033[6n'
+  IFS= read -r -d R _
+  i=$((i+1))
+done
 tmux -L "$3" wait-for -S "$4"
 tmux -L "$3" wait-for "$4p"
 cat "$1.probe"
@@ -129,6 +139,8 @@ type tmuxState struct {
 	styleUnknown []bool
 	// wrapped[y] says tmux marks row y as continued on the next by autowrap.
 	wrapped []bool
+	// history is the text of the scrollback, oldest first.
+	history []string
 	// vars are the pane's format variables (tmuxVars) by name.
 	vars  map[string]string
 	title string
@@ -146,11 +158,29 @@ var tmuxVars = []string{
 // it has parsed all of it.
 func (s *tmuxServer) feed(cols, rows int, stream []byte) tmuxState {
 	s.t.Helper()
+	return s.feedResized(cols, rows, stream)
+}
+
+// paneResize is a resize of the pane part-way through a stream: to cols x rows, then more
+// output.
+type paneResize struct {
+	cols, rows int
+	then       []byte
+}
+
+// feedResized is feed with the pane resized after stream, once for each of rs.
+func (s *tmuxServer) feedResized(cols, rows int, stream []byte, rs ...paneResize) tmuxState {
+	s.t.Helper()
 	n := tmuxServers.Add(1)
 	file := filepath.Join(s.dir, fmt.Sprintf("stream%d", n))
 	script := filepath.Join(s.dir, "feed.sh")
 	if err := os.WriteFile(file, stream, 0o600); err != nil {
 		s.t.Fatal(err)
+	}
+	for i, r := range rs {
+		if err := os.WriteFile(fmt.Sprintf("%s.%d", file, i+2), r.then, 0o600); err != nil {
+			s.t.Fatal(err)
+		}
 	}
 	if err := os.WriteFile(script, []byte(tmuxFeedScript), 0o600); err != nil {
 		s.t.Fatal(err)
@@ -165,6 +195,13 @@ func (s *tmuxServer) feed(cols, rows int, stream []byte) tmuxState {
 		"bash "+shellQuote(script)+" "+shellQuote(file)+" "+strconv.Itoa(cprs)+" "+s.sock+" "+done,
 		";", "select-pane", "-t", target, "-T", "",
 		";", "wait-for", "-S", "go")
+	for i, r := range rs {
+		// resize-window makes the window's size manual, so no client changes it back.
+		s.wait(fmt.Sprintf("%sr%d", done, i+2))
+		s.run("resize-window", "-t", target, "-x", strconv.Itoa(r.cols), "-y", strconv.Itoa(r.rows))
+		s.run("wait-for", "-S", fmt.Sprintf("%sR%d", done, i+2))
+		cols, rows = r.cols, r.rows
+	}
 	s.wait(done)
 
 	st := tmuxState{vars: make(map[string]string), styleUnknown: make([]bool, rows)}
@@ -180,6 +217,9 @@ func (s *tmuxServer) feed(cols, rows int, stream []byte) tmuxState {
 	capture := s.run("capture-pane", "-p", "-e", "-N", "-t", target)
 	st.screen = parseCapture(cols, rows, capture)
 	st.wrapped = s.wrappedRows(target, rows)
+	if h := s.run("display-message", "-p", "-t", target, "#{history_size}"); strings.TrimSpace(h) != "0" {
+		st.history = captureLines(s.run("capture-pane", "-p", "-t", target, "-S", "-", "-E", "-1"))
+	}
 
 	// capture-pane prints a row only up to its last used cell, so the background of cells
 	// erased past it (a line cleared with a colour has no used cells at all) does not
