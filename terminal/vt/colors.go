@@ -196,11 +196,16 @@ func parseColorSpec(spec string) (Color, bool) {
 			return 0, false
 		}
 		n := len(h) / 3
-		comps = [3]string{h[:n], h[n : 2*n], h[2*n:]}
-		// In the # form the digits are the high bits: #abc is #a0b0c0.
-		for i := range comps {
-			comps[i] = (comps[i] + "0000")[:4]
+		var v [3]uint8
+		for i := range v {
+			// In the # form the digits are the high bits: #abc is #a0b0c0.
+			c, err := strconv.ParseUint((h[i*n:(i+1)*n] + "000")[:4], 16, 16)
+			if err != nil {
+				return 0, false
+			}
+			v[i] = uint8(c >> 8)
 		}
+		return RGB(v[0], v[1], v[2]), true
 	default:
 		return 0, false
 	}

@@ -129,8 +129,8 @@ func (s *Screen) csiPrivate(final byte) {
 		s.eraseInDisplay(s.arg(0, 0), true)
 	case 'K':
 		s.eraseInLine(s.arg(0, 0), true)
-	case 'W': // DECST8C
-		if s.arg(0, 0) == 5 {
+	case 'W': // DECST8C, a VT510 control (xterm obeys it at level 5 only)
+		if s.arg(0, 0) == 5 && s.level >= maxLevel {
 			s.resetTabs()
 		}
 	case 's': // XTSAVE
@@ -165,7 +165,7 @@ func (s *Screen) csiIntermediate(final byte) {
 	case inter == '!' && final == 'p': // DECSTR
 		s.softReset()
 	case inter == '"' && final == 'p': // DECSCL
-		s.setLevel(s.arg(0, 0), s.arg(1, 0))
+		s.setLevel(s.arg(0, 0))
 	case inter == '"' && final == 'q': // DECSCA
 		switch s.arg(0, 0) {
 		case 1:
@@ -173,7 +173,7 @@ func (s *Screen) csiIntermediate(final byte) {
 		case 0, 2:
 			s.pen.Attr &^= attrProtected
 		}
-		s.isoProtect = false
+		s.protect = protectDEC
 	case inter == '$' && final == 'p': // DECRQM, ANSI modes
 		mode := s.arg(0, 0)
 		s.sendReply("\x1b[" + strconv.Itoa(mode) + ";" + strconv.Itoa(s.ansiModeState(mode)) + "$y")
@@ -206,7 +206,6 @@ func (s *Screen) softReset() {
 	s.pen = Style{}
 	s.charsets, s.gl, s.ss = [4]byte{'B', 'B', 'B', 'B'}, 0, 0
 	s.cur.saved = savedCursor{}
-	s.isoProtect = false
 	s.changed = true
 }
 

@@ -69,46 +69,39 @@ func (s *Screen) rightEdge() int {
 func (s *Screen) backspace() { s.cursorBack(1) }
 
 // cursorBack is CUB and BS: n columns left, stopping at the left margin (or the screen's
-// edge for a cursor left of it). With reverse wraparound (?45, with autowrap) it goes on
-// at the end of the row above, the top row's going to the bottom row with ?1045.
+// edge for a cursor left of it). With reverse wraparound (?45 or ?1045, with autowrap) it
+// goes on at the end of the row above, and from the first row of the scroll region (or
+// screen) to the last, as xterm 379 does for ?45 (later xterms wrap from the top row only
+// with ?1045, their extension; vt does it for both).
 func (s *Screen) cursorBack(n int) {
 	m := s.modes
-	rev := m.ReverseWrap && m.Autowrap || m.ReverseWrapExt
+	rev := (m.ReverseWrap || m.ReverseWrapExt) && m.Autowrap
 	if rev && s.wrapnext {
 		n-- // the pending wrap counts as one step, as in xterm
 	}
 	s.wrapnext = false
-	left := s.left
+	left, right := s.left, s.right
 	if s.x < left {
 		left = 0
 	}
+	if s.x > right {
+		right = s.cols - 1
+	}
 	if s.x-n >= left || !rev {
-		s.x = max(s.x-n, left)
+		s.x = max(s.x-n, min(left, s.x))
 		return
 	}
-	width := s.right - left + 1
-	off := (s.y-s.top)*width + s.x - left - n
-	if s.y < s.top || s.y > s.bottom {
-		off = s.y*width + s.x - left - n
-	}
-	top := 0
+	top, bot := 0, s.rows-1
 	if s.y >= s.top && s.y <= s.bottom {
-		top = s.top
+		top, bot = s.top, s.bottom
 	}
-	span := s.bottom - top + 1
-	if s.y > s.bottom {
-		span = s.rows
-	}
+	width := right - left + 1
+	total := (bot - top + 1) * width
+	off := ((s.y-top)*width + s.x - left - n) % total
 	if off < 0 {
-		if !m.ReverseWrapExt {
-			off = 0
-		} else {
-			total := span * width
-			off = ((off % total) + total) % total
-		}
+		off += total
 	}
-	s.y = top + off/width
-	s.x = left + off%width
+	s.y, s.x = top+off/width, left+off%width
 }
 
 // tab moves to the n-th next tab stop (or back for negative n), stopping at the right

@@ -2,10 +2,13 @@ package vt
 
 // Erasing and editing within a row, REP, DECSTBM, DECSLRM and DECALN.
 
-// eraseCells blanks columns [from, to) of row y, splitting no wide character. Protected
-// cells (DECSCA, SPA) are kept when selective is set, or for every erase once SPA was used
-// (xterm's ISO protection).
+// eraseCells blanks columns [from, to) of row y, splitting no wide character. A selective
+// erase (DECSEL, DECSED) keeps protected cells once DECSCA or SPA was used, and leaves
+// spaces with their attributes, as in xterm; once SPA was used, every erase keeps them.
 func (s *Screen) eraseCells(y, from, to int, selective bool) {
+	if selective && s.protect == protectOff {
+		selective = false
+	}
 	cells := s.cur.lines[y].cells
 	from, to = max(from, 0), min(to, s.cols)
 	if from >= to {
@@ -17,11 +20,15 @@ func (s *Screen) eraseCells(y, from, to int, selective bool) {
 	if to < s.cols && cells[to].st.Attr&attrWideTail != 0 {
 		cells[to] = blankCell(s.pen)
 	}
-	if selective || s.isoProtect {
+	if selective || s.protect == protectISO {
 		b := blankCell(s.pen)
 		for x := from; x < to; x++ {
-			if cells[x].st.Attr&attrProtected == 0 {
-				cells[x] = b
+			switch c := &cells[x]; {
+			case c.st.Attr&attrProtected != 0:
+			case selective:
+				*c = selectiveBlank(*c)
+			default:
+				*c = b
 			}
 		}
 		fixWideEdges(cells, from, to-1)
@@ -29,6 +36,13 @@ func (s *Screen) eraseCells(y, from, to int, selective bool) {
 		clearCells(cells[from:to], s.pen)
 	}
 	s.markDirty(y)
+}
+
+// selectiveBlank is what a selective erase leaves of a cell: a space, attributes kept.
+func selectiveBlank(c Cell) Cell {
+	c.r = ' '
+	c.st.Attr &^= cellFlags
+	return c
 }
 
 func (s *Screen) eraseLine(y int, selective bool) {
@@ -91,7 +105,7 @@ func (s *Screen) insertCells(x, n int) {
 	if x <= s.right {
 		right = s.right
 	}
-	if x < s.left && s.modes.LeftRightMargins {
+	if s.modes.LeftRightMargins && (x < s.left || x > s.right) {
 		return
 	}
 	right = min(right, s.lineCols(s.y)-1)

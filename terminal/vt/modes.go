@@ -44,8 +44,8 @@ type Modes struct {
 	ReverseWrap      bool // ?45: BS and CUB go back over the start of a row, with autowrap
 	ReverseWrapExt   bool // ?1045: and from the top row to the bottom row (xterm's extension)
 	CursesFix        bool // ?41: a tab after a full line wraps first (xterm's curses workaround)
-	Mouse          MouseTracking
-	MouseEncoding  MouseEncoding
+	Mouse            MouseTracking
+	MouseEncoding    MouseEncoding
 }
 
 // setPrivateMode handles CSI ? Pm h / l.

@@ -411,7 +411,7 @@ func (s *Screen) escDispatch(c byte) {
 		s.forwardIndex()
 	case 'V': // SPA
 		s.pen.Attr |= attrProtected
-		s.isoProtect = true
+		s.protect = protectISO
 	case 'W': // EPA
 		s.pen.Attr &^= attrProtected
 	case '7':

@@ -33,12 +33,16 @@ func (s *Screen) rectOp(inter, final byte) {
 			pen.Attr &^= cellFlags
 			s.eachCell(r, false, func(c *Cell) { *c = Cell{r: rune(ch), st: pen} })
 		}
-	case inter == '$' && (final == 'z' || final == '{'): // DECERA, DECSERA
+	case inter == '$' && final == 'z': // DECERA: spaces, as in xterm
 		if r, ok := s.rectAt(0); ok {
-			b := blankCell(s.pen)
+			b := Cell{r: ' ', st: Style{BG: s.pen.BG}}
+			s.eachCell(r, false, func(c *Cell) { *c = b })
+		}
+	case inter == '$' && final == '{': // DECSERA: spaces, attributes kept
+		if r, ok := s.rectAt(0); ok {
 			s.eachCell(r, false, func(c *Cell) {
-				if final == 'z' || c.st.Attr&attrProtected == 0 {
-					*c = b
+				if c.st.Attr&attrProtected == 0 {
+					*c = selectiveBlank(*c)
 				}
 			})
 		}
@@ -103,7 +107,10 @@ func (s *Screen) changeAttrs(r rect, reverse bool) {
 		case sgrToggles[v] != 0:
 			on |= sgrToggles[v]
 			off &^= sgrToggles[v]
-		case v >= 22 && v <= 28 && sgrToggles[v-20] != 0:
+		case v == 22:
+			off |= Bold
+			on &^= Bold
+		case v >= 24 && v <= 28 && sgrToggles[v-20] != 0:
 			off |= sgrToggles[v-20]
 			on &^= sgrToggles[v-20]
 		}
@@ -144,7 +151,9 @@ func (s *Screen) copyRect() {
 }
 
 // checksumReport is DECRQCRA: DCS Pi ! ~ XXXX ST, xterm's checksum of the rectangle in
-// parameters 2-5: the sum of each cell's character and its VT100 attributes, negated.
+// parameters 2-5: the sum of each cell's character (its low 8 bits, without combining
+// marks; 0xFF for the right half of a wide one; nothing for an empty cell) and its VT100
+// attributes, negated.
 func (s *Screen) checksumReport() {
 	var sum uint32
 	if r, ok := s.rectAt(2); ok {
@@ -172,14 +181,17 @@ func (s *Screen) checksumReport() {
 }
 
 func cellChecksum(c Cell) uint32 {
-	if c.st.Attr&attrWideTail != 0 {
+	var v uint32
+	switch {
+	case c.st.Attr&attrWideTail != 0:
+		v = 0xFF
+	case c.r == 0 && c.st.BG.IsDefault():
 		return 0
+	case c.r == 0:
+		v = ' ' // erased with a background: xterm counts the space
+	default:
+		v = uint32(c.Rune()) & 0xFF
 	}
-	v := uint32(c.Rune())
-	if c.r == 0 {
-		v = ' '
-	}
-	v &= 0xFF
 	a := c.st.Attr
 	if a&Underline != 0 {
 		v += 0x10

@@ -108,9 +108,10 @@ var (
 )
 
 type repainter struct {
-	b    []byte
-	cur  Style // the style the terminal is drawing with
-	link uint16
+	b     []byte
+	colon bool  // extended colours as 38:5:n and 38:2::r:g:b (DECRQSS), not with semicolons
+	cur   Style // the style the terminal is drawing with
+	link  uint16
 }
 
 func (r *repainter) str(s string) { r.b = append(r.b, s...) }
@@ -185,6 +186,10 @@ func (r *repainter) color(c Color, base, bright int, ext string) {
 		return
 	}
 	r.b = append(r.b, ';')
+	sep := byte(';')
+	if r.colon {
+		sep = ':'
+	}
 	if n, ok := c.Index(); ok {
 		switch {
 		case n < 8:
@@ -193,18 +198,21 @@ func (r *repainter) color(c Color, base, bright int, ext string) {
 			r.num(bright + int(n) - 8)
 		default:
 			r.str(ext)
-			r.str(";5;")
+			r.b = append(r.b, sep, '5', sep)
 			r.num(int(n))
 		}
 		return
 	}
 	cr, cg, cb, _ := c.RGB()
 	r.str(ext)
-	r.str(";2;")
+	r.b = append(r.b, sep, '2', sep)
+	if r.colon {
+		r.b = append(r.b, sep) // the empty colour space
+	}
 	r.num(int(cr))
-	r.b = append(r.b, ';')
+	r.b = append(r.b, sep)
 	r.num(int(cg))
-	r.b = append(r.b, ';')
+	r.b = append(r.b, sep)
 	r.num(int(cb))
 }
 

@@ -25,15 +25,13 @@ func (s *Screen) deviceAttributes() string {
 	return "\x1b[?" + strconv.Itoa(s.level) + ";6;21;22;28c"
 }
 
-// setLevel is DECSCL: a soft reset, then the level. The second parameter (7- or 8-bit
-// controls) is kept for DECRQSS only: answers are always 7-bit.
-func (s *Screen) setLevel(level, c1 int) {
-	if level < levelVT100 || level > maxLevel {
-		return
+// setLevel is DECSCL: a soft reset (DECSTR), as in xterm and DEC STD 070, then the level.
+// The second parameter, 7- or 8-bit controls, is ignored: answers are always 7-bit.
+func (s *Screen) setLevel(level int) {
+	if level >= levelVT100 && level <= maxLevel {
+		s.softReset()
+		s.level = level
 	}
-	s.softReset()
-	s.level = level
-	_ = c1
 }
 
 // deviceStatus answers DSR (CSI Ps n) and, with dec set, the DEC-specific DSR (CSI ? Ps n).
@@ -91,7 +89,7 @@ func (s *Screen) requestStatus(pt []byte) {
 	var b []byte
 	switch string(pt) {
 	case "m":
-		r := repainter{}
+		r := repainter{colon: true}
 		r.sgrParams(s.pen)
 		b = append(r.b, 'm')
 	case "r":
@@ -108,7 +106,7 @@ func (s *Screen) requestStatus(pt []byte) {
 		b = strconv.AppendInt(b, int64(max(s.cursorStyle, 1)), 10)
 		b = append(b, " q"...)
 	case "\"q":
-		if s.pen.Attr&attrProtected != 0 && !s.isoProtect {
+		if s.pen.Attr&attrProtected != 0 && s.protect == protectDEC {
 			b = append(b, "1\"q"...)
 		} else {
 			b = append(b, "0\"q"...)
@@ -185,7 +183,7 @@ func (s *Screen) cursorInfo() []byte {
 	}
 	b = append(b, rend, ';', prot, ';', flags, ';')
 	b = strconv.AppendInt(b, int64(s.gl), 10)
-	b = append(b, ";2;@;"...)
+	b = append(b, ";2;O;"...) // xterm's character set size flags
 	for _, cs := range s.charsets {
 		b = append(b, cs)
 	}

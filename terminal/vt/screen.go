@@ -41,9 +41,9 @@ type Screen struct {
 	tabs        []bool
 	cursorStyle int // DECSCUSR value, 0-6
 	level       int // conformance level (DECSCL): 61 VT100 ... 65 VT500
-	// isoProtect is set once SPA was used: then ED, EL and ECH spare protected cells too,
-	// not only the selective erases (xterm's ISO protection).
-	isoProtect bool
+	// protect is the protection in force (xterm's protected_mode): none until DECSCA or
+	// SPA is used; after SPA even ED, EL and ECH spare protected cells.
+	protect protectMode
 	// rectStream is DECSACE 1... (0 or 1: stream), 2: rectangle, for DECCARA and DECRARA.
 	rectExtent bool
 	// savedModes are the private modes XTSAVE kept, for XTRESTORE.
@@ -77,6 +77,15 @@ type line struct {
 	// attr is the line's size (DECSWL, DECDWL, DECDHL).
 	attr lineAttr
 }
+
+// protectMode is which protection selective erases (and, for ISO, all erases) honour.
+type protectMode uint8
+
+const (
+	protectOff protectMode = iota
+	protectDEC             // DECSCA was used
+	protectISO             // SPA was used
+)
 
 // lineAttr is a line's size: single, double width, or a half of double height.
 type lineAttr uint8
@@ -162,7 +171,7 @@ func (s *Screen) reset() {
 	s.resetTabs()
 	s.cursorStyle = 0
 	s.level = defaultLevel
-	s.isoProtect, s.rectExtent = false, false
+	s.protect, s.rectExtent = protectOff, false
 	s.savedModes = nil
 	s.colors.reset()
 	// The title stays: it belongs to the window, not the terminal (xterm and tmux keep it).

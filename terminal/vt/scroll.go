@@ -167,8 +167,10 @@ func (s *Screen) deleteColumns(n int) {
 func (s *Screen) backIndex() {
 	s.wrapnext = false
 	switch {
-	case s.x == s.left && s.y >= s.top && s.y <= s.bottom:
-		s.shiftRect(s.top, s.bottom, s.left, s.right, 0, 1)
+	case s.x == s.left:
+		if s.y >= s.top && s.y <= s.bottom {
+			s.shiftRect(s.top, s.bottom, s.left, s.right, 0, 1)
+		}
 	case s.x > 0:
 		s.x--
 	}
@@ -178,8 +180,10 @@ func (s *Screen) backIndex() {
 func (s *Screen) forwardIndex() {
 	s.wrapnext = false
 	switch {
-	case s.x == s.right && s.y >= s.top && s.y <= s.bottom:
-		s.shiftRect(s.top, s.bottom, s.left, s.right, 0, -1)
+	case s.x == s.right:
+		if s.y >= s.top && s.y <= s.bottom {
+			s.shiftRect(s.top, s.bottom, s.left, s.right, 0, -1)
+		}
 	case s.x < s.lineCols(s.y)-1:
 		s.x++
 	}

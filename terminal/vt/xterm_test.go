@@ -16,6 +16,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf8"
 )
 
 // The xterm differential tests feed a byte stream to a real xterm (under Xvfb) and to a
@@ -60,7 +61,14 @@ type xtermJob struct {
 	Row, Col      int // the cursor, from CPR (1-based)
 }
 
-var cprAtEnd = regexp.MustCompile(`\x1b\[(\d+);(\d+)R$`)
+// xtermDelimiter is a question whose answer ends every exchange: DECRQM of a mode no one
+// has, answered "\x1b[?12345;0$y".
+const xtermDelimiter = "\x1b[?12345$p"
+
+var (
+	cprAtEnd       = regexp.MustCompile(`^\x1b\[(\d+);(\d+)R$`)
+	delimiterReply = []byte("\x1b[?12345;0$y")
+)
 
 // xtermHelper runs inside xterm: it plays the job on its terminal and writes the results
 // to job+".out".
@@ -84,32 +92,36 @@ func xtermHelper(path string) error {
 		return fmt.Errorf("stty: %v: %s", err, out)
 	}
 	r := bufio.NewReader(tty)
-	// ask writes p, then a CPR, and returns what came back before the CPR's answer.
-	ask := func(p []byte) (string, int, int, error) {
-		if _, err := tty.Write(append(p, "\x1b[6n"...)); err != nil {
-			return "", 0, 0, err
+	// ask writes p, then the delimiter, and returns what came back before its answer.
+	ask := func(p string) (string, error) {
+		if _, err := tty.Write([]byte(p + xtermDelimiter)); err != nil {
+			return "", err
 		}
 		var got []byte
-		for {
+		for !bytes.HasSuffix(got, delimiterReply) {
 			c, err := r.ReadByte()
 			if err != nil {
-				return "", 0, 0, err
+				return "", err
 			}
 			got = append(got, c)
-			if c == 'R' {
-				if m := cprAtEnd.FindSubmatchIndex(got); m != nil {
-					row, _ := strconv.Atoi(string(got[m[2]:m[3]]))
-					col, _ := strconv.Atoi(string(got[m[4]:m[5]]))
-					return string(got[:m[0]]), row, col, nil
-				}
-			}
 		}
+		return string(got[:len(got)-len(delimiterReply)]), nil
 	}
-	if job.StreamReplies, job.Row, job.Col, err = ask(job.Stream); err != nil {
+	if job.StreamReplies, err = ask(string(job.Stream)); err != nil {
 		return err
 	}
+	cpr, err := ask("\x1b[6n")
+	if err != nil {
+		return err
+	}
+	m := cprAtEnd.FindStringSubmatch(cpr)
+	if m == nil {
+		return fmt.Errorf("bad cursor position report %q", cpr)
+	}
+	job.Row, _ = strconv.Atoi(m[1])
+	job.Col, _ = strconv.Atoi(m[2])
 	for _, q := range job.Queries {
-		reply, _, _, err := ask([]byte(q))
+		reply, err := ask(q)
 		if err != nil {
 			return err
 		}
@@ -237,7 +249,17 @@ func runXterm(t *testing.T, cols, rows int, stream string, queries []string) xte
 		"-xrm", "XTerm*printerExtent: true",
 		"-e", self)
 	cmd.Env = append(tmuxEnv(), "DISPLAY="+display, xtermHelperEnv+"="+job)
-	if out, err := cmd.CombinedOutput(); err != nil {
+	for try := 1; ; try++ {
+		out, err := cmd.CombinedOutput()
+		if err == nil {
+			break
+		}
+		// A busy Xvfb now and then refuses a connection: try again.
+		if try < 5 && bytes.Contains(out, []byte("Can't open display")) && ctx.Err() == nil {
+			cmd = exec.CommandContext(ctx, cmd.Args[0], cmd.Args[1:]...)
+			cmd.Env = append(tmuxEnv(), "DISPLAY="+display, xtermHelperEnv+"="+job)
+			continue
+		}
 		msg, _ := os.ReadFile(job + ".err")
 		t.Fatalf("xterm: %v: %s %s", err, out, msg)
 	}
@@ -251,6 +273,9 @@ func runXterm(t *testing.T, cols, rows int, stream string, queries []string) xte
 		t.Fatal(err)
 	}
 	printed, err := os.ReadFile(print)
+	if os.Getenv("DUET_XTERM_DEBUG") != "" {
+		t.Logf("printed: %q", printed)
+	}
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -264,7 +289,9 @@ func runXterm(t *testing.T, cols, rows int, stream string, queries []string) xte
 }
 
 // parseXtermPrint turns xterm's print of the screen (each row ended by CR LF, starting
-// with its line size, cells as SGR and text) back into cells, in a fresh Screen.
+// with its line size, each cell with attributes after its own SGR) back into cells, in a
+// fresh Screen. xterm writes no SGR before a cell without attributes, even after one with
+// them, so each character is drawn with the SGR just before it, or none.
 func parseXtermPrint(cols, rows int, printed string) *Screen {
 	sc := New(cols, rows, Options{Scrollback: -1})
 	var b bytes.Buffer
@@ -272,7 +299,26 @@ func parseXtermPrint(cols, rows int, printed string) *Screen {
 		if y >= rows {
 			break
 		}
-		fmt.Fprintf(&b, "\x1b[0m\x1b[%dH%s", y+1, l)
+		fmt.Fprintf(&b, "\x1b[0m\x1b[%dH", y+1)
+		sgr := false
+		for len(l) > 0 {
+			switch {
+			case strings.HasPrefix(l, "\x1b#"):
+				b.WriteString(l[:3])
+				l = l[3:]
+			case strings.HasPrefix(l, "\x1b["):
+				end := strings.IndexByte(l, 'm')
+				b.WriteString(l[:end+1])
+				l, sgr = l[end+1:], true
+			default:
+				_, n := utf8.DecodeRuneInString(l)
+				if !sgr {
+					b.WriteString("\x1b[0m")
+				}
+				b.WriteString(l[:n])
+				l, sgr = l[n:], false
+			}
+		}
 	}
 	sc.Write(b.Bytes())
 	return sc
