@@ -127,13 +127,12 @@ func (s *Screen) putRune(r rune, w int) {
 	edge := s.rightEdge()
 	if s.x+w-1 > edge {
 		if !s.modes.Autowrap {
-			s.x = max(edge-w+1, 0)
-		} else {
-			// A wide character that does not fit goes to the next line, as in xterm.
-			s.wrap()
-			if edge = s.rightEdge(); s.x+w-1 > edge {
-				return
-			}
+			return // dropped, as in xterm and tmux
+		}
+		// A wide character that does not fit goes to the next line, as in xterm.
+		s.wrap()
+		if edge = s.rightEdge(); s.x+w-1 > edge {
+			return
 		}
 	}
 	cells := s.cur.lines[s.y].cells

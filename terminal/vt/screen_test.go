@@ -160,7 +160,7 @@ func TestXtermWhereTmuxDiffers(t *testing.T) {
 		{name: "decawm-reset-drops-pending-wrap", in: "0123456789\x1b[?7lY", want: []string{"012345678Y", ""}, x: 9},
 		{name: "el-clears-wrapped-mark", in: "0123456789y\x1b[A\x1b[10G\x1b[K9\r\n", want: []string{"0123456789", "y"}, y: 1,
 			check: state(func(s *Screen) bool { return !s.LineWrapped(0) }, "row 0 still marked as wrapped")},
-		{name: "nowrap-wide-at-edge", in: "\x1b[?7lxxxxxxxxx中", want: []string{"xxxxxxxx中"}, x: 9},
+		{name: "nowrap-wide-at-edge-dropped", in: "\x1b[?7lxxxxxxxxx中", want: []string{"xxxxxxxxx"}, x: 9},
 		// Editing.
 		{name: "il-to-left-margin", in: "abc\r\ndef\x1b[1;3H\x1b[L", want: []string{"", "abc", "def"}},
 		{name: "dl-to-left-margin", in: "abc\r\ndef\x1b[1;3H\x1b[M", want: []string{"def", ""}},

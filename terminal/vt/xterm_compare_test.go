@@ -122,3 +122,42 @@ func TestXterm(t *testing.T) {
 		})
 	}
 }
+
+// TestXtermOracleWhereTmuxDiffers runs the tmux cases tmux is not the oracle for against xterm,
+// but for those where vt follows tmux or DEC on purpose (xtermAlso says why).
+func TestXtermOracleWhereTmuxDiffers(t *testing.T) {
+	for _, g := range [][]seqCase{cursorCases, wrapCases, tabCases, scrollCases, editCases,
+		modeCases, altCases, sgrCases, charCases, parserCases} {
+		for _, c := range g {
+			if c.tmuxDiffers == "" {
+				continue
+			}
+			t.Run(c.name, func(t *testing.T) {
+				if why := xtermAlso[c.name]; why != "" {
+					t.Skip("excluded: " + why)
+				}
+				t.Parallel()
+				checkAgainstXterm(t, xtermCase{name: c.name, cols: c.cols, rows: c.rows, in: c.in})
+			})
+		}
+	}
+}
+
+// xtermAlso lists the tmux-excluded cases where xterm is not the oracle either.
+var xtermAlso = map[string]string{
+	"rep-after-move":      xtermREP,
+	"rep-after-sgr":       xtermREP,
+	"rep-after-lf":        xtermREP,
+	"ich-pushes-wide-off": "xterm 379 keeps a wide character ICH pushes half off the edge; vt erases it",
+	"utf8-too-big":        xtermUTF8,
+	"utf8-overlong":       xtermUTF8,
+	"utf8-surrogate":      xtermUTF8,
+	"utf8-truncated":      xtermUTF8,
+	"uk-charset":          "xterm 379 without NRCS mode reads ESC ( A as Latin-1's upper half (a becomes á); vt reads it as the UK set, as the VT100 did",
+	"sgr-rgb-missing":     "xterm 379 fills a missing component of a malformed 24-bit colour from memory; vt ignores the colour",
+}
+
+const (
+	xtermREP  = "xterm 379 forgets the character REP repeats after any control; vt repeats the last one printed (ECMA-48's preceding graphic character)"
+	xtermUTF8 = "xterm 379 gives a malformed UTF-8 sequence a different number of U+FFFD than vt, which gives one for each byte that cannot go on (as Go's decoder)"
+)
