@@ -206,6 +206,7 @@ func (s *Screen) softReset() {
 	s.pen = Style{}
 	s.charsets, s.gl, s.ss = [4]byte{'B', 'B', 'B', 'B'}, 0, 0
 	s.cur.saved = savedCursor{}
+	s.clampToLine()
 	s.changed = true
 }
 
@@ -223,8 +224,10 @@ func (s *Screen) sendReplyBytes(r []byte) {
 
 // sgr applies Select Graphic Rendition parameters to the pen.
 func (s *Screen) sgr() {
+	// SGR 0 keeps the hyperlink and the protection (DECSCA is not an SGR attribute).
+	keep := Style{Link: s.pen.Link, Attr: s.pen.Attr & attrProtected}
 	if s.nparams == 0 {
-		s.pen = Style{Link: s.pen.Link}
+		s.pen = keep
 		return
 	}
 	p := &s.pen
@@ -233,7 +236,7 @@ func (s *Screen) sgr() {
 		// Sub-parameters that no SGR here understands are skipped with their parent.
 		switch v {
 		case 0:
-			*p = Style{Link: p.Link}
+			*p = keep
 		case 1:
 			p.Attr |= Bold
 		case 2:

@@ -27,6 +27,19 @@ func (s *Screen) index() {
 		}
 	case s.y < s.rows-1:
 		s.y++
+		s.clampToLine()
+	}
+}
+
+// clampToLine keeps the cursor inside the half of a double-width row that is shown, as
+// DEC's terminals do, and drops a pending wrap that is no longer at the row's right edge;
+// it is called wherever the cursor's row or margins change under it.
+func (s *Screen) clampToLine() {
+	if s.cur.lines[s.y].attr != lineSingle {
+		s.x = min(s.x, s.lineCols(s.y)-1)
+	}
+	if s.wrapnext && s.x != s.rightEdge() {
+		s.wrapnext = false
 	}
 }
 
@@ -39,6 +52,7 @@ func (s *Screen) reverseIndex() {
 		}
 	case s.y > 0:
 		s.y--
+		s.clampToLine()
 	}
 }
 
@@ -102,6 +116,7 @@ func (s *Screen) cursorBack(n int) {
 		off += total
 	}
 	s.y, s.x = top+off/width, left+off%width
+	s.clampToLine()
 }
 
 // tab moves to the n-th next tab stop (or back for negative n), stopping at the right

@@ -74,22 +74,27 @@ func (s *Screen) eraseToEnd(selective bool) {
 	s.cur.lines[s.y].wrapped = false
 }
 
-// eraseInDisplay is ED (DECSED when selective).
+// eraseInDisplay is ED (DECSED when selective). Rows it erases whole, but the cursor's
+// (unless ED 2), become single width again, as in xterm.
 func (s *Screen) eraseInDisplay(mode int, selective bool) {
+	single := func(y int) {
+		s.eraseLine(y, selective)
+		s.cur.lines[y].attr = lineSingle
+	}
 	switch mode {
 	case 0:
 		s.eraseToEnd(selective)
 		for y := s.y + 1; y < s.rows; y++ {
-			s.eraseLine(y, selective)
+			single(y)
 		}
 	case 1:
 		s.eraseInLine(1, selective)
 		for y := 0; y < s.y; y++ {
-			s.eraseLine(y, selective)
+			single(y)
 		}
 	case 2:
 		for y := 0; y < s.rows; y++ {
-			s.eraseLine(y, selective)
+			single(y)
 		}
 	case 3:
 		s.history.clear()
@@ -222,6 +227,6 @@ func (s *Screen) setLineAttr(a lineAttr) {
 		return
 	}
 	l.attr = a
-	s.x = min(s.x, s.lineCols(s.y)-1)
+	s.clampToLine()
 	s.markDirty(s.y)
 }

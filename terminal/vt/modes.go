@@ -86,6 +86,7 @@ func (s *Screen) setPrivateMode(mode int, on bool) {
 		m.LeftRightMargins = on
 		if !on {
 			s.left, s.right = 0, s.cols-1
+			s.clampToLine()
 		}
 	case 9, 1000, 1002, 1003:
 		if on {
@@ -290,6 +291,7 @@ func (s *Screen) enterAlt(saveCursor, clearIt bool) {
 	if clearIt {
 		s.clearAlt()
 	}
+	s.clampToLine()
 }
 
 func (s *Screen) clearAlt() {
@@ -314,6 +316,7 @@ func (s *Screen) leaveAlt(clearIt, restoreCursor bool) {
 	if restoreCursor {
 		s.restoreCursor()
 	}
+	s.clampToLine()
 }
 
 // saveCursor is DECSC: the active buffer remembers the cursor, pen, charsets and origin mode.
@@ -336,5 +339,6 @@ func (s *Screen) restoreCursor() {
 	}
 	// A pending wrap is not restored, as in xterm and tmux.
 	s.wrapnext = false
+	s.clampToLine()
 	s.changed = true
 }

@@ -115,9 +115,37 @@ func (s *Screen) changeAttrs(r rect, reverse bool) {
 			on &^= sgrToggles[v-20]
 		}
 	}
+	// Underline stands for every underline style: setting it replaces a double or curly
+	// one, clearing or reversing it takes any away.
+	const anyUnderline = Underline | DoubleUnderline | CurlyUnderline
+	if (on|off)&Underline != 0 {
+		off |= anyUnderline &^ on
+	}
+	flipUnderline := flip&Underline != 0
+	flip &^= Underline
 	s.eachCell(r, !s.rectExtent, func(c *Cell) {
-		c.st.Attr = (c.st.Attr&^off | on) ^ flip
+		if c.st.Attr&attrWideTail != 0 {
+			return
+		}
+		a := (c.st.Attr&^off | on) ^ flip
+		if flipUnderline {
+			if a&anyUnderline != 0 {
+				a &^= anyUnderline
+			} else {
+				a |= Underline
+			}
+		}
+		c.st.Attr = a
 	})
+	// The right half of a wide character is drawn as its left half is.
+	for y := r.top; y <= r.bottom; y++ {
+		cells := s.cur.lines[y].cells
+		for x := 0; x+1 < len(cells); x++ {
+			if cells[x].st.Attr&attrWide != 0 {
+				cells[x+1].st.Attr = cells[x].st.Attr&^attrWide | attrWideTail
+			}
+		}
+	}
 }
 
 // copyRect is DECCRA: the source rectangle is copied to the destination's top left

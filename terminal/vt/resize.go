@@ -34,6 +34,7 @@ func (s *Screen) Resize(cols, rows int) {
 	}
 	s.rows = rows
 	s.x = min(s.x, cols-1)
+	s.clampToLine()
 	if s.x < cols-1 {
 		s.wrapnext = false
 	}

@@ -26,15 +26,12 @@ func stateDiff(a, b *Screen) string {
 	bufs := []struct {
 		name   string
 		la, lb []line
-	}{{"primary", a.prim.lines, b.prim.lines}}
-	if a.altActive {
-		bufs = append(bufs, struct {
-			name   string
-			la, lb []line
-		}{"alternate", a.alt.lines, b.alt.lines})
-	}
+	}{{"primary", a.prim.lines, b.prim.lines}, {"alternate", a.alt.lines, b.alt.lines}}
 	for _, bf := range bufs {
 		for y := range bf.la {
+			if bf.la[y].attr != bf.lb[y].attr {
+				add("%s row %d size %d vs %d", bf.name, y, bf.la[y].attr, bf.lb[y].attr)
+			}
 			for x := range bf.la[y].cells {
 				ca, cb := norm(bf.la[y].cells[x]), norm(bf.lb[y].cells[x])
 				if ca != cb {
@@ -59,8 +56,22 @@ func stateDiff(a, b *Screen) string {
 	if a.modes != b.modes {
 		add("modes %+v vs %+v", a.modes, b.modes)
 	}
-	if a.top != b.top || a.bottom != b.bottom {
-		add("scroll region %d-%d vs %d-%d", a.top, a.bottom, b.top, b.bottom)
+	if a.top != b.top || a.bottom != b.bottom || a.left != b.left || a.right != b.right {
+		add("scroll region and margins %d-%d %d-%d vs %d-%d %d-%d", a.top, a.bottom, a.left, a.right, b.top, b.bottom, b.left, b.right)
+	}
+	if a.protect != b.protect || a.level != b.level || a.rectExtent != b.rectExtent {
+		add("protection %d level %d rectangle extent %v vs %d %d %v", a.protect, a.level, a.rectExtent, b.protect, b.level, b.rectExtent)
+	}
+	if fmt.Sprint(a.savedModes) != fmt.Sprint(b.savedModes) && len(a.savedModes)+len(b.savedModes) > 0 {
+		add("XTSAVE modes %v vs %v", a.savedModes, b.savedModes)
+	}
+	if a.colors.set != b.colors.set {
+		add("colours set differ")
+	}
+	for i, set := range a.colors.set {
+		if set && a.colors.value[i] != b.colors.value[i] {
+			add("colour %d: %06x vs %06x", i, uint32(a.colors.value[i]), uint32(b.colors.value[i]))
+		}
 	}
 	if fmt.Sprint(a.tabs) != fmt.Sprint(b.tabs) {
 		add("tab stops differ")
@@ -72,9 +83,6 @@ func stateDiff(a, b *Screen) string {
 		add("cursor style %d vs %d, title %q vs %q", a.cursorStyle, b.cursorStyle, a.title, b.title)
 	}
 	for i, p := range []struct{ a, b savedCursor }{{a.prim.saved, b.prim.saved}, {a.alt.saved, b.alt.saved}} {
-		if i == 1 && !a.altActive {
-			continue // the alternate screen's saved cursor is not kept once it is left
-		}
 		if p.a.valid && (p.a.cursor.x != p.b.cursor.x || p.a.cursor.y != p.b.cursor.y ||
 			p.a.cursor.pen != p.b.cursor.pen || p.a.origin != p.b.origin || p.a.cursor.charsets != p.b.cursor.charsets) {
 			add("saved cursor %d: %+v vs %+v", i, p.a, p.b)
@@ -144,11 +152,36 @@ func TestRepaintRoundTrip(t *testing.T) {
 		{"alternate with saved", 10, 4, "abc\x1b[2;2H\x1b[?1049h\x1b[Hx\x1b[3;3H\x1b7\x1b[H"},
 		{"hyperlink", 20, 3, "a \x1b]8;id=1;http://x.test/\x1b\\link\x1b]8;;\x1b\\ b \x1b]8;;http://y.test/\x07open"},
 		{"pen carries link", 20, 3, "\x1b]8;;http://x.test/\x07"},
+		{"margins", 20, 6, "\x1b[?69h\x1b[3;12s\x1b[2;5r\x1b[?6h\x1b[2;3Hx"},
+		{"margins pending wrap", 20, 6, "\x1b[?69h\x1b[3;12s\x1b[2;3H" + strings.Repeat("m", 10)},
+		{"declrmm without margins", 20, 4, "\x1b[?69h"},
+		{"protected cells", 20, 4, "ab\x1b[1\"qPROT\x1b[0\"qcd\x1b[1\"q"},
+		{"iso protection", 20, 4, "ab\x1bVPROT\x1bWcd"},
+		{"iso protection pen", 20, 4, "ab\x1bVPROT"},
+		{"dec protection mode only", 20, 4, "\x1b[0\"q"},
+		{"selective erase leaves spaces", 20, 4, "\x1b[1\"qP\x1b[0\"q\x1b[1;4mabc\x1b[m\x1b[?2J"},
+		{"double-width lines", 20, 5, "\x1b#6wide\r\n\x1b#3top\r\n\x1b#4bot\r\nnormal"},
+		{"double-width keeps the right half", 20, 3, strings.Repeat("r", 20) + "\x1b[1;1H\x1b#6"},
+		{"double-width pending wrap", 20, 3, "\x1b#6" + strings.Repeat("w", 10)},
+		{"double-width wrapped", 20, 3, "\x1b#6" + strings.Repeat("w", 13)},
+		{"palette", 10, 3, "\x1b]4;1;rgb:12/34/56\x07\x1b]4;255;#fff\x07\x1b]10;rgb:1/2/3\x07\x1b]11;#000\x07\x1b]12;#f00\x07\x1b]19;#0f0\x07"},
+		{"alternate screen kept", 10, 4, "main\x1b[?47halt\x1b[?47l"},
+		{"alternate saved cursor kept", 10, 4, "\x1b[?47h\x1b[2;3H\x1b7\x1b[?47l"},
+		{"locking shifts", 10, 3, "\x1b*0\x1b+0\x1bnq\x1boq"},
+		{"single shift pending", 10, 3, "\x1b*0\x1bN"},
+		{"saved cursor with shift", 10, 3, "\x1b+0\x1bo\x1b7\x0f"},
+		{"reverse wrap and curses modes", 10, 3, "\x1b[?45h\x1b[?1045h\x1b[?41h"},
+		{"rectangle extent", 10, 3, "\x1b[2*x"},
+		{"xtsave", 10, 3, "\x1b[?1h\x1b[?7l\x1b[?1000h\x1b[?1;7;1000;2004;6;69s\x1b[?1l\x1b[?7h"},
+		{"conformance level", 10, 3, "\x1b[62;1\"p"},
 		{"one by one", 1, 1, "x"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			a := New(tc.w, tc.h, Options{})
 			a.Write([]byte(tc.stream))
+			if err := checkInvariants(a); err != nil {
+				t.Fatal(err)
+			}
 			roundTrip(t, a)
 		})
 	}
@@ -169,6 +202,15 @@ var vocabulary = []string{
 	"\x1b[?25l", "\x1b[?25h", "\x1b[3 q", "\x1b[?1h", "\x1b[?1l", "\x1b=", "\x1b>", "\x1b[?2004h",
 	"\x1b[?1000h", "\x1b[?1006h", "\x1b]0;title\x07", "\x1b]8;;http://a.test/\x1b\\", "\x1b]8;;\x07",
 	"\x1b[!p", "\x1b#8", "\x1b[20h", "\x1b[20l", "\x1b[", "\x1b", "\x18", "\x1b[?5h",
+	// Margins, rectangles, protection, line sizes, shifts, colours, reports.
+	"\x1b[?69h", "\x1b[?69l", "\x1b[3;7s", "\x1b[2;5s", "\x1b[s", "\x1b[2'}", "\x1b['~", "\x1b6", "\x1b9",
+	"\x1b[?45h", "\x1b[?45l", "\x1b[?1045h", "\x1b[?41h", "\x1b[1\"q", "\x1b[0\"q", "\x1bV", "\x1bW",
+	"\x1b[?J", "\x1b[?1K", "\x1b[?2K", "\x1b[88;1;2;3;6$x", "\x1b[2;2;4;8$z", "\x1b[1;1;9;9${",
+	"\x1b[1;1;3;5;1;2;4;1$v", "\x1b[1;2;3;9;1;7$r", "\x1b[2;1;4;4;4$t", "\x1b[2*x", "\x1b[*x",
+	"\x1b#3", "\x1b#4", "\x1b#5", "\x1b#6", "\x1bN", "\x1bO", "\x1bn", "\x1bo", "\x1b*0", "\x1b+0",
+	"\x1b]4;1;rgb:12/34/56\x07", "\x1b]11;#102030\x1b\\", "\x1b]104;1\x07", "\x1b]110\x07", "\x1b]10;?\x07",
+	"\x1b[?1;7;45s", "\x1b[?1;7;45r", "\x1b[62;1\"p", "\x1b[64;1\"p", "\x1b[?5W", "\x1b[2W", "\x1b[5W",
+	"\x1bP$qm\x1b\\", "\x1b[?6n", "\x1b[1;1;1;1;4;4*y", "\x1b[?2026$p", "\x1b[1$w", "\x1b[2$w",
 }
 
 func randomStream(rng *rand.Rand, n int) []byte {
@@ -182,7 +224,7 @@ func randomStream(rng *rand.Rand, n int) []byte {
 // TestRepaintRoundTripRandom replays random streams of real sequences at several sizes.
 func TestRepaintRoundTripRandom(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
-	for i := range 1000 {
+	for i := range 3000 {
 		w, h := 1+rng.IntN(30), 1+rng.IntN(10)
 		stream := randomStream(rng, 1+rng.IntN(200))
 		a := New(w, h, Options{})
@@ -196,6 +238,9 @@ func TestRepaintRoundTripRandom(t *testing.T) {
 					t.Logf("stream: %q", stream)
 				}
 			}()
+			if err := checkInvariants(a); err != nil {
+				t.Fatal(err)
+			}
 			roundTrip(t, a)
 		})
 	}

@@ -37,6 +37,7 @@ func (s *Screen) scrollUp(top, bottom, n int) {
 		ls[bottom] = s.freshLine(old.cells)
 	}
 	s.markRange(top, bottom)
+	s.clampToLine()
 }
 
 // scrollDown moves rows top..bottom-n down by n, blanking n rows at the top.
@@ -53,6 +54,7 @@ func (s *Screen) scrollDown(top, bottom, n int) {
 		ls[top] = s.freshLine(old.cells)
 	}
 	s.markRange(top, bottom)
+	s.clampToLine()
 }
 
 // shiftRect moves the cells of rows top..bottom, columns left..right, by dy rows and dx
@@ -90,25 +92,16 @@ func (s *Screen) shiftRect(top, bottom, left, right, dy, dx int) {
 }
 
 // fixWideEdges blanks halves of wide characters that an operation on columns
-// left..right separated from their other half.
+// left..right separated from their other half, inside those columns or next to them.
 func fixWideEdges(cells []Cell, left, right int) {
-	for _, x := range [2]int{left, right + 1} {
-		if x <= 0 || x >= len(cells) {
-			continue
-		}
-		head, tail := cells[x-1].st.Attr&attrWide != 0, cells[x].st.Attr&attrWideTail != 0
-		if head && !tail {
-			cells[x-1] = blankCell(cells[x-1].st)
-		}
-		if tail && !head {
+	for x := max(left-1, 0); x <= min(right+1, len(cells)-1); x++ {
+		a := cells[x].st.Attr
+		switch {
+		case a&attrWide != 0 && (x+1 >= len(cells) || cells[x+1].st.Attr&attrWideTail == 0):
+			cells[x] = blankCell(cells[x].st)
+		case a&attrWideTail != 0 && (x == 0 || cells[x-1].st.Attr&attrWide == 0):
 			cells[x] = blankCell(cells[x].st)
 		}
-	}
-	if left < len(cells) && cells[left].st.Attr&attrWideTail != 0 && (left == 0 || cells[left-1].st.Attr&attrWide == 0) {
-		cells[left] = blankCell(cells[left].st)
-	}
-	if right >= 0 && right < len(cells) && cells[right].st.Attr&attrWide != 0 && (right+1 >= len(cells) || cells[right+1].st.Attr&attrWideTail == 0) {
-		cells[right] = blankCell(cells[right].st)
 	}
 }
 
@@ -145,6 +138,7 @@ func (s *Screen) deleteLines(n int) {
 		s.markRange(s.y, s.bottom)
 	}
 	s.x, s.wrapnext = s.left, false
+	s.clampToLine()
 }
 
 // insertColumns is DECIC: n blank columns at the cursor's, inside the region and margins.

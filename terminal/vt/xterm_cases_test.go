@@ -5,6 +5,15 @@ import "strings"
 // lrm turns on DECLRMM and sets the margins to columns l..r (1-based).
 func lrm(l, r int) string { return "\x1b[?69h\x1b[" + itoa(l) + ";" + itoa(r) + "s" }
 
+// onRows prints an x at the start of the first n rows.
+func onRows(n int) string {
+	var b strings.Builder
+	for y := 1; y <= n; y++ {
+		b.WriteString("\x1b[" + itoa(y) + ";1Hx")
+	}
+	return b.String()
+}
+
 func itoa(n int) string {
 	if n < 10 {
 		return string(rune('0' + n))
@@ -139,6 +148,15 @@ var xtermScreenCases = []xtermCase{
 	{name: "decdwl-then-cup", in: "\x1b#6\x1b[1;15HX\x1b[2;15HY", xtermDiffers: dwlCursor},
 	{name: "decdwl-scrolls", in: "\x1b[8H\x1b#6dw\r\nnext\r\n"},
 	{name: "decdwl-el-ed", in: "\x1b#6abcdefghij\x1b[1;3H\x1b[K"},
+	// xterm prints a row with nothing on it without its size: these print on every row.
+	{name: "decdwl-ed2", in: "\x1b#6abc\r\n\x1b#6def\x1b[2J" + onRows(3)},
+	{name: "decdwl-ed0", in: "\x1b#6abc\r\n\x1b#6def\r\n\x1b#3ghi\x1b[2;1H\x1b[J" + onRows(3)},
+	{name: "decdwl-ed0-mid-line", in: "\x1b#6abc\r\n\x1b#6def\r\n\x1b#3ghi\x1b[2;2H\x1b[J" + onRows(3)},
+	{name: "decdwl-ed1", in: "\x1b#6abc\r\n\x1b#6def\r\n\x1b#3ghi\x1b[2;3H\x1b[1J" + onRows(3)},
+	{name: "decdwl-el2", in: "\x1b#6abc\x1b[2K" + onRows(1)},
+	{name: "decdwl-decsed", in: "\x1b#6abc\x1b[?2J" + onRows(1)},
+	{name: "decdwl-decaln", in: "\x1b#6abc\x1b#8"},
+	{name: "decdwl-il", in: "\x1b#6abc\r\nxyz\x1b[1;1H\x1b[L"},
 	{name: "ss2-ss3", in: "\x1b*0\x1b+0a\x1bNqa\x1bOxa"},
 	{name: "ls2-ls3", in: "\x1b*0\x1b+Bq#\x1bnq#\x1boq#\x0fq#"},
 	{name: "reverse-wrap", in: "\x1b[?45h\x1b[2;1H\bX\x1b[3;3H\x1b[5DY"},
