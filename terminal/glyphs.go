@@ -7,10 +7,13 @@ import (
 	"sync"
 
 	"fyne.io/fyne/v2/theme"
+	xdraw "golang.org/x/image/draw"
 	"golang.org/x/image/font"
 	"golang.org/x/image/font/opentype"
 	"golang.org/x/image/font/sfnt"
 	"golang.org/x/image/math/fixed"
+
+	"github.com/duetpair/duet/terminal/vt"
 )
 
 // The widget rasterises text itself into one image per frame: drawing through one texture
@@ -72,6 +75,7 @@ type glyphKey struct {
 	text         string
 	bold, italic bool
 	wide         bool
+	size         vt.LineSize // double width, or the top or bottom half of double height
 }
 
 // glyphCache holds alpha masks the size of a cell (two for wide characters), rendered for
@@ -108,6 +112,9 @@ func (g *glyphCache) mask(k glyphKey, fontIdx int) *image.Alpha {
 	if len(g.masks) > 8192 {
 		clear(g.masks)
 	}
+	if k.size != vt.LineSingle {
+		return g.scaledMask(k, fontIdx)
+	}
 	w := int(math.Ceil(g.cellW))
 	if k.wide {
 		w = int(math.Ceil(2 * g.cellW))
@@ -141,6 +148,26 @@ func (g *glyphCache) mask(k glyphKey, fontIdx int) *image.Alpha {
 	}
 	g.masks[k] = m
 	return m
+}
+
+// scaledMask draws the glyph of a double-width row twice as wide, and for a double-height
+// row twice as tall too, keeping the half the row shows.
+func (g *glyphCache) scaledMask(k glyphKey, fontIdx int) *image.Alpha {
+	base := k
+	base.size = vt.LineSingle
+	src := g.mask(base, fontIdx)
+	b := src.Bounds()
+	dst := image.NewAlpha(image.Rect(0, 0, 2*b.Dx(), b.Dy()))
+	dr := dst.Bounds()
+	switch k.size {
+	case vt.LineDoubleTop:
+		dr = image.Rect(0, 0, 2*b.Dx(), 2*b.Dy())
+	case vt.LineDoubleBottom:
+		dr = image.Rect(0, -b.Dy(), 2*b.Dx(), b.Dy())
+	}
+	xdraw.ApproxBiLinear.Scale(dst, dr, src, b, xdraw.Src, nil)
+	g.masks[k] = dst
+	return dst
 }
 
 // embolden thickens a mask by one pixel to the right (synthetic bold).

@@ -23,51 +23,62 @@ var lightANSI = [16]color.NRGBA{
 	{0x04, 0x51, 0xa5, 0xff}, {0xbc, 0x05, 0xbc, 0xff}, {0x05, 0x98, 0xbc, 0xff}, {0xa5, 0xa5, 0xa5, 0xff},
 }
 
-// palette resolves vt colours for one theme and variant; the renderer rebuilds it when
-// the theme changes.
+// palette resolves vt colours: the theme decides the defaults (handed to the screen with
+// SetDefaultColors, so that what it answers to colour queries is what is drawn), and the
+// screen's palette, with the program's changes (OSC 4, 10-19), is what is drawn.
 type palette struct {
 	fg, bg, cursor, selection color.Color
 	outside                   color.Color // the grid beyond a smaller session
-	ansi                      [16]color.Color
+	idx                       [256]color.Color
+	from                      vt.Palette // the screen palette idx, fg, bg, cursor come from
 }
 
-func newPalette(th fyne.Theme, v fyne.ThemeVariant) palette {
-	p := palette{
-		fg:        th.Color(theme.ColorNameForeground, v),
-		bg:        th.Color(theme.ColorNameBackground, v),
-		cursor:    th.Color(theme.ColorNameForeground, v),
-		selection: th.Color(theme.ColorNameSelection, v),
-	}
-	p.outside = blend(blend(p.bg, p.fg), p.bg) // a quarter of the way to the foreground
-	p.outside = blend(p.outside, p.bg)
+// themeColors returns the theme's colours as a screen palette: the ANSI colours for the
+// variant, xterm's cube and grey ramp, and the theme's text and background.
+func themeColors(th fyne.Theme, v fyne.ThemeVariant) vt.Palette {
+	p := vt.DefaultPalette()
 	base := darkANSI
 	if v == theme.VariantLight {
 		base = lightANSI
 	}
-	for i := range p.ansi {
-		p.ansi[i] = base[i]
+	for i, c := range base {
+		p[i] = vt.RGB(c.R, c.G, c.B)
 	}
+	fg, bg := vtColor(th.Color(theme.ColorNameForeground, v)), vtColor(th.Color(theme.ColorNameBackground, v))
+	p[vt.SlotForeground], p[vt.SlotBackground], p[vt.SlotCursor] = fg, bg, fg
+	p[vt.SlotHighlightBG] = vtColor(th.Color(theme.ColorNameSelection, v))
 	return p
 }
 
-// indexed returns xterm's colour n: the 16 ANSI colours, the 6x6x6 cube, the grey ramp.
-func (p *palette) indexed(n uint8) color.Color {
-	switch {
-	case n < 16:
-		return p.ansi[n]
-	case n < 232:
-		n -= 16
-		level := func(v uint8) uint8 {
-			if v == 0 {
-				return 0
-			}
-			return 55 + 40*v
-		}
-		return color.NRGBA{level(n / 36), level(n / 6 % 6), level(n % 6), 0xff}
-	}
-	g := 8 + 10*(n-232)
-	return color.NRGBA{g, g, g, 0xff}
+func vtColor(c color.Color) vt.Color {
+	n := color.NRGBAModel.Convert(c).(color.NRGBA)
+	return vt.RGB(n.R, n.G, n.B)
 }
+
+func nrgba(c vt.Color) color.Color {
+	r, g, b, _ := c.RGB()
+	return color.NRGBA{r, g, b, 0xff}
+}
+
+// newPalette resolves the screen's palette p, with the theme's selection colour.
+func newPalette(th fyne.Theme, v fyne.ThemeVariant, p vt.Palette) palette {
+	pal := palette{
+		fg:        nrgba(p[vt.SlotForeground]),
+		bg:        nrgba(p[vt.SlotBackground]),
+		cursor:    nrgba(p[vt.SlotCursor]),
+		selection: th.Color(theme.ColorNameSelection, v),
+		from:      p,
+	}
+	pal.outside = blend(blend(pal.bg, pal.fg), pal.bg) // a quarter of the way to the foreground
+	pal.outside = blend(pal.outside, pal.bg)
+	for i := range pal.idx {
+		pal.idx[i] = nrgba(p[i])
+	}
+	return pal
+}
+
+// indexed returns colour n of the palette.
+func (p *palette) indexed(n uint8) color.Color { return p.idx[n] }
 
 func (p *palette) resolve(c vt.Color, def color.Color) color.Color {
 	if n, ok := c.Index(); ok {

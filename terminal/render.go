@@ -25,6 +25,7 @@ type renderer struct {
 	rowOver  [][]overlay // per view row: cells drawn as overlays
 
 	pal      palette
+	havePal  bool
 	palKey   fyne.ThemeVariant
 	palTheme fyne.Theme
 	cov      coverage
@@ -32,6 +33,7 @@ type renderer struct {
 	uni      image.Uniform
 
 	view     [][]vt.Cell // the rows shown: screen rows or scrollback
+	sizes    []vt.LineSize
 	rowDirty []bool
 	all      bool
 
@@ -42,10 +44,19 @@ type renderer struct {
 }
 
 type overlay struct {
-	col   int
+	col   int // in cells as drawn: twice the column on a double-width row
 	text  string
-	style vt.Style
-	wide  bool
+	style  vt.Style
+	wide   bool // two cells
+	double bool // four cells: a wide character on a double-width row
+}
+
+// rowScale is how many cells wide a character on a row of this size is drawn.
+func rowScale(s vt.LineSize) int {
+	if s == vt.LineSingle {
+		return 1
+	}
+	return 2
 }
 
 func newRenderer(t *Terminal) *renderer {
@@ -69,6 +80,12 @@ func (r *renderer) Layout(s fyne.Size) {
 // Refresh takes a snapshot of the screen and marks what must be drawn again.
 func (r *renderer) Refresh() {
 	t := r.t
+	th, v := t.Theme(), fyne.CurrentApp().Settings().ThemeVariant()
+	if r.palTheme != th || r.palKey != v {
+		// The screen reports, and the snapshot carries, the theme's colours.
+		t.screen.SetDefaultColors(themeColors(th, v))
+		r.palTheme, r.palKey, r.havePal = th, v, false
+	}
 	changed := t.screen.Snapshot(&t.snap)
 	if changed && t.scrollOff > 0 && r.lastOff == t.scrollOff {
 		t.scrollOff = 0 // new output returns the view to the bottom
@@ -80,9 +97,8 @@ func (r *renderer) Refresh() {
 			t.OnTitle(t.title)
 		}
 	}
-	th, v := t.Theme(), fyne.CurrentApp().Settings().ThemeVariant()
-	if r.palTheme != th || r.palKey != v {
-		r.pal, r.palTheme, r.palKey = newPalette(th, v), th, v
+	if !r.havePal || r.pal.from != t.snap.Palette {
+		r.pal, r.havePal = newPalette(th, v, t.snap.Palette), true
 		r.all = true
 	}
 	rows := t.snap.Rows
@@ -90,6 +106,7 @@ func (r *renderer) Refresh() {
 		r.rowDirty = make([]bool, rows)
 		r.rowOver = make([][]overlay, rows)
 		r.view = make([][]vt.Cell, rows)
+		r.sizes = make([]vt.LineSize, rows)
 		r.all = true
 	}
 	if t.scrollOff != r.lastOff {
@@ -107,6 +124,7 @@ func (r *renderer) Refresh() {
 	for y := range rows {
 		if t.scrollOff == 0 {
 			r.view[y] = t.snap.Lines[y]
+			r.sizes[y] = t.snap.Sizes[y]
 			if t.snap.Dirty[y] {
 				r.rowDirty[y] = true
 			}
@@ -114,6 +132,7 @@ func (r *renderer) Refresh() {
 			line := t.snap.Scrolled - uint64(t.scrollOff) + uint64(y)
 			cells, _, _ := t.viewLine(line)
 			r.view[y] = cells
+			r.sizes[y] = vt.LineSingle
 			r.rowDirty[y] = true
 		}
 	}
@@ -162,7 +181,11 @@ func (r *renderer) collectOverlays(y int) bool {
 	old := r.rowOver[y]
 	var list []overlay
 	area := r.t.area
+	scale := rowScale(r.sizes[y])
 	for x, c := range r.view[y] {
+		if x*scale >= len(r.view[y]) {
+			break
+		}
 		if c.Empty() || c.IsWideTail() || area != [2]int{} && (x >= area[0] || y >= area[1]) {
 			continue
 		}
@@ -171,7 +194,7 @@ func (r *renderer) collectOverlays(y int) bool {
 			continue
 		}
 		if r.cov.font(c.Rune()) < 0 {
-			list = append(list, overlay{col: x, text: s, style: c.Style(), wide: c.Width() == 2})
+			list = append(list, overlay{col: x * scale, text: s, style: c.Style(), wide: c.Width()*scale >= 2, double: scale == 2 && c.Width() == 2})
 		}
 	}
 	r.rowOver[y] = list
@@ -199,7 +222,10 @@ func (r *renderer) layoutOverlays() {
 			tx.Text, tx.Color, tx.TextSize = o.text, fg, r.t.textSize
 			tx.TextStyle = fyne.TextStyle{Bold: o.style.Attr&vt.Bold != 0, Italic: o.style.Attr&vt.Italic != 0}
 			w := cs.Width
-			if o.wide {
+			switch {
+			case o.double:
+				w *= 4
+			case o.wide:
 				w *= 2
 			}
 			tx.Alignment = fyne.TextAlignCenter
@@ -270,6 +296,8 @@ func (r *renderer) drawRow(y int, cw, ch float64) {
 	line := t.snap.Scrolled - uint64(t.scrollOff) + uint64(y)
 	reverse := t.snap.Modes.ReverseVideo
 	cursorHere := r.lastShown && r.lastCursor[1] == y
+	size := r.sizes[y]
+	scale := rowScale(size)
 	limit := t.snap.Cols
 	if t.area != [2]int{} {
 		// Outside the session's area: a partner's smaller terminal sets the size.
@@ -284,13 +312,13 @@ func (r *renderer) drawRow(y int, cw, ch float64) {
 		r.fill(image.Rect(outX, y0, r.img.Bounds().Dx(), y1), r.pal.outside)
 		limit = min(limit, t.area[0])
 	}
-	for x := 0; x < len(cells) && x < limit; x++ {
+	for x := 0; x < len(cells) && x*scale < limit; x++ {
 		c := cells[x]
 		if c.IsWideTail() {
 			continue
 		}
 		w := max(c.Width(), 1)
-		x0, x1 := px(float64(x)*cw), px(float64(x+w)*cw)
+		x0, x1 := px(float64(x*scale)*cw), px(float64((x+w)*scale)*cw)
 		fg, bg, bgSet := r.pal.colours(c.Style(), reverse)
 		if t.sel.active && inSelection(pos{x, line}, selFrom, selTo, t.sel.mode) {
 			bg, bgSet = r.pal.selection, true
@@ -308,7 +336,7 @@ func (r *renderer) drawRow(y int, cw, ch float64) {
 		st := c.Style()
 		if !c.Empty() && c.String() != " " {
 			if fi := r.cov.font(c.Rune()); fi >= 0 {
-				m := r.glyphs.mask(glyphKey{text: c.String(), bold: st.Attr&vt.Bold != 0, italic: st.Attr&vt.Italic != 0, wide: w == 2}, fi)
+				m := r.glyphs.mask(glyphKey{text: c.String(), bold: st.Attr&vt.Bold != 0, italic: st.Attr&vt.Italic != 0, wide: w == 2, size: size}, fi)
 				r.uni.C = fg
 				draw.DrawMask(r.img, image.Rect(x0, y0, x0+m.Bounds().Dx(), y1), &r.uni, image.Point{}, m, image.Point{}, draw.Over)
 			}
@@ -327,7 +355,7 @@ func (r *renderer) drawRow(y int, cw, ch float64) {
 		}
 	}
 	if cursorHere {
-		r.drawCursor(y0, y1, cw, ch)
+		r.drawCursor(y0, y1, cw*float64(scale), ch)
 	}
 }
 

@@ -79,7 +79,7 @@ func (s *Screen) eraseToEnd(selective bool) {
 func (s *Screen) eraseInDisplay(mode int, selective bool) {
 	single := func(y int) {
 		s.eraseLine(y, selective)
-		s.cur.lines[y].attr = lineSingle
+		s.cur.lines[y].attr = LineSingle
 	}
 	switch mode {
 	case 0:
@@ -212,7 +212,7 @@ func (s *Screen) alignmentTest() {
 			s.cur.lines[y].cells[x] = Cell{r: 'E'}
 		}
 		s.cur.lines[y].wrapped = false
-		s.cur.lines[y].attr = lineSingle
+		s.cur.lines[y].attr = LineSingle
 	}
 	s.modes.Origin = false
 	s.moveTo(0, 0)
@@ -221,7 +221,7 @@ func (s *Screen) alignmentTest() {
 
 // setLineAttr is DECSWL, DECDWL and DECDHL for the cursor's row. A double-width row shows
 // half the columns; the cursor stays inside them.
-func (s *Screen) setLineAttr(a lineAttr) {
+func (s *Screen) setLineAttr(a LineSize) {
 	l := &s.cur.lines[s.y]
 	if l.attr == a {
 		return

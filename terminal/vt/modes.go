@@ -298,7 +298,7 @@ func (s *Screen) clearAlt() {
 	for i := range s.alt.lines {
 		clearCells(s.alt.lines[i].cells, s.pen)
 		s.alt.lines[i].wrapped = false
-		s.alt.lines[i].attr = lineSingle
+		s.alt.lines[i].attr = LineSingle
 	}
 	s.markAllDirty()
 }

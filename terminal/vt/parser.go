@@ -383,13 +383,13 @@ func (s *Screen) escDispatch(c byte) {
 		case '#':
 			switch c {
 			case '3':
-				s.setLineAttr(lineDoubleTop)
+				s.setLineAttr(LineDoubleTop)
 			case '4':
-				s.setLineAttr(lineDoubleBot)
+				s.setLineAttr(LineDoubleBottom)
 			case '5':
-				s.setLineAttr(lineSingle)
+				s.setLineAttr(LineSingle)
 			case '6':
-				s.setLineAttr(lineDoubleWide)
+				s.setLineAttr(LineDoubleWidth)
 			case '8':
 				s.alignmentTest()
 			}

@@ -43,7 +43,7 @@ func (s *Screen) printASCII(run []byte) {
 		if s.wrapnext {
 			s.wrap()
 		}
-		if s.cur.lines[s.y].attr != lineSingle {
+		if s.cur.lines[s.y].attr != LineSingle {
 			s.printSlow(run)
 			return
 		}

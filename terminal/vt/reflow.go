@@ -99,10 +99,10 @@ func reflowRows(src []line, cols int, marks []*reflowMark) []line {
 	for i := 0; i < len(src); {
 		// Rows i..j-1 are one logical line.
 		j := i + 1
-		for j <= len(src)-1 && src[j-1].wrapped && src[j-1].attr == lineSingle && src[j].attr == lineSingle {
+		for j <= len(src)-1 && src[j-1].wrapped && src[j-1].attr == LineSingle && src[j].attr == LineSingle {
 			j++
 		}
-		if src[i].attr != lineSingle {
+		if src[i].attr != LineSingle {
 			// A double-width or double-height line keeps its cells as they are.
 			l := line{cells: alloc(), attr: src[i].attr}
 			copy(l.cells, src[i].cells)

@@ -190,15 +190,15 @@ func (s *Screen) repaintLines(r *repainter, ls []line) {
 // too) and the saved cursor was placed (it may be right of that half).
 func (s *Screen) repaintLineSizes(r *repainter, ls []line) {
 	for y, l := range ls {
-		if l.attr != lineSingle {
+		if l.attr != LineSingle {
 			r.cup(0, y)
-			r.b = append(r.b, 0x1b, '#', lineAttrFinal[l.attr])
+			r.b = append(r.b, 0x1b, '#', lineSizeFinal[l.attr])
 		}
 	}
 }
 
-// lineAttrFinal is the final byte of ESC # that sets each line size.
-var lineAttrFinal = [...]byte{lineSingle: '5', lineDoubleWide: '6', lineDoubleTop: '3', lineDoubleBot: '4'}
+// lineSizeFinal is the final byte of ESC # that sets each line size.
+var lineSizeFinal = [...]byte{LineSingle: '5', LineDoubleWidth: '6', LineDoubleTop: '3', LineDoubleBottom: '4'}
 
 // lastCharSlot finds blank cells of the active screen where the last printed character
 // can be printed and erased again, so the terminal's REP repeats the same character.

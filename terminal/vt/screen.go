@@ -75,7 +75,7 @@ type line struct {
 	// wrapped is set when autowrap carried the text from this line onto the next.
 	wrapped bool
 	// attr is the line's size (DECSWL, DECDWL, DECDHL).
-	attr lineAttr
+	attr LineSize
 }
 
 // protectMode is which protection selective erases (and, for ISO, all erases) honour.
@@ -87,14 +87,17 @@ const (
 	protectISO             // SPA was used
 )
 
-// lineAttr is a line's size: single, double width, or a half of double height.
-type lineAttr uint8
+// LineSize is a line's size: single, double width, or a half of double height (a
+// double-width line twice as tall, drawn in two rows). A double-width or double-height
+// row shows the first half of its cells, each two cells wide.
+type LineSize uint8
 
+// Line sizes.
 const (
-	lineSingle     lineAttr = iota
-	lineDoubleWide          // DECDWL, ESC # 6
-	lineDoubleTop           // DECDHL top half, ESC # 3
-	lineDoubleBot           // DECDHL bottom half, ESC # 4
+	LineSingle       LineSize = iota // DECSWL, ESC # 5
+	LineDoubleWidth                  // DECDWL, ESC # 6
+	LineDoubleTop                    // DECDHL top half, ESC # 3
+	LineDoubleBottom                 // DECDHL bottom half, ESC # 4
 )
 
 // cursor is the position and the pen new characters are drawn with.
@@ -160,7 +163,7 @@ func (s *Screen) reset() {
 		for i := range b.lines {
 			clearCells(b.lines[i].cells, Style{})
 			b.lines[i].wrapped = false
-			b.lines[i].attr = lineSingle
+			b.lines[i].attr = LineSingle
 		}
 		b.saved = savedCursor{}
 	}

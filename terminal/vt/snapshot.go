@@ -13,6 +13,11 @@ type Snapshot struct {
 	Dirty []bool
 	// Wrapped[y] says row y continues on row y+1 (autowrap).
 	Wrapped []bool
+	// Sizes[y] is row y's size: double-width rows show only their first Cols/2 cells.
+	Sizes []LineSize
+	// Palette holds the colours to draw with: indexed colours, default foreground and
+	// background, cursor (the defaults from SetDefaultColors, with the program's changes).
+	Palette Palette
 
 	CursorX, CursorY int
 	CursorVisible    bool
@@ -41,7 +46,9 @@ func (s *Screen) Snapshot(dst *Snapshot) bool {
 		if len(dst.Dirty) != s.rows {
 			dst.Dirty = make([]bool, s.rows)
 			dst.Wrapped = make([]bool, s.rows)
+			dst.Sizes = make([]LineSize, s.rows)
 		}
+		dst.Palette = s.colors.value // palette changes mark everything dirty
 		changed = true
 	}
 	for y := range s.rows {
@@ -51,6 +58,7 @@ func (s *Screen) Snapshot(dst *Snapshot) bool {
 			dst.Lines[y] = append(dst.Lines[y][:0], s.cur.lines[y].cells...)
 		}
 		dst.Wrapped[y] = s.cur.lines[y].wrapped
+		dst.Sizes[y] = s.cur.lines[y].attr
 		s.dirty[y] = false
 	}
 	dst.CursorX, dst.CursorY = s.x, s.y
@@ -82,7 +90,8 @@ func (s *Screen) ScrollbackLen() int {
 }
 
 // Scrollback appends scrollback line i (0 is the oldest) to dst and returns it, with
-// whether the line continued on the next one. Lines keep the width they were printed at.
+// whether the line continued on the next one. Lines have the screen's width: the
+// scrollback is reflowed with it.
 func (s *Screen) Scrollback(i int, dst []Cell) ([]Cell, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
