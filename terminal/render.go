@@ -44,8 +44,8 @@ type renderer struct {
 }
 
 type overlay struct {
-	col   int // in cells as drawn: twice the column on a double-width row
-	text  string
+	col    int // in cells as drawn: twice the column on a double-width row
+	text   string
 	style  vt.Style
 	wide   bool // two cells
 	double bool // four cells: a wide character on a double-width row

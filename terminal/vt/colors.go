@@ -117,7 +117,7 @@ func (s *Screen) oscColors(cmd int, arg string) {
 			idx, arg, _ = strings.Cut(arg, ";")
 			spec, arg, _ = strings.Cut(arg, ";")
 			n, err := strconv.Atoi(idx)
-			if err != nil || n < 0 || n > 255 {
+			if err != nil || !isDecimal(idx) || n > 255 {
 				break
 			}
 			if spec == "?" {

@@ -48,6 +48,13 @@ func FuzzScreen(f *testing.F) {
 		"", "hello\r\nworld", "\x1b[31mred\x1b[0m", "中文🙂e\u0301", "\x1b[?1049h\x1b[2;5r\x1b[?6h\x1b[3;3Hx",
 		"\x1b]8;;http://x.test/\x07l\x1b]8;;\x07", "\x1b(0lqk\x0e", "\x1b[38:2::1:2:3m\x1b[4:3m", "\xff\xfe\xe4",
 		"0123456789012345678901234567890123456789", "\x1b[3g\x1bH\t\x1b[Z", "\x1b#8\x1b[5@\x1b[3P\x1b[2X",
+		// Margins, rectangles, protection, line sizes, shifts, colours, reports.
+		"\x1b[?69h\x1b[3;9s\x1b[2;4r\x1b[?6h\x1b[Hmarg\x1b[2L\x1b[3@\x1b[2'}\x1b6\x1b9\x1b[?45h\b\b",
+		"\x1b[88;1;1;4;6$x\x1b[1;1;3;5;1;3;4;1$v\x1b[2*x\x1b[1;2;3;9;1;4$r\x1b[1;1;4;4;7$t\x1b[2;2;3;3$z",
+		"\x1b[1\"qPR\x1b[0\"q\x1bVIS\x1bW\x1b[?2J\x1b[J\x1b[1;1;9;9${", "\x1b#6wide\r\n\x1b#3top\r\n\x1b#4bot\x1b#5",
+		"\x1b*0\x1b+0\x1bnq\x1boq\x1bNq\x1bOq", "\x1b]4;1;rgb:12/34/56\x07\x1b]11;#102030\x1b\\\x1b]4;1;?\x07\x1b]104\x07",
+		"\x1bP$qm\x1b\\\x1b[?6n\x1b[?2026$p\x1b[1$w\x1b[2$w\x1b[1;1;1;1;4;4*y", "\x1b[?1;7;69s\x1b[?1;7;69r\x1b[62;1\"p",
+		"\x1b[?47habc\x1b[?47l\x1b[?1047h\x1b[?1047l",
 	} {
 		f.Add(uint8(12), uint8(5), uint8(7), uint8(3), []byte(seed))
 	}

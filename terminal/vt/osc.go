@@ -12,7 +12,7 @@ const maxTitle = 4096
 func (s *Screen) oscDispatch(b []byte) {
 	num, arg, semi := bytes.Cut(b, []byte{';'})
 	cmd, err := strconv.Atoi(string(num))
-	if err != nil || len(num) > 4 || !semi && cmd != 104 && (cmd < 110 || cmd > 119) {
+	if err != nil || !isDecimal(num) || len(num) > 4 || !semi && cmd != 104 && (cmd < 110 || cmd > 119) {
 		return
 	}
 	switch cmd {
