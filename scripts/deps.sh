@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Installs the system packages Duet needs on Debian/Ubuntu, skipping those already present.
 #   scripts/deps.sh build   what the window needs to compile (GL, X11, Wayland headers)
-#   scripts/deps.sh test    the above plus what the tests drive (OpenSSH, tmux, Xvfb)
+#   scripts/deps.sh test    the above plus what the tests drive (OpenSSH, tmux, xterm, Xvfb)
 set -euo pipefail
 
 build_pkgs=(gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev
   libxinerama-dev libxi-dev libxxf86vm-dev libwayland-dev libxkbcommon-dev)
-test_pkgs=(openssh-client openssh-server tmux xvfb xauth xdotool imagemagick vim-tiny less procps bash asciinema)
+test_pkgs=(openssh-client openssh-server tmux xterm xvfb xauth xdotool imagemagick vim-tiny less procps bash asciinema)
 
 case "${1:-test}" in
 build) want=("${build_pkgs[@]}") ;;

@@ -167,3 +167,15 @@ func BenchmarkSnapshot(b *testing.B) {
 		s.Snapshot(&snap)
 	}
 }
+
+// BenchmarkResize measures a width change of a 120x40 screen with a full scrollback
+// (5000 lines): the reflow of all of it, as when a window is dragged narrower or wider.
+func BenchmarkResize(b *testing.B) {
+	s := New(120, 40, Options{})
+	s.Write(benchPlain)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := range b.N {
+		s.Resize(100+20*(i%2), 40)
+	}
+}

@@ -1,5 +1,7 @@
 // Package vt is Duet's headless terminal emulator: an xterm-compatible parser, the screen
-// model it drives (primary and alternate screens, scrollback, cursor, modes, title), and a
-// repaint that reproduces the screen on another terminal. It draws nothing and imports no
-// Fyne; sessions feed it every byte a shared program prints, and the terminal widget draws it.
+// model it drives (primary and alternate screens, a scrollback reflowed with the width,
+// cursor, margins, modes, palette, title), its answers to the program's queries (see
+// AnswersQuery), and a repaint that reproduces the screen on another terminal. It draws
+// nothing and imports no Fyne; sessions feed it every byte a shared program prints, and
+// the terminal widget draws it.
 package vt

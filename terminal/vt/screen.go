@@ -10,8 +10,9 @@ type Options struct {
 	// Scrollback is the number of lines kept above the primary screen: 0 means
 	// DefaultScrollback, a negative value keeps none.
 	Scrollback int
-	// Reply receives the terminal's answers to queries (DA, DSR, CPR, DECRQM, XTVERSION):
-	// bytes that a terminal would send back to the program. It is called with the Screen's
+	// Reply receives the terminal's answers to queries (the sequences AnswersQuery lists:
+	// DA, DSR, CPR, DECRQM, DECRQSS, colour questions...): bytes that a terminal would send
+	// back to the program. It is called with the Screen's
 	// lock held, so it must not call back into the Screen; it must copy p if it keeps it.
 	Reply func(p []byte)
 }
