@@ -245,3 +245,17 @@ func ExampleScreen() {
 	// world
 	//
 }
+
+// TestResizeCutsDoubleWidthLine: a double-width line is not reflowed, so narrowing cuts
+// it, and a wide character across the new edge goes.
+func TestResizeCutsDoubleWidthLine(t *testing.T) {
+	s := New(10, 2, Options{})
+	s.Write([]byte("abcd中\x1b[1;1H\x1b#6"))
+	s.Resize(5, 2)
+	if err := checkInvariants(s); err != nil {
+		t.Fatal(err)
+	}
+	if got := s.LineText(0); got != "abcd" {
+		t.Errorf("row 0 = %q, want abcd", got)
+	}
+}

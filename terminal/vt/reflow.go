@@ -106,6 +106,7 @@ func reflowRows(src []line, cols int, marks []*reflowMark) []line {
 			// A double-width or double-height line keeps its cells as they are.
 			l := line{cells: alloc(), attr: src[i].attr}
 			copy(l.cells, src[i].cells)
+			fixWideEdges(l.cells, cols-1, cols-1) // a wide character cut at the new edge
 			for _, m := range marks {
 				if m.row == i {
 					m.newRow, m.newX, m.pending = len(out), min(m.x, cols-1), false
