@@ -116,6 +116,10 @@ func reflowRows(src []line, cols int, marks []*reflowMark) []line {
 			i = j
 			continue
 		}
+		if j == i+1 && reuseRow(&out, src[i], cols, i, marks) {
+			i = j
+			continue
+		}
 		cells = cells[:0]
 		for _, m := range marks {
 			m.off = -2 // not in this line
@@ -200,4 +204,33 @@ func wrapLine(out []line, cells []Cell, cols int, marks []*reflowMark, alloc fun
 		}
 	}
 	return append(out, row)
+}
+
+// reuseRow appends row l, a line of its own, with its own cells when they can hold cols
+// and its text fits: most lines need no wrapping, and a window dragged narrower and wider
+// again then costs no allocation. It reports whether it could.
+func reuseRow(out *[]line, l line, cols, row int, marks []*reflowMark) bool {
+	if cap(l.cells) < cols || l.wrapped || l.attr != LineSingle {
+		return false
+	}
+	n := len(l.cells)
+	for n > 0 && l.cells[n-1].r == 0 && l.cells[n-1].st == (Style{}) {
+		n--
+	}
+	if n > cols || n > 0 && l.cells[n-1].st.Attr&attrWide != 0 && n == cols {
+		return false
+	}
+	cells := l.cells[:cols]
+	clear(cells[n:])
+	for _, m := range marks {
+		if m.row != row {
+			continue
+		}
+		m.newRow, m.newX, m.pending = len(*out), min(m.x, n), false
+		if m.newX >= cols {
+			m.newX, m.pending = cols-1, true
+		}
+	}
+	*out = append(*out, line{cells: cells})
+	return true
 }
