@@ -35,7 +35,7 @@ func (s *Screen) index() {
 // DEC's terminals do, and drops a pending wrap that is no longer at the row's right edge;
 // it is called wherever the cursor's row or margins change under it.
 func (s *Screen) clampToLine() {
-	if s.cur.lines[s.y].attr != LineSingle {
+	if s.sized && s.cur.lines[s.y].attr != LineSingle {
 		s.x = min(s.x, s.lineCols(s.y)-1)
 	}
 	if s.wrapnext && s.x != s.rightEdge() {
@@ -61,7 +61,7 @@ func (s *Screen) insideMargins() bool { return s.x >= s.left && s.x <= s.right }
 
 // lineCols returns how many columns row y shows: half of them on a double-width line.
 func (s *Screen) lineCols(y int) int {
-	if s.cur.lines[y].attr != LineSingle {
+	if s.sized && s.cur.lines[y].attr != LineSingle {
 		return max(s.cols/2, 1)
 	}
 	return s.cols

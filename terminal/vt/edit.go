@@ -227,6 +227,7 @@ func (s *Screen) setLineAttr(a LineSize) {
 		return
 	}
 	l.attr = a
+	s.sized = s.sized || a != LineSingle
 	s.clampToLine()
 	s.markDirty(s.y)
 }

@@ -43,7 +43,7 @@ func (s *Screen) printASCII(run []byte) {
 		if s.wrapnext {
 			s.wrap()
 		}
-		if s.cur.lines[s.y].attr != LineSingle {
+		if s.sized && s.cur.lines[s.y].attr != LineSingle {
 			s.printSlow(run)
 			return
 		}
@@ -118,7 +118,7 @@ func (s *Screen) printRune(r rune) {
 }
 
 func (s *Screen) putRune(r rune, w int) {
-	if w > s.lineCols(s.y) {
+	if w > s.cols {
 		return // a wide character on a one-column screen has nowhere to go
 	}
 	if s.wrapnext {

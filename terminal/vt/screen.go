@@ -38,6 +38,9 @@ type Screen struct {
 	cursor
 	top, bottom int // scroll region, inclusive rows
 	left, right int // left and right margins (DECSLRM), inclusive columns
+	// sized is set once a line was made double width or height (until RIS): while it is
+	// not, no line's size needs looking at.
+	sized bool
 	modes       Modes
 	tabs        []bool
 	cursorStyle int // DECSCUSR value, 0-6
@@ -47,11 +50,6 @@ type Screen struct {
 	protect protectMode
 	// rectStream is DECSACE 1... (0 or 1: stream), 2: rectangle, for DECCARA and DECRARA.
 	rectExtent bool
-	// savedModes are the private modes XTSAVE kept, for XTRESTORE.
-	savedModes map[int]bool
-	// colors are the palette and dynamic colours programs change with OSC 4 and 10-19
-	// (see colors.go).
-	colors colorState
 
 	title, iconName, cwd string
 	clipboard            string // last OSC 52 payload "sel;base64", kept not acted on
@@ -63,6 +61,13 @@ type Screen struct {
 
 	parser
 	reply func([]byte)
+
+	// Rarely used state, last, so the fields printing uses share cache lines.
+	// savedModes are the private modes XTSAVE kept, for XTRESTORE.
+	savedModes map[int]bool
+	// colors are the palette and dynamic colours programs change with OSC 4 and 10-19
+	// (see colors.go).
+	colors colorState
 }
 
 // buffer is one of the two screens, with the cursor state DECSC saved while it was active.
@@ -175,6 +180,7 @@ func (s *Screen) reset() {
 	s.resetTabs()
 	s.cursorStyle = 0
 	s.level = defaultLevel
+	s.sized = false
 	s.protect, s.rectExtent = protectOff, false
 	s.savedModes = nil
 	s.colors.reset()
