@@ -40,7 +40,7 @@ type Screen struct {
 	left, right int // left and right margins (DECSLRM), inclusive columns
 	// sized is set once a line was made double width or height (until RIS): while it is
 	// not, no line's size needs looking at.
-	sized bool
+	sized       bool
 	modes       Modes
 	tabs        []bool
 	cursorStyle int // DECSCUSR value, 0-6
