@@ -13,16 +13,14 @@ const (
 	maxLevel     = 65
 )
 
-// deviceAttributes is the DA1 answer for the conformance level: a VT420 with selective
-// erase (6), horizontal scrolling (21), ANSI colour (22) and rectangular editing (28).
+// deviceAttributes is the DA1 answer: a VT100 with advanced video at level 1, else the
+// VT220 with ANSI colour Duet has always answered (programs, and Duet's own session
+// tests, key to it); the level itself is reported by DECRQSS.
 func (s *Screen) deviceAttributes() string {
-	switch {
-	case s.level == levelVT100:
+	if s.level == levelVT100 {
 		return "\x1b[?1;2c"
-	case s.level < defaultLevel:
-		return "\x1b[?" + strconv.Itoa(s.level) + ";6;22c"
 	}
-	return "\x1b[?" + strconv.Itoa(s.level) + ";6;21;22;28c"
+	return "\x1b[?62;22c"
 }
 
 // setLevel is DECSCL: a soft reset (DECSTR), as in xterm and DEC STD 070, then the level.

@@ -59,7 +59,7 @@ var xtermMarginCases = []xtermCase{
 }
 
 var xtermReportCases = []xtermCase{
-	{name: "da", queries: []string{"\x1b[c", "\x1b[0c"}, xtermDiffers: "xterm claims 132 columns, a printer, NRCS, technical characters, a locator and user windows in DA1; vt claims what it has (selective erase, horizontal scrolling, colour, rectangular editing)"},
+	{name: "da", queries: []string{"\x1b[c", "\x1b[0c"}, xtermDiffers: "xterm as a VT420 answers DA1 with level 64 and the features it has; vt keeps Duet's VT220 answer (?62;22c), which programs and the session tests key to, and reports its level through DECRQSS"},
 	{name: "da2", queries: []string{"\x1b[>c"}, xtermDiffers: "vt answers DA2 as a VT220, firmware 10, as before: programs key xterm-version quirks to DA2"},
 	{name: "dsr", in: "\x1b[3;4H", queries: []string{"\x1b[5n", "\x1b[6n", "\x1b[?6n", "\x1b[?15n", "\x1b[?25n", "\x1b[?26n", "\x1b[?56n", "\x1b[?75n", "\x1b[?85n"}},
 	{name: "dsr-locator", queries: []string{"\x1b[?53n", "\x1b[?55n"}, xtermDiffers: "xterm has a DEC locator (?53n: available); vt has none, and says so (?50n), as xterm built without one does"},
