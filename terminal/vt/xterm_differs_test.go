@@ -49,3 +49,12 @@ func TestWhereXtermDiffers(t *testing.T) {
 		})
 	}
 }
+
+// TestWideCharacterPushedOff: ICH erases a wide character it pushes half off the edge
+// (xterm 379 keeps it: see xtermAlso).
+func TestWideCharacterPushedOff(t *testing.T) {
+	runScreenCases(t, []screenCase{
+		{name: "ich", in: "xxxxxxxx中\x1b[5G\x1b[@", want: []string{"xxxx xxxx"}, x: 4},
+		{name: "ich-margin", in: "\x1b[?69h\x1b[1;6sxxxx中\x1b[1;2H\x1b[@", want: []string{"x xxx"}, x: 1},
+	})
+}
