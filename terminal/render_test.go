@@ -2,6 +2,7 @@ package terminal
 
 import (
 	"fmt"
+	"image"
 	"image/color"
 	"testing"
 
@@ -13,12 +14,19 @@ import (
 // (fx, fy are fractions of the cell).
 func capture(t *testing.T, term *Terminal, win fyne.Window) func(col, row int, fx, fy float32) color.NRGBA {
 	t.Helper()
-	ui(func() { term.Refresh() })
-	img := win.Canvas().Capture()
-	cs := term.cell()
-	scale := float32(img.Bounds().Dx()) / win.Canvas().Size().Width
+	var (
+		img   image.Image
+		cs    fyne.Size
+		p     fyne.Position
+		scale float32
+	)
+	ui(func() { // the widget's frame and blink goroutines draw meanwhile
+		term.Refresh()
+		img = win.Canvas().Capture()
+		cs, p = term.cell(), term.Position()
+		scale = float32(img.Bounds().Dx()) / win.Canvas().Size().Width
+	})
 	return func(col, row int, fx, fy float32) color.NRGBA {
-		p := term.Position()
 		c := img.At(int((p.X+cs.Width*(float32(col)+fx))*scale), int((p.Y+cs.Height*(float32(row)+fy))*scale))
 		return color.NRGBAModel.Convert(c).(color.NRGBA)
 	}
@@ -29,7 +37,11 @@ func capture(t *testing.T, term *Terminal, win fyne.Window) func(col, row int, f
 func TestPaletteChangesWhatIsDrawn(t *testing.T) {
 	term, win := newTestTerminal(t, 320, 120)
 	term.Attach(newSink())
-	themeBG := color.NRGBAModel.Convert(term.Theme().Color(theme.ColorNameBackground, fyne.CurrentApp().Settings().ThemeVariant())).(color.NRGBA)
+	var themeBG color.NRGBA
+	ui(func() {
+		bg := term.Theme().Color(theme.ColorNameBackground, fyne.CurrentApp().Settings().ThemeVariant())
+		themeBG = color.NRGBAModel.Convert(bg).(color.NRGBA)
+	})
 	red, green := color.NRGBA{0xff, 0, 0, 0xff}, color.NRGBA{0, 0xff, 0, 0xff}
 	for _, tc := range []struct {
 		name      string
@@ -61,8 +73,11 @@ func TestColourQueriesAnswerTheTheme(t *testing.T) {
 	term.AnswerQueries(true)
 	term.Attach(s)
 	capture(t, term, win) // the first frame hands the theme's colours to the screen
-	bg := term.Theme().Color(theme.ColorNameBackground, fyne.CurrentApp().Settings().ThemeVariant())
-	n := color.NRGBAModel.Convert(bg).(color.NRGBA)
+	var n color.NRGBA
+	ui(func() {
+		bg := term.Theme().Color(theme.ColorNameBackground, fyne.CurrentApp().Settings().ThemeVariant())
+		n = color.NRGBAModel.Convert(bg).(color.NRGBA)
+	})
 	term.Screen().Write([]byte("\x1b]11;?\x07"))
 	s.waitSent(t, fmt.Sprintf("\x1b]11;rgb:%02x%02x/%02x%02x/%02x%02x\x07", n.R, n.R, n.G, n.G, n.B, n.B))
 }
