@@ -7,7 +7,7 @@ FYNE      := fyne.io/tools/cmd/fyne@v1.7.4
 FUZZTIME  ?= 20s
 BENCHTIME ?= 1s
 
-.PHONY: all run build deps deps-test test lint fuzz bench package clean
+.PHONY: all run build deps deps-test test test-xterm lint fuzz bench package clean
 
 all: build
 
@@ -31,6 +31,11 @@ run: build
 # Everything CI checks: formatting, vet, staticcheck, then every test with the race detector.
 test: deps-test lint
 	CGO_ENABLED=1 $(GO) test -race -count=1 -timeout 20m $(PKGS)
+
+# The xterm differential tests of terminal/vt: an xterm per case under Xvfb, minutes, so
+# not in make test; CI runs them.
+test-xterm: deps-test
+	DUET_XTERM_ORACLE=1 $(GO) test -count=1 -timeout 20m -run 'Xterm' ./terminal/vt/
 
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
