@@ -4,10 +4,10 @@ import "strings"
 
 // CommandLine turns a command typed by the host into a program and arguments: a plain
 // command line is run directly, anything a shell would interpret (quotes, pipes,
-// variables) by /bin/sh -c.
+// variables) by the shell (see [ShellCommand]).
 func CommandLine(cmd string) []string {
 	if strings.ContainsAny(cmd, "|&;<>()$`\\\"'*?[]#~=%{}\n") {
-		return []string{"/bin/sh", "-c", cmd}
+		return ShellCommand(cmd)
 	}
 	return strings.Fields(cmd)
 }

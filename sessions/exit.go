@@ -2,16 +2,9 @@ package sessions
 
 import (
 	"errors"
-	"os"
 	"os/exec"
 	"syscall"
 )
-
-// isPTYClosed reports whether err from reading the master side means the terminal is gone:
-// Linux returns EIO once every process holding the other side has exited.
-func isPTYClosed(err error) bool {
-	return errors.Is(err, syscall.EIO) || errors.Is(err, os.ErrClosed)
-}
 
 // exitOf describes how a command ended, from the error of exec.Cmd.Wait.
 func exitOf(err error) Exit {

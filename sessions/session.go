@@ -6,11 +6,9 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"os/exec"
 	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"time"
 
 	"github.com/duetpair/duet/terminal/vt"
@@ -40,7 +38,7 @@ const drainDelay = time.Second
 // "main".
 type Options struct {
 	Name       string   // default DefaultName
-	Command    []string // program and arguments; default the login shell ($SHELL, else /bin/sh)
+	Command    []string // program and arguments; default the login shell (see loginShell)
 	Dir        string   // working directory; default the current one
 	Env        []string // added to this process's environment; TERM defaults to xterm-256color
 	Cols, Rows int      // size until a client that may type attaches; default 80x24
@@ -54,7 +52,7 @@ type Exit struct {
 	Desc string // "exit status 0", "killed by hangup"
 }
 
-// Session is one command running in a pseudo-terminal, shared by the clients attached to
+// Session is one command running in a pseudo-terminal (a pseudo console on Windows), shared by the clients attached to
 // it. Its methods are safe for concurrent use.
 type Session struct {
 	name       string
@@ -64,8 +62,7 @@ type Session struct {
 	log        *slog.Logger
 	onEnd      func(*Session) // called once the command ended, before done is closed
 
-	ptmx    *os.File
-	cmd     *exec.Cmd
+	pty     ptyProcess
 	replies chan []byte // query answers from the screen, for replyLoop
 
 	mu           sync.Mutex // guards the fields below; held around screen writes and fan-out
@@ -130,12 +127,12 @@ func start(opt Options, onEnd func(*Session)) (*Session, error) {
 		readDone:   make(chan struct{}),
 	}
 	s.screen = vt.New(opt.Cols, opt.Rows, vt.Options{Reply: s.queueReply})
-	ptmx, cmd, err := startPTY(opt.Command, opt.Dir, environ(opt.Env), opt.Cols, opt.Rows)
+	pty, err := startPTY(opt.Command, opt.Dir, environ(opt.Env), opt.Cols, opt.Rows)
 	if err != nil {
 		return nil, fmt.Errorf("session %s: %w", opt.Name, err)
 	}
-	s.ptmx, s.cmd = ptmx, cmd
-	s.log.Info("session started", "command", s.Command(), "pid", cmd.Process.Pid)
+	s.pty = pty
+	s.log.Info("session started", "command", s.Command(), "pid", pty.Pid())
 	s.wg.Add(3)
 	go s.readLoop()
 	go s.replyLoop()
@@ -151,13 +148,6 @@ func checkName(name string) error {
 		return fmt.Errorf("session name %q: use up to 64 letters, digits and punctuation other than @ : /", name)
 	}
 	return nil
-}
-
-func loginShell() string {
-	if sh := os.Getenv("SHELL"); sh != "" {
-		return sh
-	}
-	return "/bin/sh"
 }
 
 func environ(extra []string) []string {
@@ -204,17 +194,22 @@ func (s *Session) Exit() (Exit, bool) {
 	return s.exit, s.ended
 }
 
-// Close ends the session: the command gets SIGHUP, and SIGKILL if it is still running a
-// few seconds later. Close returns when the session's goroutines are gone.
+// Close ends the session: the command gets SIGHUP (on Windows the console's close
+// event), and is killed if it is still running a few seconds later. Close returns when the
+// session's goroutines are gone.
 func (s *Session) Close() error {
 	s.stopOnce.Do(func() {
 		close(s.stop)
 		s.mu.Lock()
-		if !s.ended {
-			signalGroup(s.cmd, syscall.SIGHUP)
-			s.killTimer = time.AfterFunc(killDelay, func() { signalGroup(s.cmd, syscall.SIGKILL) })
+		running := !s.ended
+		if running {
+			s.killTimer = time.AfterFunc(killDelay, s.pty.Kill)
 		}
 		s.mu.Unlock()
+		// Outside s.mu: closing a pseudo console waits for its output to be read.
+		if running {
+			s.pty.Hangup()
+		}
 	})
 	<-s.done
 	s.wg.Wait()
@@ -223,7 +218,7 @@ func (s *Session) Close() error {
 
 // input writes a client's keystrokes to the terminal.
 func (s *Session) input(p []byte) (int, error) {
-	n, err := s.ptmx.Write(p)
+	n, err := s.pty.Write(p)
 	if err != nil {
 		if errors.Is(err, os.ErrClosed) || isPTYClosed(err) {
 			return n, ErrSessionEnded
@@ -248,7 +243,7 @@ func (s *Session) replyLoop() {
 	for {
 		select {
 		case p := <-s.replies:
-			if _, err := s.ptmx.Write(p); err != nil {
+			if _, err := s.pty.Write(p); err != nil {
 				return
 			}
 		case <-s.readDone:
@@ -263,7 +258,7 @@ func (s *Session) readLoop() {
 	defer close(s.readDone)
 	buf := make([]byte, 64<<10)
 	for {
-		n, err := s.ptmx.Read(buf)
+		n, err := s.pty.Read(buf)
 		if n > 0 {
 			s.output(buf[:n])
 		}
@@ -300,18 +295,17 @@ func (s *Session) output(p []byte) {
 // waitLoop waits for the command, then for its output, and tells the clients.
 func (s *Session) waitLoop() {
 	defer s.wg.Done()
-	err := s.cmd.Wait()
+	exit := s.pty.Wait()
 	drain := time.NewTimer(drainDelay)
 	select {
 	case <-s.readDone:
 	case <-drain.C:
 		// A background process still holds the terminal; the session is over regardless.
-		s.ptmx.Close()
+		s.pty.Close()
 		<-s.readDone
 	}
 	drain.Stop()
-	s.ptmx.Close()
-	exit := exitOf(err)
+	s.pty.Close()
 	s.log.Info("session ended", "status", exit.Code)
 
 	s.mu.Lock()

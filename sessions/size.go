@@ -30,7 +30,7 @@ func (s *Session) resizeLocked() {
 	if cols == 0 || (cols == s.cols && rows == s.rows) {
 		return
 	}
-	if err := setSize(s.ptmx, cols, rows); err != nil {
+	if err := s.pty.Resize(cols, rows); err != nil {
 		s.log.Warn("resize terminal", "err", err)
 		return
 	}

@@ -53,7 +53,7 @@ func (s *Session) Tapped() bool {
 func (s *Session) tapInput(who Who, p []byte) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.tap == nil || !recordable(s.ptmx) {
+	if s.tap == nil || !s.pty.Recordable() {
 		return
 	}
 	s.tap.Input(time.Now(), who, p)
@@ -63,4 +63,4 @@ func (s *Session) tapInput(who Who, p []byte) {
 // prompt, where the terminal is in line mode with echo off. (Programs that read keys
 // themselves, shells with line editing and editors, turn echo off too, but also line
 // mode: their keys are recorded.)
-func (s *Session) InputRecordable() bool { return recordable(s.ptmx) }
+func (s *Session) InputRecordable() bool { return s.pty.Recordable() }
