@@ -28,6 +28,8 @@ type joinTerm struct {
 	fd   int         // standard input's, when tty
 	orig *term.State // the terminal as it was; put back on every way out
 
+	restoreOutput func() // puts the console's output mode back (Windows); set by makeRaw
+
 	mu         sync.Mutex // guards the fields below
 	raw        bool
 	conn       *join.Conn // once joined
@@ -50,7 +52,7 @@ func newJoinTerm(c *cli) (*joinTerm, error) {
 
 // size returns the terminal's size; 80x24 if it has none.
 func (t *joinTerm) size() (cols, rows int) {
-	cols, rows, err := term.GetSize(t.fd)
+	cols, rows, err := termSize(t.fd)
 	if err != nil || cols <= 0 || rows <= 0 {
 		return 80, 24
 	}
@@ -67,6 +69,7 @@ func (t *joinTerm) makeRaw() error {
 	if _, err := term.MakeRaw(t.fd); err != nil {
 		return fmt.Errorf("terminal: %w", err)
 	}
+	t.restoreOutput = vtOutput()
 	t.raw = true
 	return nil
 }
@@ -79,6 +82,10 @@ func (t *joinTerm) restore() {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	term.Restore(t.fd, t.orig)
+	if t.restoreOutput != nil {
+		t.restoreOutput()
+		t.restoreOutput = nil
+	}
 	t.raw = false
 }
 
@@ -253,7 +260,7 @@ func (t *joinTerm) input() (io.Reader, func()) {
 	if t.tty {
 		// A terminal of our own, opened apart from standard input, can take a read
 		// deadline without changing how the shell that started duet reads it.
-		if f, err := os.Open("/dev/tty"); err == nil {
+		if f, err := openTTY(); err == nil {
 			if f.SetReadDeadline(time.Time{}) == nil {
 				return f, func() {
 					f.SetReadDeadline(time.Now())

@@ -8,6 +8,8 @@ import (
 	"sync"
 	"syscall"
 
+	"golang.org/x/term"
+
 	"github.com/duetpair/duet/sessions/join"
 )
 
@@ -40,3 +42,12 @@ func (t *joinTerm) followSize(conn *join.Conn) (stop func()) {
 		wg.Wait()
 	}
 }
+
+// termSize returns the size of the terminal on fd.
+func termSize(fd int) (cols, rows int, err error) { return term.GetSize(fd) }
+
+// vtOutput does nothing: Unix terminals take escape sequences as they are.
+func vtOutput() (restore func()) { return func() {} }
+
+// openTTY opens the process's terminal apart from standard input.
+func openTTY() (*os.File, error) { return os.Open("/dev/tty") }

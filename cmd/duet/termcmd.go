@@ -4,7 +4,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"os"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -38,8 +37,8 @@ func (c *cli) term(o termOptions, args []string) error {
 	if o.floodMB < 0 || o.latency < 0 || (o.floodMB > 0 && o.latency > 0) {
 		return usageError("--flood and --latency take a positive number, and only one of them")
 	}
-	if os.Getenv("DISPLAY") == "" && os.Getenv("WAYLAND_DISPLAY") == "" {
-		return fmt.Errorf("no display to open a window on (DISPLAY and WAYLAND_DISPLAY are empty)")
+	if !hasDisplay() {
+		return errNoDisplay
 	}
 	if o.latency > 0 {
 		args = []string{"cat"}

@@ -1,10 +1,8 @@
 package main
 
 import (
-	"errors"
 	"flag"
 	"log/slog"
-	"os"
 
 	"fyne.io/fyne/v2"
 	fyneapp "fyne.io/fyne/v2/app"
@@ -15,9 +13,6 @@ import (
 
 // appID is Duet's application id (FyneApp.toml, desktop files, preferences).
 const appID = "io.github.duetpair.duet"
-
-// errNoDisplay is why the window cannot open on a machine without a display.
-var errNoDisplay = errors.New("no display to open the window on (DISPLAY and WAYLAND_DISPLAY are empty); host from this terminal with 'duet host'")
 
 // windowOptions are the flags of `duet` without a command.
 type windowOptions struct {
@@ -43,10 +38,6 @@ func windowCommand() *command {
 			return c.window(o)
 		},
 	}
-}
-
-func hasDisplay() bool {
-	return os.Getenv("DISPLAY") != "" || os.Getenv("WAYLAND_DISPLAY") != ""
 }
 
 // window opens the Duet window and returns when it is closed.

@@ -25,6 +25,9 @@ import (
 func TestWindowWithoutDisplay(t *testing.T) {
 	t.Setenv("DISPLAY", "")
 	t.Setenv("WAYLAND_DISPLAY", "")
+	if hasDisplay() {
+		t.Skip("this system's desktop names no display (macOS, Windows)")
+	}
 	code, _, stderr := runCLI(t, "", "--config-dir", t.TempDir(), "--listen", "127.0.0.1:0")
 	if code != exitFailure || strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, "no display") ||
 		!strings.Contains(stderr, "duet host") {
