@@ -50,15 +50,16 @@ func writeAtomic(path string, data []byte, perm fs.FileMode) error {
 
 // createExclusive creates path with data unless it exists, in which case it returns an
 // error matching fs.ErrExist and leaves the file alone. Readers never see a part of the
-// file: it is written under a temporary name, then hard-linked to path, which fails if
-// path exists. Where hard links are not supported it falls back to O_EXCL.
+// file: it is written under a temporary name, then given the name path (hard-linked on
+// Unix, renamed without replacing on Windows: see publishNew), which fails if path
+// exists. Where that is not supported it falls back to O_EXCL.
 func createExclusive(path string, data []byte, perm fs.FileMode) error {
 	tmp, err := writeTemp(path, data, perm)
 	if err != nil {
 		return err
 	}
 	defer os.Remove(tmp)
-	lerr := os.Link(tmp, path)
+	lerr := publishNew(tmp, path)
 	if lerr == nil {
 		syncDir(filepath.Dir(path))
 		return nil

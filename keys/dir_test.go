@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"runtime"
 	"testing"
+
+	"github.com/duetpair/duet/internal/duettest"
 )
 
 func TestDir(t *testing.T) {
@@ -26,7 +28,7 @@ func TestDir(t *testing.T) {
 		{name: "override kept", override: "mine", want: "mine", existing: 0o750, wantMode: 0o750},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			tmp := t.TempDir()
+			tmp := duettest.TempDir(t)
 			abs := func(p string) string {
 				if p == "" {
 					return ""
@@ -63,7 +65,7 @@ func TestDir(t *testing.T) {
 }
 
 func TestDirRelativeOverrideIsAbsolute(t *testing.T) {
-	t.Chdir(t.TempDir())
+	t.Chdir(duettest.TempDir(t))
 	got, err := Dir("cfg")
 	if err != nil {
 		t.Fatal(err)
@@ -74,7 +76,7 @@ func TestDirRelativeOverrideIsAbsolute(t *testing.T) {
 }
 
 func TestDirNotADirectory(t *testing.T) {
-	file := filepath.Join(t.TempDir(), "file")
+	file := filepath.Join(duettest.TempDir(t), "file")
 	writeFile(t, file, "x")
 	if _, err := Dir(file); err == nil {
 		t.Error("Dir on a file: no error")

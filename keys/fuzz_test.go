@@ -118,7 +118,7 @@ func FuzzKnownHosts(f *testing.F) {
 		f.Add(s, "h:2222", uint8(1))
 	}
 	f.Fuzz(func(t *testing.T, text, addr string, keySeed uint8) {
-		path := filepath.Join(t.TempDir(), KnownHostsFile)
+		path := filepath.Join(duettest.TempDir(t), KnownHostsFile)
 		if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
 			t.Fatal(err)
 		}

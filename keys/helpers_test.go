@@ -4,12 +4,14 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/duetpair/duet/internal/duettest"
 )
 
 // newStore returns a Store on a fresh temporary config dir.
 func newStore(tb testing.TB) *Store {
 	tb.Helper()
-	s, err := Open(filepath.Join(tb.TempDir(), "duet"))
+	s, err := Open(filepath.Join(duettest.TempDir(tb), "duet"))
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -85,7 +86,7 @@ func checkSigns(tb testing.TB, s ssh.Signer) error {
 }
 
 func TestLoadSignerPassphrase(t *testing.T) {
-	dir := t.TempDir()
+	dir := duettest.TempDir(t)
 	path := filepath.Join(dir, "id_ecdsa")
 	pub := duettest.LockedKeyFile(t, path, "secret")
 
@@ -121,7 +122,7 @@ func TestLoadSignerPassphrase(t *testing.T) {
 			t.Fatal(err)
 		}
 		err = checkSigns(t, s)
-		if !errors.Is(err, ErrPassphrase) || !strings.Contains(err.Error(), path) {
+		if !errors.Is(err, ErrPassphrase) || !strings.Contains(err.Error(), strconv.Quote(path)) {
 			t.Errorf("error %v, want ErrPassphrase naming the file", err)
 		}
 		if err2 := checkSigns(t, s); err2 == nil || len(a.asked) != passphraseTries {
@@ -145,7 +146,7 @@ func TestLoadSignerPassphrase(t *testing.T) {
 	t.Run("public key in the OpenSSH file", func(t *testing.T) {
 		// OpenSSH's format keeps the public key in the clear: no .pub file needed, and
 		// nothing is asked (nor decrypted) until the key is used.
-		path := filepath.Join(t.TempDir(), "id_ed25519")
+		path := filepath.Join(duettest.TempDir(t), "id_ed25519")
 		pub := writeKey(t, path, newEd25519(t), "pw")
 		a := &asker{}
 		s, err := LoadSigner(path, a.ask)
@@ -158,7 +159,7 @@ func TestLoadSignerPassphrase(t *testing.T) {
 // TestLoadSignerNoPublicKey: an encrypted PEM key does not tell its public key, so the
 // passphrase is asked at once, unless the .pub file is there.
 func TestLoadSignerNoPublicKey(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "id_ecdsa")
+	path := filepath.Join(duettest.TempDir(t), "id_ecdsa")
 	pub := duettest.LockedKeyFile(t, path, "pw")
 	if err := os.Remove(path + ".pub"); err != nil {
 		t.Fatal(err)
@@ -177,7 +178,7 @@ func TestLoadSignerNoPublicKey(t *testing.T) {
 }
 
 func TestUserSigners(t *testing.T) {
-	dir := t.TempDir()
+	dir := duettest.TempDir(t)
 	ec, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		t.Fatal(err)
@@ -237,7 +238,7 @@ func TestAgentSigners(t *testing.T) {
 	if _, _, err := AgentSigners(""); err == nil {
 		t.Error("no error without a socket")
 	}
-	if _, _, err := AgentSigners(filepath.Join(t.TempDir(), "none")); err == nil {
+	if _, _, err := AgentSigners(filepath.Join(duettest.TempDir(t), "none")); err == nil {
 		t.Error("no error for a missing socket")
 	}
 }

@@ -291,7 +291,7 @@ func assertFiles(t *testing.T, dir string, want ...string) {
 }
 
 func TestCreateExclusiveFallbackKeepsExisting(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "f")
+	path := filepath.Join(duettest.TempDir(t), "f")
 	if err := createExclusive(path, []byte("one"), 0o600); err != nil {
 		t.Fatal(err)
 	}

@@ -58,7 +58,7 @@ func KeyFile(tb testing.TB) (string, ssh.Signer) {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	path := filepath.Join(tb.TempDir(), "id_ed25519")
+	path := filepath.Join(TempDir(tb), "id_ed25519")
 	if err := os.WriteFile(path, pem.EncodeToMemory(block), 0o600); err != nil {
 		tb.Fatal(err)
 	}
