@@ -78,7 +78,7 @@ func (s *Store) loadOrCreate(name, what, comment string) (*Key, error) {
 // if only it is missing.
 func (s *Store) load(name, what, comment string) (*Key, error) {
 	path := s.Path(name)
-	data, err := os.ReadFile(path)
+	data, err := readKeyFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("load %s %q: %w", what, path, err)
 	}
@@ -112,14 +112,14 @@ func parsePrivateKey(data []byte) (ssh.Signer, error) {
 // loadOrCreatePub returns the comment of the public key file path, which must hold want;
 // if the file is missing it is created.
 func loadOrCreatePub(path string, want ssh.PublicKey, comment string) (string, error) {
-	data, err := os.ReadFile(path)
+	data, err := readKeyFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		err = createExclusive(path, []byte(AuthorizedKey(want, comment)+"\n"), 0o644)
 		if err == nil {
 			return comment, nil
 		}
 		if errors.Is(err, fs.ErrExist) { // created meanwhile by someone else
-			data, err = os.ReadFile(path)
+			data, err = readKeyFile(path)
 		}
 	}
 	if err != nil {

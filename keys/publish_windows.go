@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io/fs"
 	"os"
+	"time"
 
 	"golang.org/x/sys/windows"
 )
@@ -29,4 +30,18 @@ func publishNew(tmp, path string) error {
 		return &os.LinkError{Op: "rename", Old: tmp, New: path, Err: err}
 	}
 	return nil
+}
+
+// readKeyFile reads a key file that another process may be creating: while a new key is
+// renamed into place, opening it fails with a sharing violation for a moment, so that is
+// tried again for up to a second.
+func readKeyFile(path string) ([]byte, error) {
+	deadline := time.Now().Add(time.Second)
+	for {
+		data, err := os.ReadFile(path)
+		if !errors.Is(err, windows.ERROR_SHARING_VIOLATION) || time.Now().After(deadline) {
+			return data, err
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 }

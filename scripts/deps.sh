@@ -2,16 +2,23 @@
 # Installs the system packages Duet needs on Debian/Ubuntu, skipping those already present.
 #   scripts/deps.sh build   what the window needs to compile (GL, X11, Wayland headers)
 #   scripts/deps.sh test    the above plus what the tests drive (OpenSSH, tmux, xterm, Xvfb)
+#   scripts/deps.sh windows what make test-windows needs: mingw-w64 (cross-compiling with
+#                           cgo), Wine, and Xvfb and OpenSSH for the tests under Wine
+#   scripts/deps.sh package what make package needs besides the build (icon sizes, .deb)
 set -euo pipefail
 
 build_pkgs=(gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev
   libxinerama-dev libxi-dev libxxf86vm-dev libwayland-dev libxkbcommon-dev)
 test_pkgs=(openssh-client openssh-server tmux xterm xvfb xauth xdotool imagemagick vim-tiny less procps bash asciinema)
+windows_pkgs=(gcc-mingw-w64-x86-64-win32 wine wine64 openssh-client xvfb imagemagick)
+package_pkgs=(imagemagick dpkg-dev binutils-mingw-w64-x86-64 zip desktop-file-utils)
 
 case "${1:-test}" in
 build) want=("${build_pkgs[@]}") ;;
 test) want=("${build_pkgs[@]}" "${test_pkgs[@]}") ;;
-*) echo "usage: $0 build|test" >&2; exit 2 ;;
+windows) want=("${windows_pkgs[@]}") ;;
+package) want=("${build_pkgs[@]}" "${package_pkgs[@]}") ;;
+*) echo "usage: $0 build|test|windows|package" >&2; exit 2 ;;
 esac
 
 missing=()
