@@ -2,6 +2,7 @@ package winetest
 
 import (
 	"bufio"
+	"image"
 	"image/png"
 	"io"
 	"net"
@@ -224,11 +225,15 @@ func TestWindowUnderWine(t *testing.T) {
 	if shot == "" {
 		shot = filepath.Join(t.TempDir(), "window.png")
 	}
-	// The window draws the partner's line once it has had a frame or two.
-	pollUntil(t, "a screenshot showing the window", func() bool {
+	// The window draws the partner's line a frame or two later: wait until the terminal
+	// (left of centre, below the header, where the window opens at 1240x760) holds text,
+	// antialiased in many shades, not only the background and the cursor.
+	terminal := image.Rect(250, 75, 890, 300)
+	pollUntil(t, "a screenshot of the window with the session's text", func() bool {
 		c := exec.Command("import", "-window", "root", shot)
 		c.Env = append(os.Environ(), "DISPLAY="+display)
-		return c.Run() == nil && distinctColours(shot) >= 8
+		return c.Run() == nil && distinctColours(shot, image.Rect(0, 0, 1280, 800)) >= 8 &&
+			distinctColours(shot, terminal) >= 8
 	})
 	t.Logf("screenshot: %s", shot)
 }
@@ -260,8 +265,9 @@ func startXvfb(t *testing.T) string {
 	return ":" + strings.TrimSpace(line)
 }
 
-// distinctColours counts the colours in a PNG (up to 64): a blank screen has one or two.
-func distinctColours(path string) int {
+// distinctColours counts the colours in the area r of a PNG (up to 64): a blank screen
+// has one or two.
+func distinctColours(path string, r image.Rectangle) int {
 	f, err := os.Open(path)
 	if err != nil {
 		return 0
@@ -272,7 +278,7 @@ func distinctColours(path string) int {
 		return 0
 	}
 	seen := map[[4]uint32]bool{}
-	b := img.Bounds()
+	b := img.Bounds().Intersect(r)
 	for y := b.Min.Y; y < b.Max.Y; y += 3 {
 		for x := b.Min.X; x < b.Max.X; x += 3 {
 			r, g, bl, a := img.At(x, y).RGBA()
