@@ -1,4 +1,5 @@
-# One command per chore. CI runs `make test` (see .ci/run).
+# One command per chore. CI runs `make test`, `make test-windows` and `make package` with
+# the .deb installed and tried (see .ci/run).
 GO        ?= go
 BIN       := bin/duet
 PKGS      := ./...
@@ -7,7 +8,7 @@ FYNE      := fyne.io/tools/cmd/fyne@v1.7.4
 FUZZTIME  ?= 20s
 BENCHTIME ?= 1s
 
-.PHONY: all run build deps deps-test test test-xterm lint fuzz bench package clean
+.PHONY: all run build deps deps-test test test-xterm test-windows lint fuzz bench package package-check clean
 
 all: build
 
@@ -20,10 +21,10 @@ deps-test:
 build: deps
 	$(GO) build -o $(BIN) ./cmd/duet
 
-# `make run` opens the window; on a machine with no display it says so and hosts the login
-# shell from this terminal instead.
+# `make run` opens the window; on a Linux or BSD machine with no display it says so and
+# hosts the login shell from this terminal instead (macOS always has its desktop).
 run: build
-	@if [ -z "$$DISPLAY$$WAYLAND_DISPLAY" ]; then \
+	@if [ "$$(uname -s)" != Darwin ] && [ -z "$$DISPLAY$$WAYLAND_DISPLAY" ]; then \
 	  echo "make run: no display (DISPLAY and WAYLAND_DISPLAY are empty), so hosting from this terminal with 'duet host' instead"; \
 	  exec ./$(BIN) host; \
 	fi; exec ./$(BIN)
@@ -59,18 +60,23 @@ bench: deps-test build
 	cfg=$$(mktemp -d) && SHELL=/bin/sh xvfb-run -a -s "-screen 0 1280x800x24" ./$(BIN) --config-dir $$cfg --listen 127.0.0.1:0 --flood 100 2>/dev/null | grep '^window flood'; rm -rf $$cfg
 	$(GO) test -run=NONE -bench=. -benchtime=$(BENCHTIME) -timeout 30m ./sessions/host/
 
-# A Linux desktop package, dist/Duet.tar.xz (the binary, a .desktop file and the icon, with
-# a Makefile to install them), made by the fyne tool from FyneApp.toml. The tool wants a Go
-# main package beside FyneApp.toml, and ours is cmd/duet: it packages the binary built
-# above from a staging directory.
-package: build
-	@set -e; stage=$$(mktemp -d); trap 'rm -rf $$stage' EXIT; \
-	  mkdir -p $$stage/assets dist; \
-	  cp FyneApp.toml $$stage/; cp assets/icon.png $$stage/assets/; cp $(BIN) $$stage/duet; \
-	  printf 'package main\n\nfunc main() {}\n' > $$stage/main.go; \
-	  (cd $$stage && $(GO) run $(FYNE) package --os linux --executable ./duet --release); \
-	  mv $$stage/Duet.tar.xz dist/Duet.tar.xz
-	@echo "dist/Duet.tar.xz: unpack it and run 'sudo make install' in it to install Duet"
+# The Windows build, made and tested here: go vet for Windows and macOS, the core packages'
+# tests under Wine, duet.exe cross-compiled with cgo (mingw-w64) hosting a Linux OpenSSH
+# partner in a pseudo console and opening its window under Wine on Xvfb (a screenshot in
+# bin/windows/window.png). See scripts/test-windows.sh.
+test-windows:
+	@GO=$(GO) bash scripts/test-windows.sh
+
+# dist/duet_VERSION_amd64.deb, dist/duet_VERSION_windows_amd64.zip and dist/Duet.tar.xz
+# (the fyne tool's Linux package). See scripts/package.sh.
+package: deps
+	@GO=$(GO) FYNE=$(FYNE) bash scripts/package.sh
+
+# Installs the .deb made by `make package` on this machine, runs the installed duet (its
+# version, and the window started from the installed .desktop file on Xvfb), and removes
+# it again. CI runs it; it needs root (or sudo).
+package-check:
+	@bash scripts/package-check.sh
 
 clean:
 	rm -rf bin dist

@@ -11,7 +11,7 @@ build_pkgs=(gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-d
   libxinerama-dev libxi-dev libxxf86vm-dev libwayland-dev libxkbcommon-dev)
 test_pkgs=(openssh-client openssh-server tmux xterm xvfb xauth xdotool imagemagick vim-tiny less procps bash asciinema)
 windows_pkgs=(gcc-mingw-w64-x86-64-win32 wine wine64 openssh-client xvfb imagemagick)
-package_pkgs=(imagemagick dpkg-dev binutils-mingw-w64-x86-64 zip desktop-file-utils)
+package_pkgs=(imagemagick dpkg-dev gcc-mingw-w64-x86-64-win32 zip desktop-file-utils xvfb xauth)
 
 case "${1:-test}" in
 build) want=("${build_pkgs[@]}") ;;
@@ -20,6 +20,16 @@ windows) want=("${windows_pkgs[@]}") ;;
 package) want=("${build_pkgs[@]}" "${package_pkgs[@]}") ;;
 *) echo "usage: $0 build|test|windows|package" >&2; exit 2 ;;
 esac
+
+# macOS: Fyne needs only the Xcode command line tools' compiler and the system's
+# frameworks; there is no apt-get, and the tests' tools are Homebrew's to install.
+if [ "$(uname -s)" = Darwin ]; then
+  if ! xcode-select -p >/dev/null 2>&1; then
+    echo "deps: install the Xcode command line tools first: xcode-select --install" >&2
+    exit 1
+  fi
+  exit 0
+fi
 
 missing=()
 for p in "${want[@]}"; do

@@ -41,6 +41,9 @@ mkdir -p "$stage/shlibs/debian"
 printf 'Source: duet\n\nPackage: duet\nArchitecture: amd64\n' >"$stage/shlibs/debian/control"
 depends=$(cd "$stage/shlibs" && dpkg-shlibdeps -O "$root/usr/bin/duet" 2>/dev/null | sed -n 's/^shlibs:Depends=//p')
 [ -n "$depends" ] || { echo "package: could not work out the .deb's dependencies" >&2; exit 1; }
+# GLFW opens the X11 and Wayland libraries at run time (dlopen), which dpkg-shlibdeps
+# cannot see.
+depends="$depends, libx11-6, libx11-xcb1, libxcursor1, libxext6, libxi6, libxinerama1, libxrandr2, libxrender1, libxxf86vm1, libwayland-cursor0, libwayland-egl1, libxkbcommon0"
 install -d "$root/DEBIAN"
 cat >"$root/DEBIAN/control" <<CONTROL
 Package: duet
