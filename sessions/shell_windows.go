@@ -7,7 +7,11 @@ import (
 
 // loginShell is the command of a session started without one: PowerShell (pwsh, else
 // Windows PowerShell) if present, else the command interpreter (%ComSpec%, cmd.exe).
+// Under Wine it is cmd.exe: Wine's powershell.exe is a stub that exits at once.
 func loginShell() string {
+	if underWine() {
+		return comSpec()
+	}
 	for _, sh := range []string{"pwsh.exe", "powershell.exe"} {
 		if path, err := exec.LookPath(sh); err == nil {
 			return path
