@@ -49,6 +49,7 @@ func (c *cli) window(o windowOptions) error {
 	if err != nil {
 		return err
 	}
+	leaveOwnConsole()
 	log := slog.New(slog.NewTextHandler(c.stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	a := fyneapp.NewWithID(appID)
 	a.SetIcon(fyne.NewStaticResource("duet.png", assets.Icon))
