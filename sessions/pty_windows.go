@@ -25,7 +25,7 @@ type conPTY struct {
 	job     windows.Handle // the command and its children; 0 where jobs are not available
 	pid     int
 
-	mu      sync.Mutex     // guards console; held while the console is being closed
+	mu      sync.Mutex     // guards console, job and process; held while the console closes
 	console windows.Handle // the pseudo console; 0 once closed
 }
 
@@ -157,8 +157,15 @@ func (p *conPTY) Recordable() bool { return recordable(p.out) }
 
 // Resize resizes the console. Wine does not implement ResizePseudoConsole: there the
 // console keeps its size, and the session goes on.
+//
+// The session calls it with its lock held, and closing the console waits for the
+// session's reader, which may be waiting for that lock: so a console being closed is not
+// waited for but left as it is (the session calls Resize one at a time, so closing is
+// the only other holder of p.mu).
 func (p *conPTY) Resize(cols, rows int) error {
-	p.mu.Lock()
+	if !p.mu.TryLock() {
+		return nil
+	}
 	defer p.mu.Unlock()
 	if p.console == 0 {
 		return nil
