@@ -52,8 +52,8 @@ type Exit struct {
 	Desc string // "exit status 0", "killed by hangup"
 }
 
-// Session is one command running in a pseudo-terminal (a pseudo console on Windows), shared by the clients attached to
-// it. Its methods are safe for concurrent use.
+// Session is one command running in a pseudo-terminal (a pseudo console on Windows),
+// shared by the clients attached to it. Its methods are safe for concurrent use.
 type Session struct {
 	name       string
 	command    []string
