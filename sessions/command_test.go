@@ -11,8 +11,8 @@ func TestCommandLine(t *testing.T) {
 		want []string
 	}{
 		{"tmux new -A -s pair", []string{"tmux", "new", "-A", "-s", "pair"}},
-		{"top | head", []string{"/bin/sh", "-c", "top | head"}},
-		{"echo $HOME", []string{"/bin/sh", "-c", "echo $HOME"}},
+		{"top | head", ShellCommand("top | head")},
+		{"echo $HOME", ShellCommand("echo $HOME")},
 		{"  vim  ", []string{"vim"}},
 	} {
 		if got := CommandLine(tc.in); !slices.Equal(got, tc.want) {
