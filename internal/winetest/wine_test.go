@@ -209,8 +209,8 @@ func TestHostUnderWine(t *testing.T) {
 
 // TestWindowUnderWine opens the window of duet.exe under Wine on a private X server: it
 // hosts cmd.exe at once; a Linux OpenSSH partner types into it, and a screenshot of the
-// screen is saved (DUET_WINE_SCREENSHOT, default window.png in a temp dir) and must not be
-// blank.
+// screen is saved (DUET_WINE_SCREENSHOT, default window.png in a temp dir) once it shows
+// the session's text and the partner in the partners panel.
 func TestWindowUnderWine(t *testing.T) {
 	exe := duetExe(t)
 	display := startXvfb(t)
@@ -228,12 +228,14 @@ func TestWindowUnderWine(t *testing.T) {
 	// The window draws the partner's line a frame or two later: wait until the terminal
 	// (left of centre, below the header, where the window opens at 1240x760) holds text,
 	// antialiased in many shades, not only the background and the cursor.
+	// The partners panel lists the partner (fingerprint, role, Kick) below its size line
+	// once it has refreshed; with nobody there that part is blank.
 	terminal := image.Rect(250, 75, 890, 300)
-	pollUntil(t, "a screenshot of the window with the session's text", func() bool {
+	partners := image.Rect(910, 500, 1240, 580)
+	pollUntil(t, "a screenshot of the window with the session's text and the partner", func() bool {
 		c := exec.Command("import", "-window", "root", shot)
 		c.Env = append(os.Environ(), "DISPLAY="+display)
-		return c.Run() == nil && distinctColours(shot, image.Rect(0, 0, 1280, 800)) >= 8 &&
-			distinctColours(shot, terminal) >= 8
+		return c.Run() == nil && distinctColours(shot, terminal) >= 8 && distinctColours(shot, partners) >= 8
 	})
 	t.Logf("screenshot: %s", shot)
 }
