@@ -5,6 +5,14 @@
 // to partners over SSH, each partner one more Client; the host's own window attaches a
 // Client through a [Stream], the same code path.
 //
+// # Pseudo-terminals
+//
+// The session logic is the same everywhere; only the pseudo-terminal differs, behind a
+// small interface (pty.go): a Unix pseudo-terminal (pty_unix.go), or on Windows a pseudo
+// console, ConPTY (pty_windows.go), whose command runs in a job object so that closing the
+// session ends everything it started. The default command is the user's login shell
+// (shell_*.go): $SHELL or the account record's on Unix, PowerShell else cmd.exe on Windows.
+//
 // # Output to clients
 //
 // A client that attaches first gets a repaint of the current screen (from terminal/vt),
