@@ -34,6 +34,7 @@ x86_64-w64-mingw32-gcc -O2 -shared -s -o "$out/bcryptprimitives.dll" \
 if [ ! -f "$WINEPREFIX/system.reg" ]; then
   mkdir -p "$WINEPREFIX"
   wineboot -i >/dev/null 2>&1
+  wineserver -w # until the new prefix's first start is over
 fi
 cp "$out/bcryptprimitives.dll" "$WINEPREFIX/drive_c/windows/system32/"
 cleanup() {

@@ -56,7 +56,7 @@ func conptyChild(mode string) int {
 		select {
 		case r := <-reply:
 			fmt.Fprintf(out, "\r\nreply=%q\r\n", r)
-		case <-time.After(5 * time.Second):
+		case <-time.After(duettest.Timeout):
 			fmt.Fprint(out, "\r\nno reply\r\n")
 		}
 		return 0
