@@ -125,8 +125,11 @@ func (c *Client) Write(p []byte) (int, error) {
 	if c.readOnly.Load() || (c.s.paused.Load() && !c.host) {
 		return len(p), nil
 	}
+	// Whether the keys answer a password prompt is decided before the program can read
+	// them (and turn echo back on).
+	record := c.s.recordsInput()
 	n, err := c.s.input(p)
-	if n > 0 {
+	if n > 0 && record {
 		c.s.tapInput(Who{Name: c.name, Fingerprint: c.fp}, p[:n])
 	}
 	return n, err

@@ -49,14 +49,22 @@ func (s *Session) Tapped() bool {
 	return s.tap != nil
 }
 
-// tapInput passes a client's keystrokes to the tap, unless they answer a password prompt.
+// recordsInput reports whether keys typed now go to the tap: there is one, and the
+// terminal is not at a password prompt.
+func (s *Session) recordsInput() bool {
+	s.mu.Lock()
+	tapped := s.tap != nil
+	s.mu.Unlock()
+	return tapped && s.pty.Recordable()
+}
+
+// tapInput passes a client's keystrokes to the tap (see recordsInput).
 func (s *Session) tapInput(who Who, p []byte) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.tap == nil || !s.pty.Recordable() {
-		return
+	if s.tap != nil {
+		s.tap.Input(time.Now(), who, p)
 	}
-	s.tap.Input(time.Now(), who, p)
 }
 
 // InputRecordable reports whether what is typed now may be recorded: not at a password
