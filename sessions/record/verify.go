@@ -128,7 +128,7 @@ func checkpoint(pub ssh.PublicKey, c chain, t float64, x extra, line []byte) err
 	if canon, err := eventLine(t, "x", extra{Lines: x.Lines, Chain: x.Chain, Sig: x.Sig, End: x.End}); err != nil || !bytes.Equal(canon, line) {
 		return errors.New("the checkpoint was changed")
 	}
-	raw, err := base64.StdEncoding.DecodeString(x.Sig)
+	raw, err := base64.StdEncoding.Strict().DecodeString(x.Sig) // strict: unused bits must be zero, so no two texts read the same
 	if err != nil {
 		return errors.New("its signature cannot be read")
 	}
