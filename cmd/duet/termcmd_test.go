@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/duetpair/duet/internal/duettest"
 )
 
 // startXvfb starts a private X server for a test that also types with xdotool.
@@ -31,10 +33,14 @@ func TestTermWindowUnderXvfb(t *testing.T) {
 	cmd := exec.Command(self, "term", "--", "/bin/sh")
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "DUET_TEST_AS_DUET=1", "DISPLAY="+display, "PS1=$ ", "XDG_RUNTIME_DIR="+dir)
+	var stderr duettest.Output
+	cmd.Stderr = &stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("start duet term: %v", err)
 	}
-	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	exited := make(chan struct{})
+	go func() { _ = cmd.Wait(); close(exited) }()
+	t.Cleanup(func() { _ = cmd.Process.Kill(); <-exited })
 
 	xdo := func(args ...string) (string, error) {
 		c := exec.Command("xdotool", args...)
@@ -43,7 +49,13 @@ func TestTermWindowUnderXvfb(t *testing.T) {
 		return strings.TrimSpace(string(out)), err
 	}
 	var win string
-	pollUntil(t, "the window", 60*time.Second, func() bool {
+	// A race-built binary drawing with software GL on a busy machine takes a while.
+	pollUntil(t, "the window", 120*time.Second, func() bool {
+		select {
+		case <-exited:
+			t.Fatalf("duet term exited before its window showed: %s", duettest.Tail(stderr.Bytes(), 600))
+		default:
+		}
 		out, err := xdo("search", "--name", "Duet terminal")
 		if f := strings.Fields(out); err == nil && len(f) > 0 {
 			win = f[0]
