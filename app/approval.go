@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/duetpair/duet/internal/safetext"
 	"github.com/duetpair/duet/keys"
 	"github.com/duetpair/duet/sessions/host"
 )
@@ -115,7 +116,7 @@ func (a *approvals) add(r *request) {
 	}
 	if !a.u.focused {
 		a.u.a.SendNotification(fyne.NewNotification("Duet: a partner wants to join",
-			fmt.Sprintf("Key %s from %s asks to join session %s.", r.req.Fingerprint, sourceOf(r.req), sessionOf(r.req))))
+			fmt.Sprintf("Key %s from %s asks for session %s.", r.req.Fingerprint, sourceOf(r.req), sessionOf(r.req))))
 	}
 }
 
@@ -234,9 +235,11 @@ func sourceOf(r host.ApprovalRequest) string {
 	return r.Remote.String()
 }
 
+// sessionOf says what the partner asks for: a session (its name escaped: it may be the
+// partner's user name), or the listing only.
 func sessionOf(r host.ApprovalRequest) string {
 	if r.Session == "" {
-		return "(the list of sessions)"
+		return "(only the list of sessions)"
 	}
-	return r.Session
+	return safetext.Line(r.Session, safetext.MaxName)
 }

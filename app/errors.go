@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/duetpair/duet/internal/safetext"
 	"github.com/duetpair/duet/keys"
 	"github.com/duetpair/duet/sessions/join"
 )
@@ -57,7 +58,8 @@ func sentence(what string, err error) string {
 			s += ": " + why
 		}
 	}
-	s = strings.TrimSpace(s)
+	// The error may carry a server's or partner's words: shown as data, one line.
+	s = safetext.Line(strings.TrimSpace(s), safetext.MaxLine)
 	if s == "" {
 		return "Something went wrong."
 	}

@@ -11,6 +11,7 @@ import (
 
 	"golang.org/x/crypto/ssh"
 
+	"github.com/duetpair/duet/internal/safetext"
 	"github.com/duetpair/duet/keys"
 	"github.com/duetpair/duet/sessions"
 	"github.com/duetpair/duet/sessions/host"
@@ -99,16 +100,17 @@ func (h *hosting) shutdown(log *slog.Logger) {
 }
 
 // partnerName is what the window calls a partner: the comment of their approved key, or
-// the name and address they came with.
+// the name and address they came with, escaped and bounded (both are the partner's
+// words).
 func partnerName(approved []keys.Entry, p host.Partner) string {
 	for _, e := range approved {
 		if e.Fingerprint() == p.Fingerprint && e.Comment != "" {
-			return e.Comment
+			return safetext.Line(e.Comment, safetext.MaxName)
 		}
 	}
 	host, _, err := net.SplitHostPort(p.Remote)
 	if err != nil {
 		host = p.Remote
 	}
-	return fmt.Sprintf("%s@%s", p.User, host)
+	return fmt.Sprintf("%s@%s", safetext.Line(p.User, safetext.MaxName), host)
 }

@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/duetpair/duet/internal/safetext"
 	"github.com/duetpair/duet/keys"
 )
 
@@ -116,7 +117,7 @@ func (k *keysScreen) refreshApproved() {
 	}
 	for _, e := range entries {
 		r := &approvedRow{fp: e.Fingerprint()}
-		name := e.Comment
+		name := safetext.Line(e.Comment, safetext.MaxName) // hand-edited, or a partner's user name
 		if name == "" {
 			name = "(no comment)"
 		}

@@ -135,7 +135,9 @@ func (r *partnerRow) onRole(canType bool) {
 	if canType {
 		role = keys.RoleType
 	}
-	u.hosting.host.SetRole(r.p.fingerprint, role)
+	if err := u.hosting.host.SetRole(r.p.fingerprint, role); err != nil {
+		u.showError("Duet could not save the partner's role", err)
+	}
 	u.log.Info("partner role changed", "fp", r.p.fingerprint, "role", role.String())
 	u.refreshSoon()
 }

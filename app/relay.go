@@ -9,6 +9,7 @@ import (
 
 	"fyne.io/fyne/v2"
 
+	"github.com/duetpair/duet/internal/safetext"
 	"github.com/duetpair/duet/keys"
 	"github.com/duetpair/duet/sessions/join"
 )
@@ -167,13 +168,13 @@ func relayLine(st join.RelayStatus) string {
 	case join.RelayRetrying:
 		why := "connection lost"
 		if st.Err != nil {
-			why = st.Err.Error()
+			why = safetext.Line(st.Err.Error(), safetext.MaxLine)
 		}
 		secs := int((st.Delay + time.Second - 1) / time.Second)
 		return fmt.Sprintf("Retrying in %d s: %s", secs, why)
 	case join.RelayStopped:
 		if st.Err != nil {
-			return "Relay stopped: " + st.Err.Error()
+			return "Relay stopped: " + safetext.Line(st.Err.Error(), safetext.MaxLine)
 		}
 		return "Relay stopped"
 	}

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 
+	"github.com/duetpair/duet/internal/safetext"
 	"github.com/duetpair/duet/keys"
 )
 
@@ -49,11 +50,11 @@ func approveCommand() *command {
 				if readOnly {
 					what = "view only"
 				}
-				fmt.Fprintf(c.stdout, "approved %s %s (%s)\n", e.Fingerprint(), e.Comment, what)
+				fmt.Fprintf(c.stdout, "approved %s %s (%s)\n", e.Fingerprint(), safetext.Line(e.Comment, safetext.MaxName), what)
 			}
 			if len(problems) > 0 {
 				for _, p := range problems[:len(problems)-1] {
-					fmt.Fprintf(c.stderr, "duet approve: %v\n", p)
+					fmt.Fprintf(c.stderr, "duet approve: %s\n", safetext.Line(p.Error(), safetext.MaxLine))
 				}
 				return problems[len(problems)-1]
 			}

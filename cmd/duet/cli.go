@@ -8,6 +8,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/duetpair/duet/internal/safetext"
 	"github.com/duetpair/duet/keys"
 )
 
@@ -124,7 +125,9 @@ func (c *cli) run(args []string) int {
 		fmt.Fprintf(c.stderr, "%s: %s\n%s\n", label, msg, usageText)
 		return exitUsage
 	default:
-		fmt.Fprintf(c.stderr, "%s: %v\n", label, err)
+		// An error may carry what a server or partner said: shown as data, never as
+		// terminal input.
+		fmt.Fprintf(c.stderr, "%s: %s\n", label, safetext.Text(err.Error(), safetext.MaxText))
 		return exitFailure
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/duetpair/duet/internal/safetext"
 	"github.com/duetpair/duet/keys"
 	"github.com/duetpair/duet/sessions/host"
 )
@@ -72,13 +73,9 @@ func (p *prompter) ask(ctx context.Context, req host.ApprovalRequest) host.Decis
 	}
 	defer func() { <-p.turn }()
 	p.drain()
-	what := "to join session " + req.Session
-	if req.Session == "" {
-		what = "to list sessions"
-	}
-	p.printf("\nduet: a partner (user %q from %v) asks %s\n  key %s\n"+
-		"  [o] allow once  [a] always allow  [d] deny (default); add v for view only or t to type (default %s): ",
-		req.User, req.Remote, what, req.Fingerprint, roleName(p.defRole))
+	p.printf("\n%s", question(req))
+	p.printf("  [o] allow once  [a] always allow  [d] deny (default); add v for view only or t to type (default %s): ",
+		roleName(p.defRole))
 	for {
 		select {
 		case line, ok := <-p.lines:
@@ -98,6 +95,19 @@ func (p *prompter) ask(ctx context.Context, req host.ApprovalRequest) host.Decis
 			return deny
 		}
 	}
+}
+
+// question says who asks for what, in lines ending with a newline. What the partner
+// chose to send (user name, client version) is escaped and bounded: it can neither
+// move the cursor nor draw a question of its own.
+func question(req host.ApprovalRequest) string {
+	what := "to join session " + safetext.Line(req.Session, safetext.MaxName)
+	if req.Session == "" {
+		what = "to list the sessions (not to join one)"
+	}
+	return fmt.Sprintf("duet: a partner asks %s\n  user %s from %v, software %s\n  key %s\n",
+		what, safetext.Line(req.User, safetext.MaxName), req.Remote,
+		safetext.Line(req.ClientVersion, safetext.MaxName), req.Fingerprint)
 }
 
 // parseAnswer reads "o", "a" or "d" (empty: d), optionally followed by "v" (view only)

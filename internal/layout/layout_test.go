@@ -48,8 +48,8 @@ func under(rel string, roots ...string) bool {
 	return false
 }
 
-// TestDependencyDirection enforces SPEC section 2 and ARCHITECTURE.md: terminal/vt and keys
-// are leaves; the PTY core (sessions) uses only terminal/vt; the SSH host uses the core,
+// TestDependencyDirection enforces SPEC section 2 and ARCHITECTURE.md: terminal/vt, keys
+// and internal/safetext (escaping text from the other side) are leaves; the PTY core (sessions) uses only terminal/vt; the SSH host uses the core,
 // wire and keys; the SSH client (join) uses wire and keys but neither the host nor the
 // core; the widget uses only terminal/vt; and nothing below terminal imports Fyne.
 func TestDependencyDirection(t *testing.T) {
@@ -62,9 +62,10 @@ func TestDependencyDirection(t *testing.T) {
 		{pkg: "terminal/vt", noSSH: true},
 		{pkg: "keys"},
 		{pkg: "sessions", mayUse: []string{"terminal/vt"}, noSSH: true},
-		{pkg: "sessions/wire"},
-		{pkg: "sessions/host", mayUse: []string{"sessions", "sessions/wire", "terminal/vt", "keys"}},
-		{pkg: "sessions/join", mayUse: []string{"sessions/wire", "keys"}},
+		{pkg: "internal/safetext", noSSH: true},
+		{pkg: "sessions/wire", mayUse: []string{"internal/safetext"}},
+		{pkg: "sessions/host", mayUse: []string{"sessions", "sessions/wire", "terminal/vt", "keys", "internal/safetext"}},
+		{pkg: "sessions/join", mayUse: []string{"sessions/wire", "keys", "internal/safetext"}},
 		{pkg: "sessions/record", mayUse: []string{"sessions", "terminal/vt", "keys"}},
 		{pkg: "terminal", mayUse: []string{"terminal/vt"}, noSSH: true},
 		{pkg: "internal/duettest", mayUse: []string{"terminal/vt"}},
@@ -99,7 +100,7 @@ func TestEveryPackageHasARule(t *testing.T) {
 		"terminal/vt": true, "keys": true, "sessions": true, "sessions/wire": true,
 		"sessions/host": true, "sessions/join": true, "sessions/record": true, "terminal": true, "app": true,
 		"assets": true, "internal/duettest": true, "internal/sshdtest": true,
-		"internal/flood": true, "internal/layout": true, "internal/winetest": true,
+		"internal/flood": true, "internal/layout": true, "internal/winetest": true, "internal/safetext": true,
 	}
 	for pkg := range depGraph(t) {
 		if !known[pkg] && !under(pkg, "cmd") {

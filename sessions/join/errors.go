@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/duetpair/duet/internal/safetext"
 	"github.com/duetpair/duet/sessions/wire"
 )
 
@@ -44,6 +45,20 @@ func (e *AuthError) Error() string {
 	return fmt.Sprintf("%s accepted none of your keys (offered %s)", e.Addr, strings.Join(e.Offered, ", "))
 }
 
+// HandshakeTimeoutError says that the server did not complete the SSH handshake in
+// time: it never sent its version line, or stopped answering.
+type HandshakeTimeoutError struct {
+	Addr  string // host:port
+	After time.Duration
+}
+
+func (e *HandshakeTimeoutError) Error() string {
+	return fmt.Sprintf("%s did not complete the SSH handshake within %s (is it an SSH server?)", e.Addr, e.After)
+}
+
+// Timeout reports true: it is a net.Error-like timeout.
+func (e *HandshakeTimeoutError) Timeout() bool { return true }
+
 // RefusedError says that the server refused the session: the channel, the shell or the
 // command.
 type RefusedError struct {
@@ -53,7 +68,7 @@ type RefusedError struct {
 
 func (e *RefusedError) Error() string {
 	if e.Reason != "" {
-		return fmt.Sprintf("the host refused %s: %s", e.What, e.Reason)
+		return fmt.Sprintf("the host refused %s: %s", e.What, safetext.Line(e.Reason, safetext.MaxLine))
 	}
 	return fmt.Sprintf("the host refused %s", e.What)
 }
@@ -89,17 +104,19 @@ type Status struct {
 // StatusFunc receives a joined connection's news; see [Config].Status.
 type StatusFunc func(Status)
 
-// String returns the status as one line for a terminal.
+// String returns the status as one line for a terminal (a banner may have several).
+// What the server said (a banner, an error's text) is escaped and bounded
+// (internal/safetext): it never acts on the terminal or widget it is shown in.
 func (s Status) String() string {
 	switch s.State {
 	case Banner:
-		return strings.TrimRight(s.Text, "\r\n")
+		return safetext.Text(s.Text, safetext.MaxText)
 	case NoTerminal:
 		return "the host refused a terminal; going on without one"
 	case Reconnecting:
 		cause := ""
 		if s.Err != nil && s.Err != errConnLost {
-			cause = s.Err.Error()
+			cause = safetext.Line(s.Err.Error(), safetext.MaxLine)
 		}
 		switch {
 		case s.Attempt > 1 && cause != "":

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/duetpair/duet/internal/safetext"
 	"github.com/duetpair/duet/sessions/wire"
 )
 
@@ -74,7 +75,7 @@ func (s RelayStatus) String() string {
 	case RelayRetrying:
 		cause := ""
 		if s.Err != nil && s.Err != errConnLost {
-			cause = " (" + s.Err.Error() + ")"
+			cause = " (" + safetext.Line(s.Err.Error(), safetext.MaxLine) + ")"
 		}
 		if s.Attempt > 1 {
 			return fmt.Sprintf("relay: attempt %d failed%s; trying again in %s", s.Attempt-1, cause, s.Delay.Round(time.Millisecond))
@@ -82,7 +83,7 @@ func (s RelayStatus) String() string {
 		return fmt.Sprintf("relay: connection lost%s; reconnecting in %s", cause, s.Delay.Round(time.Millisecond))
 	case RelayStopped:
 		if s.Err != nil {
-			return "relay stopped: " + s.Err.Error()
+			return "relay stopped: " + safetext.Line(s.Err.Error(), safetext.MaxLine)
 		}
 		return "relay stopped"
 	}

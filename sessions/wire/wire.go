@@ -5,7 +5,7 @@
 // channel's standard error for OpenSSH partners; the joining side (sessions/join) reads
 // the typed value and never parses the text.
 //
-// Package wire imports no package of Duet.
+// Package wire imports only internal/safetext of Duet's packages.
 package wire
 
 import (
@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"golang.org/x/crypto/ssh"
+
+	"github.com/duetpair/duet/internal/safetext"
 )
 
 // DefaultPort is the port a Duet host listens on, and the port of a partner's address
@@ -123,8 +125,12 @@ func ParseStatus(p []byte) (Status, error) {
 	return Status{State: State(m.State), Fingerprint: m.Fingerprint, Text: m.Text}, nil
 }
 
-// Message returns the sentence a person reads for s, without a line end.
+// Message returns the sentence a person reads for s, without a line end. The host's
+// words (Text) and the fingerprint come from the other side: they are escaped and
+// bounded (internal/safetext), so a message never acts on the terminal it is shown on.
 func (s Status) Message() string {
+	s.Fingerprint = safetext.Line(s.Fingerprint, 100)
+	s.Text = safetext.Line(s.Text, MaxText)
 	switch s.State {
 	case Waiting:
 		return "waiting for the host to approve key " + s.Fingerprint
