@@ -40,6 +40,7 @@ type Client struct {
 	host     bool
 	budget   int
 	readOnly atomic.Bool
+	left     atomic.Bool // detached, kicked or ended: input is refused
 
 	cols, rows int // guarded by s.mu
 
@@ -63,10 +64,9 @@ func (s *Session) Attach(opt AttachOptions) (*Client, error) {
 		fp:     opt.Fingerprint,
 		host:   opt.Host,
 		budget: s.queueBytes,
-		cols:   max(opt.Cols, 0),
-		rows:   max(opt.Rows, 0),
 		wake:   make(chan struct{}, 1),
 	}
+	c.cols, c.rows = clampSize(opt.Cols, opt.Rows)
 	c.readOnly.Store(opt.ReadOnly)
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -108,7 +108,7 @@ func (c *Client) SetReadOnly(ro bool) {
 func (c *Client) Resize(cols, rows int) {
 	c.s.mu.Lock()
 	defer c.s.mu.Unlock()
-	c.cols, c.rows = max(cols, 0), max(rows, 0)
+	c.cols, c.rows = clampSize(cols, rows)
 	c.s.resizeLocked()
 }
 
@@ -120,8 +120,12 @@ func (c *Client) Drops() int {
 }
 
 // Write types p into the session, unless the client is read-only: then p is dropped here,
-// on the host. It returns ErrSessionEnded once the command ended.
+// on the host. Once the client was detached or kicked it types nothing and returns
+// ErrDetached; once the command ended, ErrSessionEnded.
 func (c *Client) Write(p []byte) (int, error) {
+	if c.left.Load() {
+		return 0, ErrDetached
+	}
 	if c.readOnly.Load() || (c.s.paused.Load() && !c.host) {
 		return len(p), nil
 	}
@@ -152,6 +156,7 @@ func (c *Client) Kick(msg string) {
 }
 
 func (c *Client) leave(msg []byte, err error) {
+	c.left.Store(true) // first: no keystroke gets through from now on
 	s := c.s
 	s.mu.Lock()
 	for i, o := range s.clients {

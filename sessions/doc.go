@@ -23,14 +23,16 @@
 // client's queue overflows, what it holds is dropped and the client gets a fresh repaint
 // once its writer is ready again.
 //
-// # Terminal queries
+// # What reaches clients' terminals
 //
 // Programs ask the terminal questions (device attributes, cursor position, mode state).
-// The session's screen model answers those it knows, once, straight to the PTY; the same
-// query sequences are removed from the output sent to clients, so a partner's own
-// terminal (OpenSSH into xterm, say) does not answer them a second time. Queries the
-// screen model does not answer (colours, window size, ...) are passed through: the
-// terminals of clients that may type answer them, one reply per such client.
+// The session's screen model answers those it knows, once, straight to the PTY. What is
+// sent to clients goes through a filter (filter.go) that, as tmux does for its clients,
+// lets nothing act on a client's terminal beyond the screen: every sequence that makes a
+// terminal answer is removed (a partner's terminal would reply into the session, which a
+// partner who may type could use to inject input), and so are clipboard writes (OSC 52),
+// window operations, device control strings and the other operating system commands
+// but titles (sanitised), hyperlinks, the working directory and prompt marks.
 //
 // # Size
 //

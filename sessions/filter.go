@@ -1,142 +1,270 @@
 package sessions
 
 import (
-	"bytes"
 	"unicode/utf8"
 )
 
-// maxHeld bounds a control sequence kept back at the end of a read: longer ones pass as
-// they are.
-const maxHeld = 64
+// Bounds of what the filter holds back while it decides about a sequence.
+const (
+	maxCSI    = 256  // a longer control sequence is dropped whole
+	maxEsc    = 16   // an escape sequence with intermediates
+	maxOSC    = 4096 // an operating system command that is passed (link, cwd, title)
+	maxTitle  = 512  // a title, once sanitised
+	utf8Bytes = 4
+)
 
-// queryFilter removes from the output sent to clients the terminal queries that the
-// session's screen model answers itself (see the package doc), so each is answered once.
+// outputFilter is what stands between a session's output and its clients' terminals. The
+// screen model (terminal/vt) sees every byte and answers the queries it knows; a
+// client's terminal must not act beyond the screen, as tmux's clients never do. So the
+// filter removes:
 //
-// It also keeps back a control sequence or UTF-8 character cut off at the end of a read and
-// sends it whole with the next one, so a client attaching in between starts with its
-// repaint, then whole sequences.
-type queryFilter struct {
-	held []byte // the cut-off tail of the previous read
-	out  []byte // reused output buffer
+//   - every sequence that makes a terminal answer (device attributes, status and cursor
+//     reports, mode reports, XTVERSION, window and title reports, terminal parameters,
+//     checksums, ENQ's answerback, DECID, DECRQSS and XTGETTCAP, colour and clipboard
+//     queries): a partner's terminal would reply into the session, which a partner who
+//     may type could use to inject input, or a program to read a partner's terminal;
+//   - clipboard writes (OSC 52) and every other operating system command but titles
+//     (sanitised: printable text, bounded), hyperlinks (OSC 8), the working directory
+//     (OSC 7) and prompt marks (OSC 133); window operations (CSI t); the printer (CSI i);
+//   - device control, application program, privacy message and start-of-string strings
+//     (DCS, APC, PM, SOS: user-defined keys, tmux passthrough, graphics with queries);
+//   - C1 controls (U+0080-U+009F, which some terminals take as 8-bit CSI or OSC), and
+//     invalid UTF-8, which becomes U+FFFD.
+//
+// Everything else passes as it is, in whole sequences: a sequence or UTF-8 character cut
+// at the end of a read is held back and sent whole with the next, so a client attaching
+// in between starts with its repaint, then whole sequences. What a dropped sequence
+// still brings in later reads is dropped too, without being held.
+type outputFilter struct {
+	state filterState
+	kind    byte // the string's introducer (']' 'P' 'X' '^' '_'), in strings
+	decided bool // in a string: whether it is kept is known
+	keep    bool // in an OSC: it is passed (held until its end); else dropped
+	held  []byte // the sequence (or UTF-8 character) being decided, from its first byte
+	out   []byte // reused output buffer
 }
 
-// filter returns what of p (and the held tail) to send to clients; the result is valid
-// until the next call.
-func (f *queryFilter) filter(p []byte) []byte {
-	in := p
-	if len(f.held) > 0 {
-		f.held = append(f.held, p...)
-		in = f.held
+type filterState uint8
+
+const (
+	stGround   filterState = iota
+	stEsc                  // after ESC (and maybe intermediates)
+	stCSI                  // in a control sequence, held
+	stCSIDrop              // in a control sequence being dropped
+	stString               // in OSC, DCS, SOS, PM or APC
+	stStringEsc            // ESC inside a string: ST if '\' follows
+	stUTF8                 // inside a multi-byte UTF-8 character
+)
+
+// special marks the bytes the ground state cannot pass on as they are.
+var special = func() (t [256]bool) {
+	t[0x1b], t[0x05] = true, true // ESC, ENQ
+	for b := 0x80; b < 0x100; b++ {
+		t[b] = true
 	}
+	return t
+}()
+
+// filter returns what of p to send to clients; the result is valid until the next call.
+func (f *outputFilter) filter(p []byte) []byte {
 	out := f.out[:0]
-	for {
-		i := bytes.IndexByte(in, 0x1b)
-		if i < 0 {
-			break
-		}
-		n, query, complete := scanCSI(in[i:])
-		if !complete {
-			if len(in)-i <= maxHeld {
-				out = append(out, in[:i]...)
-				in = in[i:]
-				return f.keep(out, in)
+	for i := 0; i < len(p); {
+		if f.state == stGround {
+			j := i
+			for j < len(p) && !special[p[j]] {
+				j++
 			}
-			n = 1 // too long to be a query: pass it on
+			out = append(out, p[i:j]...)
+			if i = j; i == len(p) {
+				break
+			}
 		}
-		if query {
-			out = append(out, in[:i]...)
-		} else {
-			out = append(out, in[:i+n]...)
-		}
-		in = in[i+n:]
+		out = f.step(out, p[i])
+		i++
 	}
-	// Keep back a UTF-8 character cut in two.
-	cut := incompleteUTF8(in)
-	out = append(out, in[:len(in)-cut]...)
-	return f.keep(out, in[len(in)-cut:])
-}
-
-// keep saves tail for the next call and returns out.
-func (f *queryFilter) keep(out, tail []byte) []byte {
 	f.out = out
-	if len(tail) == 0 {
-		f.held = f.held[:0]
-		return out
-	}
-	// tail may point into f.held itself.
-	f.held = append(f.held[:0:0], tail...)
 	return out
 }
 
-// incompleteUTF8 returns how many bytes at the end of p start a UTF-8 character that is
-// not complete.
-func incompleteUTF8(p []byte) int {
-	for i := 1; i <= 3 && i <= len(p); i++ {
-		b := p[len(p)-i]
-		if b < 0x80 {
-			return 0
-		}
-		if utf8.RuneStart(b) {
-			if !utf8.FullRune(p[len(p)-i:]) {
-				return i
-			}
-			return 0
-		}
+// step handles one byte in any state.
+func (f *outputFilter) step(out []byte, c byte) []byte {
+	switch f.state {
+	case stGround:
+		return f.ground(out, c)
+	case stEsc:
+		return f.escape(out, c)
+	case stCSI, stCSIDrop:
+		return f.csi(out, c)
+	case stString, stStringEsc:
+		return f.str(out, c)
+	case stUTF8:
+		return f.utf8(out, c)
 	}
-	return 0
+	return out
 }
 
-// scanCSI looks at p, which starts with ESC. It returns the length of the escape sequence
-// to treat as a unit (1 if p is not a CSI sequence), whether it is a query the screen
-// model answers, and false if p ends before the sequence does.
-func scanCSI(p []byte) (n int, query, complete bool) {
-	if len(p) < 2 {
-		return 0, false, false
-	}
-	if p[1] != '[' {
-		return 1, false, true
-	}
-	i := 2
-	var prefix byte
-	if i < len(p) && p[i] >= '<' && p[i] <= '?' {
-		prefix = p[i]
-		i++
-	}
-	paramStart := i
-	for i < len(p) && p[i] >= '0' && p[i] <= '?' {
-		i++
-	}
-	params := p[paramStart:i]
-	interStart := i
-	for i < len(p) && p[i] >= ' ' && p[i] <= '/' {
-		i++
-	}
-	inter := p[interStart:i]
-	if i == len(p) {
-		return 0, false, false
-	}
-	final := p[i]
-	if final < '@' || final > '~' {
-		// A control character inside the sequence, or a broken one: not ours to judge.
-		return 1, false, true
-	}
-	return i + 1, isAnsweredQuery(prefix, string(params), string(inter), final), true
-}
-
-// isAnsweredQuery reports whether the screen model (terminal/vt) answers this CSI sequence:
-// DA1, DA2, XTVERSION, DSR 5 and 6, DECXCPR, and DECRQM.
-func isAnsweredQuery(prefix byte, params, inter string, final byte) bool {
+func (f *outputFilter) ground(out []byte, c byte) []byte {
 	switch {
-	case inter == "$" && final == 'p':
-		return prefix == 0 || prefix == '?'
-	case inter != "":
-		return false
-	case final == 'c':
-		return (prefix == 0 && (params == "" || params == "0")) || prefix == '>'
-	case final == 'q':
-		return prefix == '>'
-	case final == 'n':
-		return (prefix == 0 && (params == "5" || params == "6")) || (prefix == '?' && params == "6")
+	case c == 0x1b:
+		f.state, f.held = stEsc, append(f.held[:0], c)
+	case c == 0x05: // ENQ: the terminal would send its answerback message
+	case c < 0x80:
+		out = append(out, c)
+	case utf8.RuneStart(c) && c >= 0xc2 && c <= 0xf4:
+		f.state, f.held = stUTF8, append(f.held[:0], c)
+	default:
+		out = append(out, "\uFFFD"...)
 	}
-	return false
+	return out
+}
+
+// utf8 collects a multi-byte character: valid ones pass, except C1 controls.
+func (f *outputFilter) utf8(out []byte, c byte) []byte {
+	if c&0xc0 != 0x80 { // not a continuation: the character is broken
+		f.state = stGround
+		out = append(out, "\uFFFD"...)
+		return f.ground(out, c)
+	}
+	f.held = append(f.held, c)
+	if !utf8.FullRune(f.held) {
+		if len(f.held) >= utf8Bytes {
+			f.state = stGround
+			out = append(out, "\uFFFD"...)
+		}
+		return out
+	}
+	f.state = stGround
+	r, _ := utf8.DecodeRune(f.held)
+	switch {
+	case r == utf8.RuneError:
+		return append(out, "\uFFFD"...)
+	case r >= 0x80 && r <= 0x9f: // a C1 control in UTF-8: 8-bit CSI, OSC, ... to some terminals
+		return out
+	}
+	return append(out, f.held...)
+}
+
+// escape handles the byte after ESC (or after ESC and intermediates).
+func (f *outputFilter) escape(out []byte, c byte) []byte {
+	switch {
+	case c == 0x1b: // a new escape: the old one is gone, as in a terminal
+		f.held = append(f.held[:0], c)
+	case c == 0x18 || c == 0x1a: // CAN, SUB: cancelled
+		f.state = stGround
+	case c < 0x20: // executed on the spot; the sequence goes on
+		if c != 0x05 {
+			out = append(out, c)
+		}
+	case c >= 0x20 && c <= 0x2f: // intermediate
+		if f.held = append(f.held, c); len(f.held) > maxEsc {
+			f.state = stGround // nonsense: dropped
+		}
+	case len(f.held) == 1 && c == '[':
+		f.state, f.held = stCSI, append(f.held, c)
+	case len(f.held) == 1 && (c == ']' || c == 'P' || c == 'X' || c == '^' || c == '_'):
+		// Only an OSC may be kept; the others are dropped as they come.
+		f.state, f.kind, f.keep, f.decided = stString, c, false, c != ']'
+		f.held = append(f.held, c)
+	case len(f.held) == 1 && c == 'Z': // DECID: the terminal answers as to DA
+		f.state = stGround
+	case c >= 0x30 && c <= 0x7e:
+		f.state = stGround
+		out = append(append(out, f.held...), c)
+	default: // DEL or a byte from 0x80 up: not a sequence
+		f.state = stGround
+		return f.ground(out, c)
+	}
+	return out
+}
+
+// csi handles a byte of a control sequence: ESC [ prefix? params intermediates final.
+func (f *outputFilter) csi(out []byte, c byte) []byte {
+	switch {
+	case c == 0x1b:
+		f.state, f.held = stEsc, append(f.held[:0], c)
+		return out
+	case c == 0x18 || c == 0x1a:
+		f.state = stGround
+		return out
+	case c < 0x20: // executed on the spot, as terminals do; the sequence goes on
+		if c != 0x05 {
+			out = append(out, c)
+		}
+		return out
+	case c >= 0x40 && c <= 0x7e: // final byte
+		drop := f.state == stCSIDrop
+		f.state = stGround
+		f.held = append(f.held, c)
+		if drop || !wellFormedCSI(f.held) || answersOrActs(f.held) {
+			return out
+		}
+		return append(out, f.held...)
+	case c >= 0x20 && c <= 0x3f:
+		if f.state == stCSI {
+			if f.held = append(f.held, c); len(f.held) > maxCSI {
+				f.state = stCSIDrop
+			}
+		}
+		return out
+	}
+	// DEL or a byte from 0x80 up: the sequence is broken, and dropped.
+	f.state = stGround
+	return f.ground(out, c)
+}
+
+// str handles a byte of an OSC, DCS, SOS, PM or APC string, which ST ends (and BEL, for
+// OSC). Only a few OSC are passed (see keepOSC); the rest is dropped as it comes.
+func (f *outputFilter) str(out []byte, c byte) []byte {
+	if f.state == stStringEsc {
+		if c == '\\' {
+			f.state = stGround
+			return f.endString(out, "\x1b\\")
+		}
+		// ESC and something else: the string is abandoned (not acted on) and a new
+		// escape begins.
+		f.state, f.held = stEsc, append(f.held[:0], 0x1b)
+		return f.escape(out, c)
+	}
+	switch {
+	case c == 0x1b:
+		f.state = stStringEsc
+	case c == 0x07 && f.kind == ']':
+		f.state = stGround
+		return f.endString(out, "\x07")
+	case c == 0x18 || c == 0x1a:
+		f.state = stGround
+	case !f.decided:
+		// An OSC's number decides whether it is kept: held until the ';'.
+		switch {
+		case c == ';':
+			f.decided, f.keep = true, keepOSC(f.held[2:])
+		case c >= '0' && c <= '9' && len(f.held) < 2+8:
+		default:
+			f.decided = true // not a number we pass: dropped
+		}
+		if f.held = append(f.held, c); !f.keep && f.decided {
+			f.held = f.held[:2]
+		}
+	case f.keep:
+		if f.held = append(f.held, c); len(f.held) > maxOSC {
+			f.keep, f.held = false, f.held[:2] // too long: dropped
+		}
+	}
+	return out
+}
+
+// endString ends the string: a kept OSC is passed, sanitised, with its terminator.
+func (f *outputFilter) endString(out []byte, st string) []byte {
+	if !f.keep {
+		return out
+	}
+	f.keep = false
+	head, body := splitOSC(f.held)
+	limit := maxOSC
+	if isTitle(head) {
+		limit = maxTitle
+	}
+	out = append(out, head...)
+	out = appendPrintable(out, body, limit)
+	return append(out, st...)
 }

@@ -24,6 +24,9 @@ const DefaultQueueBytes = 1 << 20
 // ErrSessionEnded is returned by Attach and by a client's input once the command exited.
 var ErrSessionEnded = errors.New("session ended")
 
+// ErrDetached is returned by a client's input once it was detached or kicked.
+var ErrDetached = errors.New("client detached")
+
 // ErrSessionFull is returned by Attach when the session has as many clients as allowed.
 var ErrSessionFull = errors.New("session is full")
 
@@ -67,7 +70,7 @@ type Session struct {
 
 	mu           sync.Mutex // guards the fields below; held around screen writes and fan-out
 	screen       *vt.Screen
-	filter       queryFilter
+	filter       outputFilter
 	clients      []*Client
 	cols         int
 	rows         int

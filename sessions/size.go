@@ -7,6 +7,20 @@ import (
 	"github.com/duetpair/duet/terminal/vt"
 )
 
+// The largest terminal a client's size may ask for: wider or taller sizes are cut to
+// these, so that a full repaint (a late join, a client that fell behind) stays cheap
+// whatever a partner says its terminal is (under 1 ms of host CPU; see the host's
+// BenchmarkRepaintMaxSize).
+const (
+	MaxCols = 500
+	MaxRows = 200
+)
+
+// clampSize bounds a client's size to MaxCols x MaxRows; 0 or less means none.
+func clampSize(cols, rows int) (int, int) {
+	return min(max(cols, 0), MaxCols), min(max(rows, 0), MaxRows)
+}
+
 // resizeLocked applies the size policy: the smallest rows and the smallest columns among
 // the clients that may type and have a size. Without such a client the size stays. The
 // screen model is resized with the terminal, under s.mu, so that it is never out of step
