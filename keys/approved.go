@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -19,9 +20,9 @@ const racyWindow = 3 * time.Second
 
 // Approved is the approved_keys file: the partners' keys the host lets in, with their
 // roles. Every method first re-reads the file if it changed on disk, so edits by hand or
-// by another process (duet approve) apply to the next decision. Safe for concurrent use;
-// two processes changing the file at the same instant are detected and retried, short of
-// a file lock, so one of the changes could in the worst case be lost (never half written).
+// by another process (duet approve) apply to the next decision. Safe for concurrent use,
+// also by several processes: writers take turns on a lock file next to it
+// (.approved_keys.lock), so no change is lost, and the file is never half written.
 type Approved struct {
 	path string
 
@@ -30,6 +31,8 @@ type Approved struct {
 	stat   fs.FileInfo   // of the file when read; nil if it did not exist
 	readAt time.Time     // when file was read
 	err    error         // reading the file failed (the file then approves no key)
+	raw    []byte        // the content as last read
+	ver    uint64        // counts the changes of raw (and of err)
 }
 
 // NewApproved returns the approved keys kept in the file path, which need not exist.
@@ -61,6 +64,16 @@ func (a *Approved) List() ([]Entry, error) {
 		return nil, err
 	}
 	return a.file.entries(), nil
+}
+
+// Version returns a number that changes whenever the file's content changes (an edit
+// by hand, another process, Add or Remove): a host compares it to apply changes to the
+// partners already connected.
+func (a *Approved) Version() uint64 {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.refresh()
+	return a.ver
 }
 
 // Problems returns what is wrong with the file: an error reading it, or one *LineError
@@ -112,8 +125,12 @@ func (a *Approved) refresh() error {
 	now := time.Now()
 	fi, err := os.Stat(a.path)
 	if errors.Is(err, fs.ErrNotExist) {
-		a.file, a.stat, a.err = &approvedFile{}, nil, nil
+		a.set(&approvedFile{}, nil, nil, nil, now)
 		return nil
+	}
+	if err == nil {
+		// A file someone else could write approves nobody (sshd's StrictModes).
+		err = checkPath(a.path, publicFile)
 	}
 	if err == nil && a.file != nil && a.err == nil && a.unchanged(fi) {
 		return nil
@@ -124,11 +141,20 @@ func (a *Approved) refresh() error {
 	}
 	if err != nil {
 		// Fail closed: a file we cannot read approves nobody.
-		a.file, a.stat, a.err = &approvedFile{}, nil, fmt.Errorf("read approved keys: %w", err)
-		return a.err
+		err = fmt.Errorf("read approved keys: %w", err)
+		a.set(&approvedFile{}, nil, nil, err, now)
+		return err
 	}
-	a.file, a.stat, a.readAt, a.err = parseApproved(data), fi, now, nil
+	a.set(parseApproved(data), data, fi, nil, now)
 	return nil
+}
+
+// set records what was read, and counts a change of content. a.mu is held.
+func (a *Approved) set(f *approvedFile, data []byte, fi fs.FileInfo, err error, now time.Time) {
+	if !bytes.Equal(data, a.raw) || (err == nil) != (a.err == nil) {
+		a.ver++
+	}
+	a.file, a.raw, a.stat, a.err, a.readAt = f, data, fi, err, now
 }
 
 // unchanged reports whether fi describes the file as it was read, reliably.
@@ -138,13 +164,24 @@ func (a *Approved) unchanged(fi fs.FileInfo) bool {
 		old.ModTime().Equal(fi.ModTime()) && a.readAt.Sub(fi.ModTime()) > racyWindow
 }
 
-// update applies change to the file and writes it back if it changed. To not lose a
-// concurrent writer's change (another process), it starts over if the file changed
-// while it was working.
+// update applies change to the file and writes it back if it changed, holding the lock
+// file that writers in other processes take too. To not lose the change of a writer
+// that does not lock (an editor), it starts over if the file changed while it was
+// working.
 func (a *Approved) update(change func(*approvedFile) bool) error {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	a.file = nil // whatever happens, read the file again next time
+	if err := checkPath(a.path, publicFile); err != nil {
+		return err
+	}
+	// Other processes writing the file (the window, duet approve, duet revoke) take
+	// turns on the lock file, so none loses another's change.
+	lock, err := lockFile(filepath.Join(filepath.Dir(a.path), "."+filepath.Base(a.path)+".lock"))
+	if err != nil {
+		return fmt.Errorf("lock: %w", err)
+	}
+	defer lock.Close()
 	for range 10 {
 		data, err := os.ReadFile(a.path)
 		if err != nil && !errors.Is(err, fs.ErrNotExist) {

@@ -22,7 +22,10 @@ const EnvConfigDir = "DUET_CONFIG_DIR"
 // Dir returns Duet's config dir, as an absolute path, creating it (mode 0700) if missing.
 // It is override if not empty (the --config-dir flag), else $DUET_CONFIG_DIR, else the
 // OS user config dir + "/duet". The default dir is also made private (0700) if it is not;
-// a dir given by the user keeps the mode it has.
+// a dir given by the user keeps the mode it has. Like sshd's StrictModes, a dir that
+// another user could change (writable by others, theirs, a symbolic link they made, or
+// in a parent they could replace it from) is refused with an error matching
+// ErrUnsafeFile that says how to fix it.
 func Dir(override string) (string, error) {
 	dir, isDefault := override, false
 	if dir == "" {
@@ -52,6 +55,9 @@ func Dir(override string) (string, error) {
 				return "", fmt.Errorf("config dir: %w", err)
 			}
 		}
+	}
+	if err := checkPath(dir, configDir); err != nil {
+		return "", fmt.Errorf("config dir: %w", err)
 	}
 	return dir, nil
 }

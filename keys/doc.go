@@ -27,6 +27,10 @@
 // comment lines, blank lines and lines Duet cannot read are kept when Duet rewrites the
 // file.
 //
-// Package keys is a leaf: it imports only the standard library and golang.org/x/crypto/ssh
-// (with its subpackages), never Fyne or another package of Duet.
+// Files and dirs another user could change are refused, as sshd's StrictModes does
+// (see [ErrUnsafeFile]).
+//
+// Package keys is a leaf: it imports only the standard library, golang.org/x/crypto/ssh
+// (with its subpackages) and golang.org/x/sys (file locks), never Fyne or another
+// package of Duet.
 package keys

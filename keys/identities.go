@@ -33,8 +33,12 @@ var userKeyNames = []string{"id_ed25519", "id_ecdsa", "id_rsa"}
 // A key protected by a passphrase is returned locked if its public half is known (from
 // the file itself or path.pub): passphrase is asked only when a server accepts the key,
 // once; otherwise passphrase is asked at once. With a nil passphrase such a key is an
-// error.
+// error. As OpenSSH does, a key file other users can read or write is refused (an
+// error matching ErrUnsafeFile), and so are DSA keys.
 func LoadSigner(path string, passphrase PassphraseFunc) (ssh.Signer, error) {
+	if err := checkPath(path, privateFile); err != nil {
+		return nil, fmt.Errorf("load key: %w", err)
+	}
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("load key %q: %w", path, err)
@@ -44,6 +48,9 @@ func LoadSigner(path string, passphrase PassphraseFunc) (ssh.Signer, error) {
 	if !errors.As(err, &missing) {
 		if err != nil {
 			return nil, fmt.Errorf("load key %q: %w", path, err)
+		}
+		if signer.PublicKey().Type() == ssh.InsecureKeyAlgoDSA {
+			return nil, fmt.Errorf("load key %q: %w", path, errDSA)
 		}
 		return signer, nil
 	}

@@ -78,6 +78,12 @@ func (s *Store) loadOrCreate(name, what, comment string) (*Key, error) {
 // if only it is missing.
 func (s *Store) load(name, what, comment string) (*Key, error) {
 	path := s.Path(name)
+	if err := checkPath(path, privateFile); err != nil {
+		return nil, fmt.Errorf("load %s: %w", what, err)
+	}
+	if err := checkPath(path+".pub", publicFile); err != nil {
+		return nil, fmt.Errorf("load %s: %w", what, err)
+	}
 	data, err := readKeyFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("load %s %q: %w", what, path, err)

@@ -86,6 +86,10 @@ func (k *KnownHosts) Check(addr string, remote net.Addr, key ssh.PublicKey) erro
 		remote = textAddr(addr)
 	}
 	host := knownhosts.Normalize(addr)
+	if err := checkPath(k.path, publicFile); err != nil {
+		// A file someone else could write could vouch for anyone's key.
+		return fmt.Errorf("read known hosts: %w", err)
+	}
 	cb, err := knownhosts.New(k.path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return &HostKeyError{Host: host, Key: key}

@@ -136,6 +136,9 @@ func blockEnd(raws []string, begin int, end string) int {
 	return begin
 }
 
+// errDSA refuses DSA keys, as OpenSSH 9 does: only 1024 bits, and SHA-1 signatures.
+var errDSA = errors.New("a DSA key, which is no longer safe (OpenSSH 9 refuses them too): use an ed25519 key")
+
 // parseKeyLine reads one authorized_keys line that is not blank or a comment.
 func parseKeyLine(s string, n int) (Entry, error) {
 	e := Entry{Line: n}
@@ -145,6 +148,9 @@ func parseKeyLine(s string, n int) (Entry, error) {
 			return e, fmt.Errorf("%w (%s)", errNotPublicKey, truncate(printable(inner.Error()), 100))
 		}
 		return e, errNotPublicKey
+	}
+	if pub.Type() == ssh.InsecureKeyAlgoDSA {
+		return e, errDSA
 	}
 	role, err := roleFromOptions(opts)
 	if err != nil {
