@@ -18,9 +18,10 @@ type Answer uint8
 const (
 	// Deny refuses the key.
 	Deny Answer = iota
-	// AllowOnce lets the key in for this connection.
+	// AllowOnce lets the key do what it asked (join that session, or list the
+	// sessions) without saving it, for as long as the host runs or until it is kicked.
 	AllowOnce
-	// AllowAlways lets the key in and saves it to the approved keys.
+	// AllowAlways lets the key in and saves it to the approved keys, with the role.
 	AllowAlways
 )
 
@@ -43,13 +44,17 @@ type Decision struct {
 	Role   keys.Role
 }
 
-// ApprovalRequest describes a partner whose key is not approved.
+// ApprovalRequest describes a partner whose key is not approved for what it asks. The
+// strings come from the partner: show them escaped (internal/safetext).
 type ApprovalRequest struct {
-	Key         ssh.PublicKey
-	Fingerprint string // "SHA256:..."
-	User        string // the SSH user name the partner gave
-	Session     string // the session the partner asks for; "" for a listing
-	Remote      net.Addr
+	Key           ssh.PublicKey
+	Fingerprint   string // "SHA256:..."
+	User          string // the SSH user name the partner gave
+	ClientVersion string // the partner's SSH software, as it says ("SSH-2.0-OpenSSH_9.6")
+	// Session is the session the partner asks to join, as it is resolved (a user name
+	// that names no session asks for the default one); "" asks for the list of sessions.
+	Session string
+	Remote  net.Addr
 }
 
 // ApproveFunc asks the host about a key that is not approved. It runs on a goroutine of
@@ -68,54 +73,51 @@ func (c *conn) refuse(state wire.State) error {
 	return &refusal{wire.Status{State: state, Fingerprint: c.fp}}
 }
 
-// authorize decides, once per connection, whether the key may in and with which role. The
-// first session channel asking shows the partner what is going on.
-func (c *conn) authorize(ch ssh.Channel, session string) (keys.Role, error) {
-	c.authOnce.Do(func() {
-		c.role, c.authErr = c.decide(ch, session)
-		if c.authErr != nil {
-			c.log.Info("partner refused", "err", c.authErr)
-		} else {
-			c.log.Info("partner approved", "role", c.role.String())
-		}
-	})
-	return c.role, c.authErr
+// authorize decides whether the key may do want (a session name; "" to list the
+// sessions) and returns its role. What the key may do already (saved, the host's own,
+// or allowed once for exactly this) needs no question; anything else is asked, one
+// question at a time per connection, and the first to ask shows the partner what is
+// going on on ch.
+func (c *conn) authorize(ch ssh.Channel, want string) (keys.Role, error) {
+	c.askMu.Lock()
+	defer c.askMu.Unlock()
+	if role, ok := c.h.allowed(c.acc, want); ok {
+		c.admitted()
+		return role, nil
+	}
+	d, err := c.ask(ch, want)
+	if err != nil {
+		c.log.Info("partner refused", "err", err, "session", want)
+		return 0, err
+	}
+	role := c.h.grant(c, want, d)
+	c.admitted()
+	c.log.Info("partner approved", "answer", d.Answer.String(), "role", role.String(), "session", want)
+	return role, nil
 }
 
-func (c *conn) decide(ch ssh.Channel, session string) (keys.Role, error) {
+// ask asks the host about the key, if it may: questions at once are bounded in all and
+// per source address, so that a few addresses cannot keep every new partner out.
+func (c *conn) ask(ch ssh.Channel, want string) (Decision, error) {
 	h := c.h
-	if h.Owner != nil && keys.Fingerprint(h.Owner) == c.fp {
-		c.owner = true
-		return keys.RoleType, nil
-	}
-	if h.Approved != nil {
-		if role, _, ok := h.Approved.Lookup(c.key); ok {
-			return role.Or(h.defaultRole()), nil
-		}
-	}
 	if h.Approve == nil {
-		return 0, c.refuse(wire.Denied)
+		return Decision{}, c.refuse(wire.Denied)
 	}
-	h.mu.Lock()
-	busy := h.pending >= orDefault(h.MaxPendingApprovals, DefaultMaxPendingApprovals)
-	if !busy {
-		h.pending++
+	if !h.startAsking(c.src) {
+		return Decision{}, c.refuse(wire.Busy)
 	}
-	h.mu.Unlock()
-	if busy {
-		return 0, c.refuse(wire.Busy)
+	defer h.stopAsking(c.src)
+	if !c.seat.setAsking(true) && !c.hasAccess() {
+		return Decision{}, errors.New("partner left") // evicted meanwhile
 	}
-	defer func() {
-		h.mu.Lock()
-		h.pending--
-		h.mu.Unlock()
-	}()
+	defer c.seat.setAsking(false)
 
 	tell(ch, wire.Status{State: wire.Waiting, Fingerprint: c.fp})
 	ctx, cancel := context.WithTimeout(context.Background(), h.approveTimeout())
 	defer cancel()
 	req := ApprovalRequest{
-		Key: c.key, Fingerprint: c.fp, User: c.sc.User(), Session: session, Remote: c.sc.RemoteAddr(),
+		Key: c.key, Fingerprint: c.fp, User: c.sc.User(), ClientVersion: string(c.sc.ClientVersion()),
+		Session: want, Remote: c.sc.RemoteAddr(),
 	}
 	answer := make(chan Decision, 1)
 	h.wg.Go(func() { answer <- h.Approve(ctx, req) })
@@ -123,26 +125,36 @@ func (c *conn) decide(ch ssh.Channel, session string) (keys.Role, error) {
 	select {
 	case d = <-answer:
 	case <-ctx.Done():
-		return 0, c.refuse(wire.TimedOut)
+		return Decision{}, c.refuse(wire.TimedOut)
 	case <-c.kicked:
-		return 0, &refusal{c.kickSt}
+		return Decision{}, &refusal{c.kickSt}
 	case <-c.gone:
-		return 0, errors.New("partner left")
+		return Decision{}, errors.New("partner left")
 	}
-	role := d.Role.Or(h.defaultRole())
-	switch d.Answer {
-	case AllowOnce:
-		return role, nil
-	case AllowAlways:
-		if h.Approved == nil {
-			c.log.Warn("no approved keys file: allowing once")
-			return role, nil
-		}
-		comment := fmt.Sprintf("%s@%s", c.sc.User(), sourceOf(c.sc.RemoteAddr()))
-		if err := h.Approved.Add(c.key, d.Role, comment); err != nil {
-			c.log.Error("save approved key", "err", err)
-		}
-		return role, nil
+	if d.Answer != AllowOnce && d.Answer != AllowAlways {
+		return Decision{}, c.refuse(wire.Denied)
 	}
-	return 0, c.refuse(wire.Denied)
+	return d, nil
+}
+
+// startAsking counts a question from src; false if there are too many.
+func (h *Server) startAsking(src string) bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.pending >= orDefault(h.MaxPendingApprovals, DefaultMaxPendingApprovals) ||
+		h.pendingBySrc[src] >= orDefault(h.MaxPendingPerSource, DefaultMaxPendingPerSource) {
+		return false
+	}
+	h.pending++
+	h.pendingBySrc[src]++
+	return true
+}
+
+func (h *Server) stopAsking(src string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.pending--
+	if h.pendingBySrc[src]--; h.pendingBySrc[src] <= 0 {
+		delete(h.pendingBySrc, src)
+	}
 }

@@ -4,7 +4,6 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"io"
 	"sync"
 
 	"golang.org/x/crypto/ssh"
@@ -21,12 +20,24 @@ type channelState struct {
 	pty        bool
 	started    bool             // shell or exec was asked for
 	client     *sessions.Client // once attached
+	early      []byte           // input sent before the key had access (maxEarlyInput)
+	earlyTaken bool             // attach took early: input goes straight to client
+
+	ready     chan struct{} // closed once input has a client to go to, or never will
+	readyOnce sync.Once
+}
+
+// markReady tells the channel's input that the client is attached (or that there will
+// be none).
+func (st *channelState) markReady() {
+	st.readyOnce.Do(func() { close(st.ready) })
 }
 
 // serveChannel handles one session channel: its requests, then what was asked for.
 func (c *conn) serveChannel(ch ssh.Channel, reqs <-chan *ssh.Request) {
-	st := &channelState{}
+	st := &channelState{ready: make(chan struct{})}
 	var wg sync.WaitGroup
+	wg.Go(func() { c.pumpInput(ch, st) })
 	for req := range reqs {
 		ok := false
 		switch req.Type {
@@ -81,17 +92,71 @@ func (c *conn) serveChannel(ch ssh.Channel, reqs <-chan *ssh.Request) {
 	if cl != nil {
 		cl.Detach()
 	}
+	st.markReady()
 	ch.Close()
 	wg.Wait()
+}
+
+// maxEarlyInput bounds what is kept of the input a partner sends before its key has
+// access (typed while the host is asked): the rest is dropped, so an unapproved
+// connection holds no more than this.
+const maxEarlyInput = 4 << 10
+
+// pumpInput reads what the partner sends on the channel until it ends. While the key
+// has no access, the first maxEarlyInput bytes are kept for the session (attach types
+// them once the key is let in) and the rest is read and dropped, so the channel's window
+// never fills up on the host. Once the key has access, input waits for the client to
+// attach, then goes to it as long as the key may type (see conn.mayType): a demotion, a
+// kick or a revocation stops it at once. Input to a channel that never attaches (ls, a
+// refusal) is dropped.
+func (c *conn) pumpInput(ch ssh.Channel, st *channelState) {
+	buf := make([]byte, 32<<10)
+	for {
+		n, err := ch.Read(buf)
+		if n > 0 && (c.hasAccess() || !st.keepEarly(buf[:n])) {
+			select {
+			case <-st.ready:
+			case <-c.gone:
+				return
+			}
+			st.mu.Lock()
+			cl := st.client
+			st.mu.Unlock()
+			if cl != nil && c.mayType() {
+				if _, werr := cl.Write(buf[:n]); werr != nil {
+					return // the client left, or the session ended
+				}
+			}
+		}
+		if err != nil {
+			return
+		}
+	}
+}
+
+// keepEarly keeps what of p fits in the early input; false if attach took the early
+// input already (the key has access by now: p goes the normal way).
+func (st *channelState) keepEarly(p []byte) bool {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if st.earlyTaken {
+		return false
+	}
+	if room := maxEarlyInput - len(st.early); room > 0 {
+		st.early = append(st.early, p[:min(len(p), room)]...)
+	}
+	return true
 }
 
 // run carries out a shell or exec request, then closes the channel.
 func (c *conn) run(ch ssh.Channel, st *channelState, cmd command) {
 	defer ch.Close()
-	if cmd.kind == cmdShell {
-		cmd.arg = c.sc.User()
+	defer st.markReady()
+	s, want, ok := c.target(ch, cmd)
+	if !ok {
+		return
 	}
-	role, err := c.authorize(ch, cmd.arg)
+	role, err := c.authorize(ch, want)
 	if err != nil {
 		if st, kicked := c.isKicked(); kicked {
 			tell(ch, st)
@@ -108,45 +173,62 @@ func (c *conn) run(ch ssh.Channel, st *channelState, cmd command) {
 		return
 	}
 	send(ch, wire.Status{State: wire.Approved, Fingerprint: c.fp})
-	switch cmd.kind {
-	case cmdLs:
-		c.list(ch, cmd.json)
-	case cmdAttach, cmdShell:
-		c.attach(ch, st, cmd, role)
-	default:
-		fail(ch, 127, fmt.Sprintf("unknown command %q; try ls, ls --json or attach NAME", cmd.arg))
-	}
-}
-
-// attach joins the channel to a session until one of them ends.
-func (c *conn) attach(ch ssh.Channel, st *channelState, cmd command, role keys.Role) {
-	reg := c.h.Sessions
-	s := reg.Lookup(cmd.arg)
-	if cmd.kind == cmdShell && s == nil {
-		s = reg.Default()
-	}
 	if s == nil {
-		if cmd.kind == cmdAttach {
-			fail(ch, 1, fmt.Sprintf("no session %q; try ls", cmd.arg))
-		} else {
-			fail(ch, 1, "the host shares no session right now")
-		}
+		c.list(ch, cmd.json)
 		return
 	}
+	c.attach(ch, st, s, role)
+}
+
+// target resolves what cmd asks for before anyone is asked about it: the session to
+// join (a user name that names no session means the default one), or nil and "" for
+// the listing. It answers the partner itself (and returns false) when there is nothing
+// to ask about: an unknown command or session.
+func (c *conn) target(ch ssh.Channel, cmd command) (*sessions.Session, string, bool) {
+	reg := c.h.Sessions
+	switch cmd.kind {
+	case cmdLs:
+		return nil, "", true
+	case cmdShell:
+		s := reg.Lookup(c.sc.User())
+		if s == nil {
+			s = reg.Default()
+		}
+		if s == nil {
+			fail(ch, 1, "the host shares no session right now")
+			return nil, "", false
+		}
+		return s, s.Name(), true
+	case cmdAttach:
+		s := reg.Lookup(cmd.arg)
+		if s == nil {
+			fail(ch, 1, fmt.Sprintf("no session %q; try ls", cmd.arg))
+			return nil, "", false
+		}
+		return s, s.Name(), true
+	}
+	fail(ch, 127, fmt.Sprintf("unknown command %q; try ls, ls --json or attach NAME", cmd.arg))
+	return nil, "", false
+}
+
+// attach joins the channel to session s until one of them ends.
+func (c *conn) attach(ch ssh.Channel, st *channelState, s *sessions.Session, role keys.Role) {
 	st.mu.Lock()
 	opt := sessions.AttachOptions{
 		Name:        c.fp,
 		Fingerprint: c.fp,
 		Host:        c.owner,
-		ReadOnly:    role == keys.RoleView,
+		ReadOnly:    role != keys.RoleType,
 		MaxClients:  orDefault(c.h.MaxPartners, DefaultMaxPartners),
 	}
 	if st.pty {
 		opt.Cols, opt.Rows = st.cols, st.rows
 	}
 	cl, err := s.Attach(opt)
+	var early []byte
 	if err == nil {
 		st.client = cl
+		early, st.early, st.earlyTaken = st.early, nil, true
 	}
 	st.mu.Unlock()
 	if err != nil {
@@ -159,13 +241,16 @@ func (c *conn) attach(ch ssh.Channel, st *channelState, cmd command, role keys.R
 		log.Info("partner kicked while joining")
 	}
 	defer c.removeClient(cl)
+	// The role may have changed since it was read: the key's record says now.
+	if ro := c.acc.Role() != keys.RoleType; ro != opt.ReadOnly {
+		cl.SetReadOnly(ro)
+	}
+	if len(early) > 0 && c.mayType() {
+		cl.Write(early) // typed while the host was asked
+	}
+	st.markReady() // keystrokes go to cl from now on (pumpInput)
 
 	var wg sync.WaitGroup
-	wg.Go(func() {
-		// Keystrokes: to the terminal if the partner may type; Client.Write drops them
-		// otherwise. Ends when the partner closes its input or the session ends.
-		io.Copy(cl, ch)
-	})
 	news := make(chan struct{})
 	wg.Go(func() { tellState(ch, s, news) })
 	err = cl.CopyTo(ch)
@@ -283,7 +368,8 @@ func parseWindowChange(p []byte) (cols, rows int, ok bool) {
 	return clampSize(msg.Cols, msg.Rows)
 }
 
-// clampSize bounds a size a partner sends; 0 means unknown.
+// clampSize bounds a size a partner sends to what a repaint handles cheaply
+// (sessions.MaxCols x sessions.MaxRows); 0 means unknown.
 func clampSize(cols, rows uint32) (int, int, bool) {
-	return int(min(cols, 1000)), int(min(rows, 500)), true
+	return int(min(cols, sessions.MaxCols)), int(min(rows, sessions.MaxRows)), true
 }

@@ -2,6 +2,7 @@ package host
 
 import (
 	"errors"
+	"fmt"
 	"log/slog"
 	"net"
 	"sync"
@@ -22,13 +23,19 @@ const (
 
 // serverConfig returns the SSH configuration: public key authentication only, and the
 // callback only records the key. Every decision is made after the handshake, once the
-// client has proven it holds the key (CVE-2024-45337).
+// client has proven it holds the key (CVE-2024-45337). The algorithms are OpenSSH 9's
+// defaults without SHA-1 (see wire.SSHConfig).
 func (h *Server) serverConfig(signer ssh.Signer) *ssh.ServerConfig {
 	cfg := &ssh.ServerConfig{
-		ServerVersion: "SSH-2.0-Duet",
+		Config:                  wire.SSHConfig(),
+		PublicKeyAuthAlgorithms: wire.PublicKeyAlgorithms(),
+		ServerVersion:           "SSH-2.0-Duet",
 		PublicKeyCallback: func(_ ssh.ConnMetadata, key ssh.PublicKey) (*ssh.Permissions, error) {
 			if _, ok := key.(*ssh.Certificate); ok {
 				return nil, errors.New("certificates are not supported")
+			}
+			if !wire.KeyTypeAllowed(key.Type()) {
+				return nil, fmt.Errorf("%s keys are not accepted", key.Type())
 			}
 			return &ssh.Permissions{Extensions: map[string]string{
 				extKey: string(key.Marshal()),
@@ -48,7 +55,11 @@ type conn struct {
 	key    ssh.PublicKey
 	fp     string
 	remote string
+	src    string // what connections are counted by (sourceOf)
 	log    *slog.Logger
+	acc    *access // what the host lets the key do; set before serve
+	seat   *seat   // in the waiting room until the key has access
+	owner  bool    // the host's own key: it types while sharing is paused
 
 	gone chan struct{} // closed when the connection is gone
 
@@ -56,10 +67,7 @@ type conn struct {
 	kicked   chan struct{} // closed by kick
 	kickSt   wire.Status   // set before kicked is closed: what the partner is told
 
-	authOnce sync.Once
-	role     keys.Role // set by authorize
-	owner    bool      // set by authorize: the host's own key
-	authErr  error     // set by authorize
+	askMu sync.Mutex // held while the connection asks the host: one question at a time
 
 	mu      sync.Mutex // guards the fields below
 	clients map[*sessions.Client]struct{}
@@ -70,14 +78,18 @@ type conn struct {
 func (h *Server) serveConn(nc net.Conn) {
 	remote := nc.RemoteAddr().String()
 	src := sourceOf(nc.RemoteAddr())
-	if !h.admit(src) {
-		h.Logger.Warn("too many connections in handshake", "remote", remote)
+	seat := h.room.enter(src, orDefault(h.MaxUnapproved, DefaultMaxUnapproved),
+		orDefault(h.MaxUnauthenticated, DefaultMaxUnauthenticated), func() { nc.Close() })
+	if seat == nil {
+		h.Logger.Warn("too many connections waiting for approval", "remote", remote)
 		nc.Close()
 		return
 	}
+	defer seat.leave()
+	grace := time.AfterFunc(orDefault(h.LoginGraceTime, DefaultLoginGraceTime), seat.expire)
+	defer grace.Stop()
 	nc.SetDeadline(time.Now().Add(orDefault(h.HandshakeTimeout, DefaultHandshakeTimeout)))
 	sc, chans, reqs, err := ssh.NewServerConn(nc, h.config)
-	h.release(src)
 	if err != nil {
 		h.Logger.Debug("handshake failed", "remote", remote, "err", err)
 		nc.Close()
@@ -91,18 +103,46 @@ func (h *Server) serveConn(nc net.Conn) {
 		return
 	}
 	c := &conn{
-		h: h, nc: nc, sc: sc, key: key, fp: keys.Fingerprint(key), remote: remote,
+		h: h, nc: nc, sc: sc, key: key, fp: keys.Fingerprint(key), remote: remote, src: src, seat: seat,
 		gone: make(chan struct{}), kicked: make(chan struct{}), clients: make(map[*sessions.Client]struct{}),
 	}
+	c.owner = h.Owner != nil && keys.Fingerprint(h.Owner) == c.fp
 	c.log = h.Logger.With("fp", c.fp, "remote", remote, "user", sc.User())
 	if !h.track(c) {
 		sc.Close()
 		return
 	}
 	defer h.untrack(c)
+	if h.enroll(c) {
+		c.admitted()
+	}
+	defer h.unenroll(c)
+	if algs, ok := sc.Conn.(ssh.AlgorithmsConnMetadata); ok {
+		c.log.Debug("algorithms", "kex", algs.Algorithms().KeyExchange)
+	}
 	c.log.Info("partner connected")
 	c.serve(chans, reqs)
 	c.log.Info("partner disconnected")
+}
+
+// admitted takes the connection out of the waiting room: its key has access now.
+func (c *conn) admitted() {
+	c.seat.leave()
+}
+
+// hasAccess reports whether the connection's key has any access (it was approved for
+// something, or is saved or the host's own).
+func (c *conn) hasAccess() bool {
+	return c.acc.Role() != 0
+}
+
+// mayType reports whether what the partner types may reach a session now: the key's
+// role lets it, and the connection was not kicked.
+func (c *conn) mayType() bool {
+	if _, kicked := c.isKicked(); kicked {
+		return false
+	}
+	return c.acc.Role() == keys.RoleType
 }
 
 // serve handles the connection's channels and requests until it closes.
@@ -137,8 +177,12 @@ func (c *conn) serve(chans <-chan ssh.NewChannel, reqs <-chan *ssh.Request) {
 			nch.Reject(ssh.Prohibited, "duet: only terminal sessions are allowed")
 			continue
 		}
+		limit := maxChannelsPerConn
+		if !c.hasAccess() {
+			limit = maxChannelsUnapproved // and what it sends is not kept (pumpInput)
+		}
 		c.mu.Lock()
-		full := c.chans >= maxChannelsPerConn
+		full := c.chans >= limit
 		if !full {
 			c.chans++
 		}
@@ -226,35 +270,4 @@ func (h *Server) untrack(c *conn) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	delete(h.conns, c)
-}
-
-// sourceOf returns the address connections are counted by: the IP without the port.
-func sourceOf(a net.Addr) string {
-	if ta, ok := a.(*net.TCPAddr); ok {
-		return ta.IP.String()
-	}
-	host, _, err := net.SplitHostPort(a.String())
-	if err != nil {
-		return a.String()
-	}
-	return host
-}
-
-// admit counts a connection entering the handshake; false if its source has too many.
-func (h *Server) admit(src string) bool {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	if h.unauth[src] >= orDefault(h.MaxUnauthenticated, DefaultMaxUnauthenticated) {
-		return false
-	}
-	h.unauth[src]++
-	return true
-}
-
-func (h *Server) release(src string) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	if h.unauth[src]--; h.unauth[src] <= 0 {
-		delete(h.unauth, src)
-	}
 }

@@ -1,13 +1,7 @@
 package host
 
-import (
-	"fmt"
-
-	"github.com/duetpair/duet/keys"
-	"github.com/duetpair/duet/sessions/wire"
-)
-
-// Partner describes a partner's client attached through the host.
+// Partner describes a partner's client attached through the host. User comes from the
+// partner: show it escaped (internal/safetext).
 type Partner struct {
 	Fingerprint string
 	User        string // SSH user name
@@ -30,49 +24,6 @@ func (h *Server) Partners() []Partner {
 		c.mu.Unlock()
 	}
 	return out
-}
-
-// Kick disconnects every connection of the key with fingerprint fp, showing msg, and
-// returns how many there were.
-func (h *Server) Kick(fp, msg string) int {
-	n := 0
-	for _, c := range h.connections() {
-		if c.fp == fp {
-			c.log.Info("partner kicked")
-			c.kick(wire.Status{State: wire.Kicked, Fingerprint: fp, Text: msg})
-			n++
-		}
-	}
-	return n
-}
-
-// Revoke removes the key with fingerprint fp from the approved keys, if it is there, and
-// disconnects its live connections (also those allowed once) with a message.
-func (h *Server) Revoke(fp string) error {
-	var err error
-	if h.Approved != nil {
-		if _, rerr := h.Approved.Remove(fp); rerr != nil {
-			err = fmt.Errorf("revoke: %w", rerr)
-		}
-	}
-	h.Kick(fp, "[duet: the host revoked access for key "+fp+"]")
-	return err
-}
-
-// SetRole changes the role of the live clients of the key with fingerprint fp (not the
-// stored role: see keys.Approved.Add).
-func (h *Server) SetRole(fp string, role keys.Role) {
-	ro := role.Or(h.defaultRole()) == keys.RoleView
-	for _, c := range h.connections() {
-		if c.fp != fp {
-			continue
-		}
-		c.mu.Lock()
-		for cl := range c.clients {
-			cl.SetReadOnly(ro)
-		}
-		c.mu.Unlock()
-	}
 }
 
 func (h *Server) connections() []*conn {

@@ -25,10 +25,15 @@ var ErrServerClosed = errors.New("sessions: host closed")
 const (
 	DefaultApproveTimeout      = 60 * time.Second
 	DefaultHandshakeTimeout    = 20 * time.Second
-	DefaultMaxUnauthenticated  = 8  // per source address
-	DefaultMaxPendingApprovals = 4  // at once
-	DefaultMaxPartners         = 32 // per session
-	maxChannelsPerConn         = 8  // session channels open at once on one connection
+	DefaultLoginGraceTime      = 30 * time.Second
+	DefaultMaxUnapproved       = 128 // connections not approved yet, in all
+	DefaultMaxUnauthenticated  = 8   // connections not approved yet, per source address
+	DefaultMaxPendingApprovals = 16  // questions to the host at once
+	DefaultMaxPendingPerSource = 2   // questions to the host at once, per source address
+	DefaultMaxPartners         = 32  // per session
+	DefaultRecheckInterval     = 250 * time.Millisecond
+	maxChannelsPerConn         = 8 // session channels open at once on one approved connection
+	maxChannelsUnapproved      = 1 // the same on a connection whose key has no access yet
 )
 
 // Server is the embedded SSH server that serves sessions to partners. It is shaped like
@@ -59,14 +64,31 @@ type Server struct {
 	// HandshakeTimeout bounds the SSH handshake and authentication; 0 means
 	// DefaultHandshakeTimeout.
 	HandshakeTimeout time.Duration
-	// MaxUnauthenticated bounds connections still in the handshake per source address;
-	// 0 means DefaultMaxUnauthenticated.
+	// LoginGraceTime bounds how long a connection may stay without being approved, from
+	// its first byte, as sshd's LoginGraceTime: one that has not asked the host anything
+	// by then is closed (a question then takes at most ApproveTimeout, and a connection
+	// denied or not answered is closed). 0 means DefaultLoginGraceTime.
+	LoginGraceTime time.Duration
+	// MaxUnapproved bounds the connections not approved yet (in the handshake, or with a
+	// key that has no access), in all, as sshd's MaxStartups; 0 means
+	// DefaultMaxUnapproved. Approved keys are not counted: they get in when it is reached.
+	MaxUnapproved int
+	// MaxUnauthenticated bounds the same per source address (an IPv6 /64); 0 means
+	// DefaultMaxUnauthenticated. A connection beyond either bound takes the place of the
+	// oldest one not waiting for an answer (see waitingRoom).
 	MaxUnauthenticated int
-	// MaxPendingApprovals bounds keys waiting for Approve at once; more are denied.
+	// MaxPendingApprovals bounds questions to Approve at once; more are refused as busy.
 	// 0 means DefaultMaxPendingApprovals.
 	MaxPendingApprovals int
+	// MaxPendingPerSource bounds the same per source address, so that a few addresses
+	// cannot keep every new partner out; 0 means DefaultMaxPendingPerSource.
+	MaxPendingPerSource int
 	// MaxPartners bounds the clients attached to one session; 0 means DefaultMaxPartners.
 	MaxPartners int
+	// RecheckInterval is how often approved_keys is checked for changes (edits, duet
+	// approve, duet revoke), which apply to live partners; 0 means
+	// DefaultRecheckInterval.
+	RecheckInterval time.Duration
 	// Logger receives the host's log; nil discards it. Keys: fp, remote, session.
 	Logger *slog.Logger
 
@@ -74,12 +96,17 @@ type Server struct {
 	config   *ssh.ServerConfig
 	initErr  error
 
-	mu        sync.Mutex // guards the fields below
-	listeners map[net.Listener]struct{}
-	conns     map[*conn]struct{}
-	unauth    map[string]int // connections in the handshake, by source address
-	pending   int            // keys waiting for Approve
-	closed    bool
+	mu           sync.Mutex // guards the fields below
+	listeners    map[net.Listener]struct{}
+	conns        map[*conn]struct{}
+	keys         map[string]*access // by fingerprint: what the host lets each key do
+	pending      int                // questions waiting for Approve
+	pendingBySrc map[string]int
+	closed       bool
+
+	room      waitingRoom   // connections not approved yet
+	watchOnce sync.Once     // starts the approved_keys watcher
+	quit      chan struct{} // closed by Shutdown
 
 	wg sync.WaitGroup // every goroutine the host starts
 }
@@ -107,7 +134,9 @@ func (h *Server) init() error {
 		h.config = h.serverConfig(signer)
 		h.listeners = make(map[net.Listener]struct{})
 		h.conns = make(map[*conn]struct{})
-		h.unauth = make(map[string]int)
+		h.keys = make(map[string]*access)
+		h.pendingBySrc = make(map[string]int)
+		h.quit = make(chan struct{})
 	})
 	return h.initErr
 }
@@ -136,6 +165,11 @@ func (h *Server) Serve(l net.Listener) error {
 	h.listeners[l] = struct{}{}
 	h.wg.Add(1) // Serve itself, so Shutdown waits until it stops accepting
 	h.mu.Unlock()
+	h.watchOnce.Do(func() {
+		if h.Approved != nil {
+			h.wg.Go(h.watchApproved)
+		}
+	})
 	defer h.wg.Done()
 	defer func() {
 		h.mu.Lock()
@@ -197,6 +231,9 @@ func (h *Server) Shutdown(ctx context.Context) error {
 		return err
 	}
 	h.mu.Lock()
+	if !h.closed {
+		close(h.quit)
+	}
 	h.closed = true
 	for l := range h.listeners {
 		l.Close()
@@ -225,6 +262,25 @@ func (h *Server) Shutdown(ctx context.Context) error {
 		h.mu.Unlock()
 		<-done
 		return ctx.Err()
+	}
+}
+
+// watchApproved re-checks live partners whenever approved_keys changes, until Shutdown.
+func (h *Server) watchApproved() {
+	t := time.NewTicker(orDefault(h.RecheckInterval, DefaultRecheckInterval))
+	defer t.Stop()
+	last := h.Approved.Version()
+	again := false
+	for {
+		select {
+		case <-h.quit:
+			return
+		case <-t.C:
+		}
+		if v := h.Approved.Version(); v != last || again {
+			last = v
+			again = h.recheck()
+		}
 	}
 }
 
