@@ -76,6 +76,9 @@ type Config struct {
 	ReconnectFor time.Duration
 	// DialTimeout bounds each TCP connect; 0 means DefaultDialTimeout.
 	DialTimeout time.Duration
+	// HandshakeTimeout bounds each SSH handshake and the opening of the session (the
+	// user's answers to questions apart); 0 means DefaultHandshakeTimeout.
+	HandshakeTimeout time.Duration
 	// Logger receives the log (never terminal input or output); nil discards it.
 	Logger *slog.Logger
 }
@@ -148,7 +151,7 @@ func Dial(ctx context.Context, addr Address, cfg Config) (*Conn, error) {
 		c.log.Debug("key not used", "err", err)
 	}
 	c.login = &login{
-		addr: addr, store: cfg.Store, ids: ids, confirm: cfg.ConfirmHost, timeout: cfg.DialTimeout,
+		addr: addr, store: cfg.Store, ids: ids, confirm: cfg.ConfirmHost, timeout: cfg.DialTimeout, handshake: cfg.HandshakeTimeout,
 		banner: func(msg string) { c.notify(Status{State: Banner, Text: msg}) },
 		log:    c.log, what: "join",
 	}
@@ -158,7 +161,7 @@ func Dial(ctx context.Context, addr Address, cfg Config) (*Conn, error) {
 			return nil, fmt.Errorf("join: %w", err)
 		}
 		c.login.jump = &login{
-			addr: jump, store: cfg.Store, ids: ids, confirm: cfg.ConfirmHost, timeout: cfg.DialTimeout,
+			addr: jump, store: cfg.Store, ids: ids, confirm: cfg.ConfirmHost, timeout: cfg.DialTimeout, handshake: cfg.HandshakeTimeout,
 			banner: c.login.banner, log: c.log.With("jump", jump.HostPort()), what: "jump",
 		}
 	}

@@ -7,12 +7,15 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/crypto/ssh"
 
 	"github.com/duetpair/duet/keys"
+	"github.com/duetpair/duet/sessions/wire"
 )
 
 // clientVersion is the SSH version string Duet logs in with.
@@ -27,10 +30,13 @@ type login struct {
 	ids     *identities
 	confirm keys.ConfirmHostFunc // asked about an unknown host, on the first connection only
 	timeout time.Duration        // bounds the TCP connect
-	banner  func(string)         // receives the server's banner; may be nil
-	log     *slog.Logger
-	what    string // what the login is for, as errors say it: "join", "relay"
-	jump    *login // the server to connect through, as ssh -J; nil to connect directly
+	// handshake bounds the SSH handshake and setup, questions to the user apart; 0
+	// means DefaultHandshakeTimeout.
+	handshake time.Duration
+	banner    func(string) // receives the server's banner; may be nil
+	log       *slog.Logger
+	what      string // what the login is for, as errors say it: "join", "relay"
+	jump      *login // the server to connect through, as ssh -J; nil to connect directly
 }
 
 // session is one SSH connection made by a login.
@@ -69,9 +75,17 @@ func (lg *login) dialOnce(ctx context.Context, first bool, setup func(*ssh.Clien
 		}
 	}
 	tc := &trackedConn{Conn: nc}
-	// ctx bounds the handshake and the setup; closing the connection is the only way
-	// to stop them.
+	// ctx and the handshake clock bound the handshake and the setup; closing the
+	// connection is the only way to stop them.
 	stop := context.AfterFunc(ctx, func() { nc.Close() })
+	var timedOut atomic.Bool
+	clock := startClock(orDefault(lg.handshake, DefaultHandshakeTimeout), func() {
+		timedOut.Store(true)
+		nc.Close()
+	})
+	defer clock.stop()
+	lg.ids.clock.Store(clock) // a passphrase question stops it
+	defer lg.ids.clock.CompareAndSwap(clock, nil)
 	defer func() {
 		if !stop() && err == nil { // ctx ended just as we succeeded
 			s.client.Close()
@@ -94,10 +108,13 @@ func (lg *login) dialOnce(ctx context.Context, first bool, setup func(*ssh.Clien
 			if lg.jump != nil {
 				remote = nil // a tunnel has no address of its own
 			}
+			resume := clock.pause() // the user may be asked
 			hostKeyErr = lg.checkHostKey(known, host, remote, key, first, &asked)
+			resume()
 			return hostKeyErr
 		},
-		HostKeyAlgorithms: known.HostKeyAlgorithms(hostport),
+		HostKeyAlgorithms: hostKeyAlgorithms(known.HostKeyAlgorithms(hostport)),
+		Config:            wire.SSHConfig(),
 		BannerCallback: func(msg string) error {
 			if lg.banner != nil {
 				lg.banner(msg)
@@ -115,20 +132,42 @@ func (lg *login) dialOnce(ctx context.Context, first bool, setup func(*ssh.Clien
 		if hostKeyErr != nil {
 			return nil, asked, hostKeyErr
 		}
+		if timedOut.Load() {
+			return nil, asked, lg.timeoutError()
+		}
 		return nil, asked, lg.handshakeError(err, o)
 	}
 	client := ssh.NewClient(sc, chans, reqs)
 	if setup != nil {
 		if err := setup(client); err != nil {
 			client.Close()
-			if ctx.Err() != nil && !isFinal(err) {
+			switch {
+			case ctx.Err() != nil && !isFinal(err):
 				err = fmt.Errorf("%s %s: %w", lg.what, lg.addr, ctx.Err())
+			case timedOut.Load() && !isFinal(err):
+				err = lg.timeoutError()
 			}
 			return nil, asked, err
 		}
 	}
 	lg.log.Info("connected", "host_fp", keys.Fingerprint(hostKey), "server", string(sc.ServerVersion()))
 	return &session{client: client, nc: tc, hostKey: hostKey}, asked, nil
+}
+
+// hostKeyAlgorithms keeps of want (the known key's algorithms first; nil: no
+// preference) those Duet accepts: no ssh-rsa (SHA-1) and no DSA, as OpenSSH 9.
+func hostKeyAlgorithms(want []string) []string {
+	allowed := wire.PublicKeyAlgorithms()
+	if len(want) == 0 {
+		return allowed
+	}
+	var out []string
+	for _, a := range want {
+		if slices.Contains(allowed, a) {
+			out = append(out, a)
+		}
+	}
+	return out
 }
 
 // tunnel logs in to the jump server and connects from there to hostport, as ssh -J
@@ -189,6 +228,11 @@ func (lg *login) checkHostKey(known *keys.KnownHosts, host string, remote net.Ad
 	return known.HostKeyCallback(confirm)(host, remote, key)
 }
 
+// timeoutError says that the server did not complete the handshake in time.
+func (lg *login) timeoutError() error {
+	return fmt.Errorf("%s %s: %w", lg.what, lg.addr, &HandshakeTimeoutError{Addr: lg.addr.HostPort(), After: orDefault(lg.handshake, DefaultHandshakeTimeout)})
+}
+
 // handshakeError turns a failed handshake (past the host key) into the error a user can
 // act on.
 func (lg *login) handshakeError(err error, o *offered) error {
@@ -225,8 +269,9 @@ type identityOptions struct {
 // identities are the keys a login offers, loaded once so that a passphrase is asked at
 // most once per Conn or Relay, also across reconnects.
 type identities struct {
-	duet     *keys.Key    // Duet's identity; nil with IdentityFile
-	file     []ssh.Signer // IdentityFile, or the user's ~/.ssh keys
+	clock    atomic.Pointer[handshakeClock] // of the login under way: stopped while asking
+	duet     *keys.Key                      // Duet's identity; nil with IdentityFile
+	file     []ssh.Signer                   // IdentityFile, or the user's ~/.ssh keys
 	fileName map[string]string
 	agent    string  // ssh-agent socket; "" for none
 	problems []error // keys that could not be used
@@ -234,6 +279,12 @@ type identities struct {
 
 func loadIdentities(opt identityOptions) (*identities, error) {
 	ids := &identities{fileName: make(map[string]string)}
+	if ask := opt.passphrase; ask != nil {
+		opt.passphrase = func(path string) ([]byte, error) {
+			defer ids.clock.Load().pause()()
+			return ask(path)
+		}
+	}
 	if opt.file != "" {
 		s, err := keys.LoadSigner(opt.file, opt.passphrase)
 		if err != nil {
@@ -281,6 +332,11 @@ func (ids *identities) signers(log func(msg string, args ...any)) *offered {
 	o := &offered{}
 	seen := make(map[string]bool)
 	add := func(s ssh.Signer, label string) {
+		s, ok := safeSigner(s)
+		if !ok {
+			log("key not offered: DSA", "key", label)
+			return
+		}
 		fp := keys.Fingerprint(s.PublicKey())
 		if !seen[fp] {
 			seen[fp] = true
@@ -306,6 +362,27 @@ func (ids *identities) signers(log func(msg string, args ...any)) *offered {
 		add(s, ids.fileName[keys.Fingerprint(s.PublicKey())])
 	}
 	return o
+}
+
+// safeSigner returns s restricted to the signatures Duet makes: an RSA key signs with
+// SHA-2 only (never ssh-rsa, even to a server that does not say what it takes), and a
+// DSA key is not used at all.
+func safeSigner(s ssh.Signer) (ssh.Signer, bool) {
+	switch s.PublicKey().Type() {
+	case ssh.InsecureKeyAlgoDSA:
+		return nil, false
+	case ssh.KeyAlgoRSA:
+		as, ok := s.(ssh.AlgorithmSigner)
+		if !ok {
+			return nil, false
+		}
+		rs, err := ssh.NewSignerWithAlgorithms(as, []string{ssh.KeyAlgoRSASHA512, ssh.KeyAlgoRSASHA256})
+		if err != nil {
+			return nil, false
+		}
+		return rs, true
+	}
+	return s, true
 }
 
 func (o *offered) close() {

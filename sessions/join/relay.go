@@ -59,6 +59,9 @@ type Relay struct {
 	KeepAlive time.Duration
 	// DialTimeout bounds each TCP connect; 0 means DefaultDialTimeout.
 	DialTimeout time.Duration
+	// HandshakeTimeout bounds each SSH handshake and the request for the forward; 0
+	// means DefaultHandshakeTimeout.
+	HandshakeTimeout time.Duration
 	// Status is told each change of the relay's state. It is never called concurrently
 	// and must not block.
 	Status RelayStatusFunc
@@ -167,7 +170,7 @@ func (r *Relay) init() error {
 		r.log.Debug("key not used", "err", err)
 	}
 	r.login = &login{
-		addr: r.Server, store: r.Store, ids: ids, confirm: r.ConfirmHost, timeout: r.DialTimeout,
+		addr: r.Server, store: r.Store, ids: ids, confirm: r.ConfirmHost, timeout: r.DialTimeout, handshake: r.HandshakeTimeout,
 		log: r.log, what: "relay",
 	}
 	r.port = r.Port
