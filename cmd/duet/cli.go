@@ -33,6 +33,7 @@ const usageText = `usage:
   duet join [--identity FILE] [--command CMD] [--jump SERVER] ADDR
   duet keygen
   duet approve [--read-only] FILE|-
+  duet revoke FINGERPRINT|KEY|FILE|-   a running duet host disconnects the key within a second
   duet verify [--host FINGERPRINT] FILE   check a recording: intact, and which host key signed it
   duet play [--speed N] [--idle S] [--here] FILE   replay a recording in Duet's terminal
   duet term [-- CMD ARGS]      a local command in Duet's terminal, in a window (shares nothing)
@@ -64,6 +65,7 @@ func (c *cli) commands() map[string]*command {
 		"term":    termCommand(),
 		"keygen":  keygenCommand(),
 		"approve": approveCommand(),
+		"revoke":  revokeCommand(),
 		"join":    joinCommand(),
 		"verify":  verifyCommand(),
 		"play":    playCommand(),
