@@ -3,7 +3,9 @@
 // output collector to wait on ([Output]), keys and signers ([Signer], [KeyFile]), an
 // in-process ssh-agent ([Agent]), a goroutine-leak check ([CheckGoroutines]), a TCP proxy
 // the test controls ([Proxy]: cut, black-hole, refuse, record), a loopback server runner
-// ([Serve]) and a screen replay ([ScreenOf]).
+// ([Serve]), a screen replay ([ScreenOf]), partners from other loopback addresses
+// ([DialFrom], [SSHClient]) and a process's memory and open files ([ProcessMemory],
+// [OpenFiles]).
 //
 // It imports only terminal/vt of Duet's packages (so that every other package's own tests
 // can use it), and only test code imports it.

@@ -49,6 +49,8 @@ type Options struct {
 	// GatewayPorts is sshd's setting of that name (no, yes, clientspecified); "" leaves
 	// sshd's default, no: remote forwards listen on the loopback only.
 	GatewayPorts string
+	// Config holds more sshd_config lines ("KexAlgorithms diffie-hellman-group14-sha1").
+	Config []string
 }
 
 // Server is a running sshd.
@@ -165,6 +167,7 @@ func (s *Server) start(tb testing.TB, sshd string, port int, hostKey string, opt
 	if len(opt.Env) > 0 {
 		lines = append(lines, "SetEnv "+strings.Join(opt.Env, " "))
 	}
+	lines = append(lines, opt.Config...)
 	config := s.write(tb, "sshd_config", []byte(strings.Join(lines, "\n")+"\n"))
 	cmd := exec.Command(sshd, "-D", "-e", "-f", config)
 	listening := make(chan struct{})

@@ -122,10 +122,10 @@ func (c *conn) pumpInput(ch ssh.Channel, st *channelState) {
 			st.mu.Lock()
 			cl := st.client
 			st.mu.Unlock()
-			if cl != nil && c.mayType() {
-				if _, werr := cl.Write(buf[:n]); werr != nil {
-					return // the client left, or the session ended
-				}
+			if cl == nil || !c.mayType() {
+				c.dropped.Add(int64(n))
+			} else if _, werr := cl.Write(buf[:n]); werr != nil {
+				return // the client left, or the session ended
 			}
 		}
 		if err != nil {
@@ -142,9 +142,8 @@ func (st *channelState) keepEarly(p []byte) bool {
 	if st.earlyTaken {
 		return false
 	}
-	if room := maxEarlyInput - len(st.early); room > 0 {
-		st.early = append(st.early, p[:min(len(p), room)]...)
-	}
+	n := min(len(p), max(maxEarlyInput-len(st.early), 0))
+	st.early = append(st.early, p[:n]...)
 	return true
 }
 
@@ -152,6 +151,11 @@ func (st *channelState) keepEarly(p []byte) bool {
 func (c *conn) run(ch ssh.Channel, st *channelState, cmd command) {
 	defer ch.Close()
 	defer st.markReady()
+	if st, kicked := c.isKicked(); kicked {
+		tell(ch, st)
+		sendExitStatus(ch, 1)
+		return
+	}
 	s, want, ok := c.target(ch, cmd)
 	if !ok {
 		return

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/crypto/ssh"
@@ -69,6 +70,8 @@ type conn struct {
 
 	askMu sync.Mutex // held while the connection asks the host: one question at a time
 
+	dropped atomic.Int64 // input bytes dropped: the key may not type, or was kicked
+
 	mu      sync.Mutex // guards the fields below
 	clients map[*sessions.Client]struct{}
 	chans   int // session channels open
@@ -122,7 +125,7 @@ func (h *Server) serveConn(nc net.Conn) {
 	}
 	c.log.Info("partner connected")
 	c.serve(chans, reqs)
-	c.log.Info("partner disconnected")
+	c.log.Info("partner disconnected", "input_dropped", c.dropped.Load())
 }
 
 // admitted takes the connection out of the waiting room: its key has access now.
@@ -172,6 +175,10 @@ func (c *conn) serve(chans <-chan ssh.NewChannel, reqs <-chan *ssh.Request) {
 		}
 	})
 	for nch := range chans {
+		if _, kicked := c.isKicked(); kicked {
+			nch.Reject(ssh.Prohibited, "duet: you were disconnected")
+			continue
+		}
 		if nch.ChannelType() != "session" {
 			c.log.Info("channel refused", "type", nch.ChannelType())
 			nch.Reject(ssh.Prohibited, "duet: only terminal sessions are allowed")

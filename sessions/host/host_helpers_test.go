@@ -49,6 +49,19 @@ func join(tb testing.TB, addr, user string, signer ssh.Signer, cmd string, pty b
 		tb.Fatalf("dial: %v", err)
 	}
 	tb.Cleanup(func() { client.Close() })
+	return startOn(tb, client, cmd, pty)
+}
+
+// startShell opens a session channel on client with an 80x24 terminal and a shell.
+func startShell(tb testing.TB, client *ssh.Client) *partner {
+	tb.Helper()
+	return startOn(tb, client, "", true)
+}
+
+// startOn opens a session channel on client and starts a shell (cmd == "") or cmd,
+// with a terminal of 80x24 if pty is set.
+func startOn(tb testing.TB, client *ssh.Client, cmd string, pty bool) *partner {
+	tb.Helper()
 	sess, err := client.NewSession()
 	if err != nil {
 		tb.Fatalf("new session: %v", err)
@@ -96,6 +109,11 @@ func (p *partner) wait(tb testing.TB) int {
 		return ee.ExitStatus()
 	}
 	return -1
+}
+
+// shellOptions are those of a /bin/sh session called name with a plain prompt.
+func shellOptions(name string) sessions.Options {
+	return sessions.Options{Name: name, Command: []string{"/bin/sh"}, Env: []string{"PS1=$ ", "ENV=", "HISTFILE="}}
 }
 
 // attachHost attaches a client to s as the host's own window does, collecting its output

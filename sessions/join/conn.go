@@ -35,8 +35,11 @@ var ErrDisconnected = errors.New("disconnected; input dropped")
 type Config struct {
 	// Store is the config dir: Duet's identity (created on first use) and known_hosts.
 	Store *keys.Store
-	// IdentityFile, if set, is the only key offered. Otherwise Duet's identity is offered
-	// first, then the ssh-agent's keys and the user's ~/.ssh/id_* keys.
+	// IdentityFile, if set, is the only key offered, as with OpenSSH's IdentitiesOnly:
+	// signed by the ssh-agent if it holds that key (no passphrase is asked), else read
+	// from the file. Otherwise Duet's identity is offered first, then the ssh-agent's
+	// keys and the user's ~/.ssh/id_* keys. Key files other users can read are refused,
+	// as OpenSSH refuses them; DSA keys are never offered, RSA keys sign with SHA-2.
 	IdentityFile string
 	// NoUserKeys leaves the ssh-agent and ~/.ssh out: only Duet's identity is offered.
 	NoUserKeys bool

@@ -274,6 +274,7 @@ type identities struct {
 	file     []ssh.Signer                   // IdentityFile, or the user's ~/.ssh keys
 	fileName map[string]string
 	agent    string  // ssh-agent socket; "" for none
+	only     string  // with IdentityFile: its fingerprint, the one key offered
 	problems []error // keys that could not be used
 }
 
@@ -286,12 +287,19 @@ func loadIdentities(opt identityOptions) (*identities, error) {
 		}
 	}
 	if opt.file != "" {
+		// That key only, as OpenSSH's IdentitiesOnly: from the ssh-agent if it holds
+		// it (no passphrase to ask), else from the file. No other key is offered.
 		s, err := keys.LoadSigner(opt.file, opt.passphrase)
 		if err != nil {
 			return nil, err
 		}
 		ids.file = []ssh.Signer{s}
-		ids.fileName[keys.Fingerprint(s.PublicKey())] = opt.file
+		ids.only = keys.Fingerprint(s.PublicKey())
+		ids.fileName[ids.only] = opt.file
+		ids.agent = opt.agentSocket
+		if ids.agent == "" && !opt.noUserKeys {
+			ids.agent = keys.DefaultAgentSocket()
+		}
 		return ids, nil
 	}
 	duet, err := opt.store.LoadOrCreateIdentity()
@@ -354,7 +362,9 @@ func (ids *identities) signers(log func(msg string, args ...any)) *offered {
 		} else {
 			o.closer = closer
 			for _, s := range agentSigners {
-				add(s, "ssh-agent")
+				if ids.only == "" || keys.Fingerprint(s.PublicKey()) == ids.only {
+					add(s, "ssh-agent")
+				}
 			}
 		}
 	}
