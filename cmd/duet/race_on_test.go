@@ -1,0 +1,7 @@
+//go:build race
+
+package main
+
+// memoryFactor is how much more memory a process built with the race detector takes:
+// its shadow memory and bookkeeping.
+const memoryFactor = 6
