@@ -9,11 +9,11 @@ import (
 
 // The largest terminal a client's size may ask for: wider or taller sizes are cut to
 // these, so that a full repaint (a late join, a client that fell behind) stays cheap
-// whatever a partner says its terminal is (under 1 ms of host CPU; see the host's
-// BenchmarkRepaintMaxSize).
+// whatever a partner says its terminal is: about five times a 200x60 screen's, where a
+// partner's 1000x500 used to cost forty (see sessions/host's BenchmarkRepaintMaxSize).
 const (
-	MaxCols = 500
-	MaxRows = 200
+	MaxCols = 400
+	MaxRows = 160
 )
 
 // clampSize bounds a client's size to MaxCols x MaxRows; 0 or less means none.

@@ -179,27 +179,33 @@ func TestHostPrompt(t *testing.T) {
 		code        int
 		out, stderr string
 	}
-	ask := func(answer string) result {
+	ask := func(key, answer string) result {
 		done := make(chan result, 1)
 		go func() {
 			code, out, stderr := runSSH(t, h.addr, key, "main", "ls")
 			done <- result{code, out, stderr}
 		}()
+		h.waitLine(t, "duet: a partner asks to list the sessions")
 		h.waitLine(t, "  key SHA256:")
 		io.WriteString(h.stdin, answer+"\n")
 		return <-done
 	}
-	if r := ask("d"); r.code != 1 || !strings.Contains(r.stderr, "waiting for the host to approve key SHA256:") {
+	if r := ask(key, "d"); r.code != 1 || !strings.Contains(r.stderr, "waiting for the host to approve key SHA256:") {
 		t.Fatalf("denied: %+v", r)
 	}
-	if r := ask("o"); r.code != 0 || !strings.Contains(r.out, "main") {
+	if r := ask(key, "o"); r.code != 0 || !strings.Contains(r.out, "main") {
 		t.Fatalf("allowed once: %+v", r)
 	}
-	if r := ask("av"); r.code != 0 {
+	// Allowed once: for what it asked, while the host runs.
+	if code, out, _ := runSSH(t, h.addr, key, "main", "ls"); code != 0 || !strings.Contains(out, "main") {
+		t.Fatalf("listing again after allow once: %d %q", code, out)
+	}
+	other, _ := newKeyFile(t)
+	if r := ask(other, "av"); r.code != 0 {
 		t.Fatalf("always allowed: %+v", r)
 	}
 	// Saved: no question this time.
-	if code, out, _ := runSSH(t, h.addr, key, "main", "ls"); code != 0 || !strings.Contains(out, "main") {
+	if code, out, _ := runSSH(t, h.addr, other, "main", "ls"); code != 0 || !strings.Contains(out, "main") {
 		t.Fatalf("after always allow: %d %q", code, out)
 	}
 	data, _ := os.ReadFile(filepath.Join(dir, keys.ApprovedFile))

@@ -100,3 +100,18 @@ func LockedKeyFile(tb testing.TB, path, pass string) ssh.PublicKey {
 	}
 	return pub
 }
+
+// RawKey returns a fresh ed25519 key: its public half, and the private key as
+// agent.AddedKey takes it.
+func RawKey(tb testing.TB) (ssh.PublicKey, ed25519.PrivateKey) {
+	tb.Helper()
+	pub, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	sp, err := ssh.NewPublicKey(pub)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return sp, priv
+}

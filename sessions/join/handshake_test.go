@@ -1,0 +1,136 @@
+package join
+
+import (
+	"errors"
+	"io"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"golang.org/x/crypto/ssh"
+	"golang.org/x/crypto/ssh/agent"
+
+	"github.com/duetpair/duet/internal/duettest"
+	"github.com/duetpair/duet/internal/sshdtest"
+	"github.com/duetpair/duet/keys"
+	"github.com/duetpair/duet/sessions/host"
+)
+
+// silentServer accepts connections on loopback and sends them greeting (maybe nothing),
+// then nothing more, until the test ends. It returns the address.
+func silentServer(t *testing.T, greeting string) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		var conns []net.Conn
+		defer func() {
+			for _, c := range conns {
+				c.Close()
+			}
+		}()
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			conns = append(conns, c)
+			io.WriteString(c, greeting)
+			go io.Copy(io.Discard, c)
+		}
+	}()
+	t.Cleanup(func() {
+		l.Close()
+		<-done
+	})
+	return l.Addr().String()
+}
+
+// Attack: a server (or a port that is not SSH) accepts the connection and never sends
+// its version line, or stops after it. duet join gives up after its handshake timeout,
+// saying so, instead of hanging.
+func TestJoinGivesUpOnSilentServer(t *testing.T) {
+	checkNoJoinGoroutines(t)
+	for _, tc := range []struct{ name, greeting string }{
+		{"no version line", ""},
+		{"version line, then nothing", "SSH-2.0-Silent\r\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			addr := silentServer(t, tc.greeting)
+			start := time.Now()
+			_, err := dialTest(t, testAddr(t, addr, "main"), Config{HandshakeTimeout: 300 * time.Millisecond})
+			he := duettest.ErrorAs[*HandshakeTimeoutError](t, err)
+			if !strings.Contains(err.Error(), "did not complete the SSH handshake within 300ms") || he.Addr != addr {
+				t.Errorf("error %q", err)
+			}
+			t.Logf("gave up after %v", time.Since(start).Round(time.Millisecond))
+		})
+	}
+}
+
+// The handshake timeout does not cut the user short: the time a host key question
+// takes does not count.
+func TestJoinHandshakeTimeoutSparesQuestions(t *testing.T) {
+	checkNoJoinGoroutines(t)
+	store := joinStore(t)
+	h := &host.Server{}
+	addr := duetHost(t, h, duetKey(t, store).PublicKey())
+	slow := func(string, ssh.PublicKey) error {
+		<-time.After(time.Second) // the user reads the fingerprint: longer than the timeout
+		return nil
+	}
+	_, err := dialTest(t, testAddr(t, addr, "main"), Config{Store: store, HandshakeTimeout: 300 * time.Millisecond,
+		ConfirmHost: slow, Command: "ls"})
+	var he *HandshakeTimeoutError
+	if errors.As(err, &he) {
+		t.Fatalf("the host key question counted against the handshake: %v", err)
+	}
+}
+
+// Attack: a hostile server enumerates the user's keys by refusing each one offered. With
+// a named identity only that key is offered (OpenSSH's IdentitiesOnly), signed by the
+// ssh-agent when it holds it, so no passphrase is asked.
+func TestJoinNamedIdentityOnly(t *testing.T) {
+	checkNoJoinGoroutines(t)
+	dir := t.TempDir()
+	path := filepath.Join(dir, "mine")
+	pub := duettest.LockedKeyFile(t, path, "pw")
+	raw, err := ssh.ParseRawPrivateKeyWithPassphrase(readFile(t, path), []byte("pw"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	otherPub, otherRaw := duettest.RawKey(t) // in the agent first, and accepted: never offered
+	sock := duettest.Agent(t, agent.AddedKey{PrivateKey: otherRaw}, agent.AddedKey{PrivateKey: raw})
+	srv := sshdtest.Start(t, sshdtest.Options{Authorized: []ssh.PublicKey{otherPub, pub}})
+	var asked atomic.Int32
+	j := dialJoin(t, sshdAddr(srv), Config{
+		IdentityFile: path, AgentSocket: sock, Command: "echo only-mine", ConfirmHost: (&trustAll{}).confirm,
+		Passphrase: func(string) ([]byte, error) { asked.Add(1); return []byte("pw"), nil },
+	})
+	if status, err := j.wait(t); status != 0 || err != nil || !strings.Contains(j.out.String(), "only-mine") {
+		t.Fatalf("Wait = %d, %v; output %q", status, err, j.out.String())
+	}
+	if asked.Load() != 0 {
+		t.Error("the passphrase was asked though the agent holds the key")
+	}
+	if logs := srv.Logs(); !strings.Contains(logs, "Accepted publickey") || !strings.Contains(logs, keys.Fingerprint(pub)) {
+		t.Errorf("sshd accepted another key than the named one:\n%s", logs)
+	}
+}
+
+func readFile(t *testing.T, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
