@@ -36,24 +36,24 @@ const (
 // in between starts with its repaint, then whole sequences. What a dropped sequence
 // still brings in later reads is dropped too, without being held.
 type outputFilter struct {
-	state filterState
-	kind    byte // the string's introducer (']' 'P' 'X' '^' '_'), in strings
-	decided bool // in a string: whether it is kept is known
-	keep    bool // in an OSC: it is passed (held until its end); else dropped
-	held  []byte // the sequence (or UTF-8 character) being decided, from its first byte
-	out   []byte // reused output buffer
+	state   filterState
+	kind    byte   // the string's introducer (']' 'P' 'X' '^' '_'), in strings
+	decided bool   // in a string: whether it is kept is known
+	keep    bool   // in an OSC: it is passed (held until its end); else dropped
+	held    []byte // the sequence (or UTF-8 character) being decided, from its first byte
+	out     []byte // reused output buffer
 }
 
 type filterState uint8
 
 const (
-	stGround   filterState = iota
-	stEsc                  // after ESC (and maybe intermediates)
-	stCSI                  // in a control sequence, held
-	stCSIDrop              // in a control sequence being dropped
-	stString               // in OSC, DCS, SOS, PM or APC
-	stStringEsc            // ESC inside a string: ST if '\' follows
-	stUTF8                 // inside a multi-byte UTF-8 character
+	stGround    filterState = iota
+	stEsc                   // after ESC (and maybe intermediates)
+	stCSI                   // in a control sequence, held
+	stCSIDrop               // in a control sequence being dropped
+	stString                // in OSC, DCS, SOS, PM or APC
+	stStringEsc             // ESC inside a string: ST if '\' follows
+	stUTF8                  // inside a multi-byte UTF-8 character
 )
 
 // special marks the bytes the ground state cannot pass on as they are.
