@@ -70,13 +70,19 @@ func (f *outputFilter) filter(p []byte) []byte {
 	out := f.out[:0]
 	for i := 0; i < len(p); {
 		if f.state == stGround {
-			j := i
-			for j < len(p) && !special[p[j]] {
-				j++
-			}
+			// Fast paths: text (ASCII and whole UTF-8 characters), and control sequences
+			// that are whole in p; the state machine below takes the rest, byte by byte.
+			j := scanText(p, i)
 			out = append(out, p[i:j]...)
 			if i = j; i == len(p) {
 				break
+			}
+			if n, pass := wholeCSI(p[i:]); n > 0 {
+				if pass {
+					out = append(out, p[i:i+n]...)
+				}
+				i += n
+				continue
 			}
 		}
 		out = f.step(out, p[i])
@@ -84,6 +90,45 @@ func (f *outputFilter) filter(p []byte) []byte {
 	}
 	f.out = out
 	return out
+}
+
+// scanText returns where the text that passes as it is ends in p, from i: printable
+// ASCII and C0 controls but ESC and ENQ, and whole UTF-8 characters but C1 controls.
+func scanText(p []byte, i int) int {
+	for i < len(p) {
+		for i < len(p) && !special[p[i]] {
+			i++
+		}
+		if i == len(p) || p[i] < 0x80 {
+			return i
+		}
+		r, size := utf8.DecodeRune(p[i:])
+		if (r == utf8.RuneError && size <= 1) || (r >= 0x80 && r <= 0x9f) {
+			return i
+		}
+		i += size
+	}
+	return i
+}
+
+// wholeCSI looks at p, which starts with ESC: if a control sequence is whole in it (and
+// has nothing the state machine must see: controls inside, too long), it returns its
+// length and whether it passes; else 0.
+func wholeCSI(p []byte) (n int, pass bool) {
+	if len(p) < 3 || p[0] != 0x1b || p[1] != '[' {
+		return 0, false
+	}
+	for i := 2; i < len(p) && i < maxCSI; i++ {
+		c := p[i]
+		switch {
+		case c >= 0x40 && c <= 0x7e:
+			seq := p[:i+1]
+			return i + 1, wellFormedCSI(seq) && !answersOrActs(seq)
+		case c < 0x20 || c > 0x3f:
+			return 0, false
+		}
+	}
+	return 0, false
 }
 
 // step handles one byte in any state.

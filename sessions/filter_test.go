@@ -54,6 +54,7 @@ func TestOutputFilter(t *testing.T) {
 		{"NUL inside CSI", "\x1b[6\x00n.", "\x00."},
 		{"C1 CSI in UTF-8", "a\u009b6nb\u009d52;c;aGk=\u009c", "a6nb52;c;aGk="},
 		{"8-bit CSI", "a\x9b6n", "a\uFFFD6n"},
+		{"8-bit CSI, then a bracket", "\x9b[A", "\uFFFD[A"}, // found by FuzzOutputFilter
 		{"ESC restarts", "\x1b]52;c;x\x1b[6n.", "."},
 		{"aborted OSC", "\x1b]2;t\x1b[1mB", "\x1b[1mB"},
 		{"CAN cancels", "\x1b[6\x18n.", "n."},
@@ -123,4 +124,26 @@ func FuzzOutputFilter(f *testing.F) {
 			}
 		}
 	})
+}
+
+// BenchmarkOutputFilter measures the filter on what a session prints most: plain text,
+// colour-heavy text, and text with multi-byte characters. It must stay far faster than a
+// pseudo-terminal (about 50 MB/s here).
+func BenchmarkOutputFilter(b *testing.B) {
+	words := strings.Repeat("the quick brown fox jumps over the lazy dog ", 30) + "\r\n"
+	for _, in := range []struct{ name, text string }{
+		{"plain", words},
+		{"colour", strings.Repeat("\x1b[1;38;5;202mquick\x1b[0m \x1b[48;2;10;20;30mbrown\x1b[m fox ", 40) + "\r\n"},
+		{"utf8", strings.Repeat("日本語のテキスト café ñandú 🙂 ", 40) + "\r\n"},
+	} {
+		b.Run(in.name, func(b *testing.B) {
+			data := []byte(strings.Repeat(in.text, (64<<10)/len(in.text)))
+			var f outputFilter
+			b.SetBytes(int64(len(data)))
+			b.ReportAllocs()
+			for range b.N {
+				f.filter(data)
+			}
+		})
+	}
 }
