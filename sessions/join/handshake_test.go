@@ -1,6 +1,8 @@
 package join
 
 import (
+	"crypto/rand"
+	"crypto/rsa"
 	"errors"
 	"io"
 	"net"
@@ -133,4 +135,44 @@ func readFile(t *testing.T, path string) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// Attack: a server (or someone in the middle) offers only SHA-1 key exchange or MACs,
+// or signs with SHA-1 RSA. duet join refuses it, as OpenSSH 9 does; with sshd's
+// defaults it gets in.
+func TestJoinRefusesSHA1(t *testing.T) {
+	checkNoJoinGoroutines(t)
+	rsaKey, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name    string
+		config  []string
+		hostKey any
+		refused bool
+	}{
+		{name: "defaults"},
+		{name: "SHA-1 key exchange", config: []string{"KexAlgorithms diffie-hellman-group14-sha1,diffie-hellman-group1-sha1"}, refused: true},
+		{name: "SHA-1 MAC", config: []string{"Ciphers aes128-ctr", "MACs hmac-sha1"}, refused: true},
+		{name: "ssh-rsa host key signature", config: []string{"HostKeyAlgorithms ssh-rsa"}, hostKey: rsaKey, refused: true},
+		{name: "RSA host key with SHA-2", hostKey: rsaKey},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			store := joinStore(t)
+			srv := sshdtest.Start(t, sshdtest.Options{Authorized: []ssh.PublicKey{duetKey(t, store).PublicKey()},
+				Config: tc.config, HostKey: tc.hostKey})
+			c, err := dialTest(t, sshdAddr(srv), Config{Store: store, Command: "true", ConfirmHost: (&trustAll{}).confirm})
+			if tc.refused {
+				if err == nil {
+					c.Close()
+					t.Fatal("joined a server that offers only SHA-1")
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
 }
