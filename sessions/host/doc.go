@@ -2,16 +2,36 @@
 // sessions.Registry to partners, each partner's channel one more sessions.Client.
 //
 // It owns what an SSH server decides: public-key authentication only (the key is only
-// recorded during the handshake), approval after it (approved keys, or the host asked
-// through an [ApproveFunc]: deny, allow once, always allow, each with a role), what a
-// channel may do (a terminal on a session; exec of ls, ls --json and attach NAME;
-// nothing else: no forwarding, agent, X11, env or subsystems), the partners and their
-// roles ([Server.Partners], [Server.SetRole], [Server.Kick], [Server.Revoke]), and the
-// limits (handshake timeout, connections in the handshake per source, approvals
-// pending, partners per session). Partners are told what happens to their channel with
-// a typed sessions/wire status and its sentence on standard error. [Listen] finds the
-// port (2222, or the next free one).
+// recorded during the handshake) with OpenSSH 9's algorithms less SHA-1
+// (sessions/wire), approval after it (approved keys, or the host asked through an
+// [ApproveFunc]: deny, allow once, always allow, each with a role, for exactly what was
+// asked: one session, or the listing), what a channel may do (a terminal on a session;
+// exec of ls, ls --json and attach NAME; nothing else: no forwarding, agent, X11, env or
+// subsystems), the partners and their roles ([Server.Partners], [Server.SetRole],
+// [Server.Kick], [Server.Revoke]), and the limits.
 //
-// Package host uses sessions, sessions/wire and keys; it never imports sessions/join or
-// Fyne.
+// # Roles
+//
+// A role belongs to a key, not to a channel: the Server keeps one record per key
+// (access.go) that every channel and connection of the key shares, and every channel's
+// input checks it before a keystroke reaches a session. SetRole, Kick, Revoke and edits
+// of approved_keys (watched every RecheckInterval, so duet approve and duet revoke in
+// another process apply to live partners) change it at once for all of them; a saved
+// key's role lives in approved_keys, one allowed once keeps its role while the host
+// runs, so a reconnect comes back with it.
+//
+// # Limits
+//
+// Connections not approved yet wait in a bounded room (room.go): in all and per source
+// address, each closed after LoginGraceTime unless it is waiting for an answer, and the
+// oldest idle one gives way to a newcomer when the room is full; approved keys never
+// wait there. Such a connection gets one channel, and what it sends is kept only up to
+// a few KB. Questions to the host are bounded in all and per source address; the
+// handshake is bounded in time; a session's partners and their terminal size are
+// bounded. Partners are told what happens to their channel with a typed sessions/wire
+// status and its sentence on standard error. [Listen] finds the port (2222, or the next
+// free one).
+//
+// Package host uses sessions, sessions/wire, keys and internal/safetext; it never
+// imports sessions/join or Fyne.
 package host

@@ -9,6 +9,11 @@
 // sessions/wire: waiting for approval, refused, ...), and reconnection with backoff when
 // the network (not the host) drops it.
 //
+// It speaks OpenSSH 9's algorithms less SHA-1 (sessions/wire), gives up on a server that
+// does not complete the handshake in time (questions to the user apart), offers only the
+// named key when there is one (OpenSSH's IdentitiesOnly), and shows what a server says
+// (banners, refusals) escaped (internal/safetext).
+//
 // # Relaying
 //
 // A [Relay] makes a Duet host reachable through any SSH server the host can log in to:
@@ -19,6 +24,6 @@
 // join, through the server as a jump ([Address].Jump) if its port listens on the
 // server's loopback only.
 //
-// Package join uses sessions/wire and keys; it never imports sessions/host, the PTY core
+// Package join uses sessions/wire, keys and internal/safetext; it never imports sessions/host, the PTY core
 // (sessions) or Fyne.
 package join
