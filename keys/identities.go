@@ -49,7 +49,7 @@ func LoadSigner(path string, passphrase PassphraseFunc) (ssh.Signer, error) {
 		if err != nil {
 			return nil, fmt.Errorf("load key %q: %w", path, err)
 		}
-		if signer.PublicKey().Type() == ssh.InsecureKeyAlgoDSA {
+		if signer.PublicKey().Type() == dsaKeyType {
 			return nil, fmt.Errorf("load key %q: %w", path, errDSA)
 		}
 		return signer, nil

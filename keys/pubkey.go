@@ -136,6 +136,9 @@ func blockEnd(raws []string, begin int, end string) int {
 	return begin
 }
 
+// dsaKeyType is the type of DSA keys.
+const dsaKeyType = "ssh-dss"
+
 // errDSA refuses DSA keys, as OpenSSH 9 does: only 1024 bits, and SHA-1 signatures.
 var errDSA = errors.New("a DSA key, which is no longer safe (OpenSSH 9 refuses them too): use an ed25519 key")
 
@@ -149,7 +152,7 @@ func parseKeyLine(s string, n int) (Entry, error) {
 		}
 		return e, errNotPublicKey
 	}
-	if pub.Type() == ssh.InsecureKeyAlgoDSA {
+	if pub.Type() == dsaKeyType {
 		return e, errDSA
 	}
 	role, err := roleFromOptions(opts)

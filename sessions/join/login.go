@@ -378,9 +378,10 @@ func (ids *identities) signers(log func(msg string, args ...any)) *offered {
 // SHA-2 only (never ssh-rsa, even to a server that does not say what it takes), and a
 // DSA key is not used at all.
 func safeSigner(s ssh.Signer) (ssh.Signer, bool) {
-	switch s.PublicKey().Type() {
-	case ssh.InsecureKeyAlgoDSA:
+	if !wire.KeyTypeAllowed(s.PublicKey().Type()) {
 		return nil, false
+	}
+	switch s.PublicKey().Type() {
 	case ssh.KeyAlgoRSA:
 		as, ok := s.(ssh.AlgorithmSigner)
 		if !ok {

@@ -69,5 +69,5 @@ func PublicKeyAlgorithms() []string {
 // KeyTypeAllowed reports whether keys of type (ssh.PublicKey.Type) may be used at all:
 // everything but DSA. An RSA key is allowed, with SHA-2 signatures only.
 func KeyTypeAllowed(keyType string) bool {
-	return keyType != ssh.InsecureKeyAlgoDSA && keyType != ssh.InsecureCertAlgoDSAv01
+	return keyType != "ssh-dss" && keyType != "ssh-dss-cert-v01@openssh.com"
 }
