@@ -1,6 +1,7 @@
 package sessions
 
 import (
+	"bytes"
 	"unicode/utf8"
 )
 
@@ -300,11 +301,22 @@ func (f *outputFilter) str(out []byte, c byte) []byte {
 
 // endString ends the string: a kept OSC is passed, sanitised, with its terminator.
 func (f *outputFilter) endString(out []byte, st string) []byte {
+	if f.kind == ']' && !f.decided && len(f.held) > 2 {
+		// Ended before any ';': a colour reset (OSC 104, 110-119) is all there is.
+		f.keep = isColourReset(f.held[2:])
+		f.held = append(f.held, ';')
+	}
 	if !f.keep {
 		return out
 	}
 	f.keep = false
 	head, body := splitOSC(f.held)
+	if isColour(head) && bytes.IndexByte(body, '?') >= 0 {
+		return out // a colour question: the screen model answers it
+	}
+	if len(body) == 0 && isColour(head) {
+		head = head[:len(head)-1] // OSC 104 and the like, as they came
+	}
 	limit := maxOSC
 	if isTitle(head) {
 		limit = maxTitle

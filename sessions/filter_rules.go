@@ -78,15 +78,38 @@ func answersOrActs(seq []byte) bool {
 }
 
 // keepOSC reports whether the operating system command numbered num is passed on:
-// titles (0, 1, 2), the working directory (7), hyperlinks (8) and prompt marks (133).
-// Clipboard (52), colours (4, 10-19, 104, 110-119 and their queries), notifications,
+// titles (0, 1, 2), the working directory (7), hyperlinks (8), prompt marks (133), and
+// colour changes (4, 10-19, 104, 110-119; the screen model repaints them too, and
+// answers their questions itself: see endString). The clipboard (52), notifications,
 // fonts and the rest stay on the host.
 func keepOSC(num []byte) bool {
 	switch string(num) {
 	case "0", "1", "2", "7", "8", "133":
 		return true
 	}
+	return colourOSC(string(num))
+}
+
+// colourOSC reports whether the OSC numbered n changes colours: 4, 10-19, 104, 110-119.
+func colourOSC(n string) bool {
+	switch len(n) {
+	case 1:
+		return n == "4"
+	case 2:
+		return n[0] == '1'
+	case 3:
+		return n == "104" || (n[0] == '1' && n[1] == '1')
+	}
 	return false
+}
+
+// isColour reports whether head (ESC ] num ;) changes colours.
+func isColour(head []byte) bool { return colourOSC(string(head[2 : len(head)-1])) }
+
+// isColourReset reports whether num, an OSC with nothing after it, resets colours.
+func isColourReset(num []byte) bool {
+	n := string(num)
+	return n != "4" && colourOSC(n) && len(n) == 3
 }
 
 // splitOSC splits a held OSC (ESC ] num ; body) after its ';'.

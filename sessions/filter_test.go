@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"strings"
 	"testing"
+
+	"github.com/duetpair/duet/terminal/vt"
 )
 
 func TestOutputFilter(t *testing.T) {
@@ -38,7 +40,7 @@ func TestOutputFilter(t *testing.T) {
 		{"tmux passthrough", "\x1bPtmux;\x1b\x1b]52;c;aGk=\x07\x1b\\.", "\x1b\\."}, // a lone ST is nothing
 		{"APC PM SOS", "\x1b_Gi=1;AAAA\x1b\\\x1b^pm\x1b\\\x1bXsos\x1b\\.", "."},
 		{"notifications and fonts", "\x1b]9;hi\x07\x1b]777;notify;a;b\x07\x1b]50;?\x07\x1b]1337;File=x\x07.", "."},
-		{"colours set", "\x1b]4;1;#ff0000\x07\x1b]10;#000\x07\x1b]104\x07.", "."},
+		{"colour questions", "\x1b]4;1;?\x07\x1b]10;#000;?\x07\x1b]11;?\x1b\\.", "."},
 
 		// Kept, and sanitised.
 		{"title", "\x1b]0;my title\x07x", "\x1b]0;my title\x07x"},
@@ -47,6 +49,8 @@ func TestOutputFilter(t *testing.T) {
 		{"long title cut", "\x1b]2;" + strings.Repeat("t", 600) + "\x07", "\x1b]2;" + strings.Repeat("t", maxTitle) + "\x07"},
 		{"hyperlink", "\x1b]8;;https://example.com\x1b\\link\x1b]8;;\x1b\\", "\x1b]8;;https://example.com\x1b\\link\x1b]8;;\x1b\\"},
 		{"too long a link is dropped", "\x1b]8;;" + strings.Repeat("x", maxOSC) + "\x07.", "."},
+		{"colours set and reset", "\x1b]4;1;#ff0000\x07\x1b]10;rgb:00/00/00\x1b\\\x1b]104\x07\x1b]110\x1b\\",
+			"\x1b]4;1;#ff0000\x07\x1b]10;rgb:00/00/00\x1b\\\x1b]104\x07\x1b]110\x1b\\"},
 		{"cwd and prompt marks", "\x1b]7;file://h/tmp\x07\x1b]133;A\x07", "\x1b]7;file://h/tmp\x07\x1b]133;A\x07"},
 
 		// Tricks: what a terminal would still see as a query.
@@ -146,4 +150,26 @@ func BenchmarkOutputFilter(b *testing.B) {
 			}
 		})
 	}
+}
+
+// What the screen model answers never reaches a client: every sequence vt.AnswersQuery
+// reports is removed whole (the filter removes more: what any terminal would answer).
+func FuzzOutputFilterDropsAnswered(f *testing.F) {
+	for _, q := range []string{
+		"\x1b[c", "\x1b[0c", "\x1b[>c", "\x1b[>1q", "\x1b[5n", "\x1b[6n", "\x1b[?6n", "\x1b[?26n",
+		"\x1b[?85n", "\x1b[4$p", "\x1b[?2004$p", "\x1b[1$w", "\x1b[2$w", "\x1b[1;1;1;1;1;1*y",
+		"\x1bP$qm\x1b\\", "\x1bP1$q\"p\x1b\\", "\x1b]4;1;?\x07", "\x1b]4;1;?;2;?\x1b\\", "\x1b]10;?\x07",
+		"\x1b]11;?;?\x1b\\", "\x1b]19;?\x07",
+	} {
+		f.Add([]byte(q))
+	}
+	f.Fuzz(func(t *testing.T, seq []byte) {
+		if !vt.AnswersQuery(seq) {
+			return
+		}
+		var flt outputFilter
+		if out := flt.filter(seq); len(out) != 0 {
+			t.Fatalf("the screen answers %q, and clients still get %q", seq, out)
+		}
+	})
 }
