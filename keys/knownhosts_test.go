@@ -191,29 +191,12 @@ func serveSSH(t *testing.T, signer ssh.Signer) string {
 		PublicKeyCallback: func(ssh.ConnMetadata, ssh.PublicKey) (*ssh.Permissions, error) { return nil, nil },
 	}
 	cfg.AddHostKey(signer)
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		for {
-			c, err := l.Accept()
-			if err != nil {
-				return
-			}
-			if conn, _, _, err := ssh.NewServerConn(c, cfg); err == nil {
-				conn.Close()
-			}
-			c.Close()
+	return duettest.ServeConns(t, func(c net.Conn) {
+		if conn, _, _, err := ssh.NewServerConn(c, cfg); err == nil {
+			conn.Close()
 		}
-	}()
-	t.Cleanup(func() {
-		l.Close()
-		<-done
+		c.Close()
 	})
-	return l.Addr().String()
 }
 
 func TestKnownHostsAddInvalidHost(t *testing.T) {

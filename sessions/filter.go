@@ -190,17 +190,30 @@ func (f *outputFilter) utf8(out []byte, c byte) []byte {
 	return append(out, f.held...)
 }
 
-// escape handles the byte after ESC (or after ESC and intermediates).
-func (f *outputFilter) escape(out []byte, c byte) []byte {
+// control handles a control character inside an escape or control sequence, as
+// terminals do; false if c is none.
+func (f *outputFilter) control(out []byte, c byte) ([]byte, bool) {
 	switch {
-	case c == 0x1b: // a new escape: the old one is gone, as in a terminal
-		f.held = append(f.held[:0], c)
+	case c == 0x1b: // a new escape: the old sequence is gone
+		f.state, f.held = stEsc, append(f.held[:0], c)
 	case c == 0x18 || c == 0x1a: // CAN, SUB: cancelled
 		f.state = stGround
 	case c < 0x20: // executed on the spot; the sequence goes on
 		if c != 0x05 {
 			out = append(out, c)
 		}
+	default:
+		return out, false
+	}
+	return out, true
+}
+
+// escape handles the byte after ESC (or after ESC and intermediates).
+func (f *outputFilter) escape(out []byte, c byte) []byte {
+	if out, ok := f.control(out, c); ok {
+		return out
+	}
+	switch {
 	case c >= 0x20 && c <= 0x2f: // intermediate
 		if f.held = append(f.held, c); len(f.held) > maxEsc {
 			f.state = stGround // nonsense: dropped
@@ -225,18 +238,10 @@ func (f *outputFilter) escape(out []byte, c byte) []byte {
 
 // csi handles a byte of a control sequence: ESC [ prefix? params intermediates final.
 func (f *outputFilter) csi(out []byte, c byte) []byte {
+	if out, ok := f.control(out, c); ok {
+		return out
+	}
 	switch {
-	case c == 0x1b:
-		f.state, f.held = stEsc, append(f.held[:0], c)
-		return out
-	case c == 0x18 || c == 0x1a:
-		f.state = stGround
-		return out
-	case c < 0x20: // executed on the spot, as terminals do; the sequence goes on
-		if c != 0x05 {
-			out = append(out, c)
-		}
-		return out
 	case c >= 0x40 && c <= 0x7e: // final byte
 		drop := f.state == stCSIDrop
 		f.state = stGround

@@ -112,37 +112,18 @@ func hostileServer(t *testing.T) string {
 		},
 	}
 	cfg.AddHostKey(duettest.Signer(t))
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		for {
-			nc, err := l.Accept()
-			if err != nil {
-				return
-			}
-			go func() {
-				defer nc.Close()
-				sc, chans, reqs, err := ssh.NewServerConn(nc, cfg)
-				if err != nil {
-					return
-				}
-				defer sc.Close()
-				go ssh.DiscardRequests(reqs)
-				for nch := range chans {
-					nch.Reject(ssh.Prohibited, "\x1b]52;c;ZWNobyBvd25lZA==\x07\x1b[2J\x1b[Hyou are joined")
-				}
-			}()
+	return duettest.ServeConns(t, func(nc net.Conn) {
+		defer nc.Close()
+		sc, chans, reqs, err := ssh.NewServerConn(nc, cfg)
+		if err != nil {
+			return
 		}
-	}()
-	t.Cleanup(func() {
-		l.Close()
-		<-done
+		defer sc.Close()
+		go ssh.DiscardRequests(reqs)
+		for nch := range chans {
+			nch.Reject(ssh.Prohibited, "\x1b]52;c;ZWNobyBvd25lZA==\x07\x1b[2J\x1b[Hyou are joined")
+		}
 	})
-	return l.Addr().String()
 }
 
 // Attack: a public key whose comment sets the clipboard and clears the screen, given to

@@ -25,3 +25,19 @@ func Colour(n int) []byte {
 	}
 	return b.Bytes()
 }
+
+// Screen returns what paints a whole cols x rows screen with text whose colours (256
+// foreground, 8 background) change every five cells, always the same for the same size:
+// a hard case for a repaint.
+func Screen(cols, rows int) []byte {
+	rng := rand.New(rand.NewPCG(5, 5))
+	var b bytes.Buffer
+	for y := 1; y <= rows; y++ {
+		fmt.Fprintf(&b, "\x1b[%d;1H", y)
+		for x := 0; x < cols; x += 5 {
+			fmt.Fprintf(&b, "\x1b[38;5;%d;%dm%c%c%c%c%c", rng.IntN(256), 40+rng.IntN(8),
+				'a'+rng.IntN(26), 'a'+rng.IntN(26), 'a'+rng.IntN(26), 'a'+rng.IntN(26), 'a'+rng.IntN(26))
+		}
+	}
+	return b.Bytes()
+}

@@ -2,9 +2,9 @@ package host
 
 import (
 	"fmt"
-	"math/rand/v2"
 	"testing"
 
+	"github.com/duetpair/duet/internal/flood"
 	"github.com/duetpair/duet/sessions"
 	"github.com/duetpair/duet/terminal/vt"
 )
@@ -18,14 +18,7 @@ func BenchmarkRepaintMaxSize(b *testing.B) {
 		cols, rows := size[0], size[1]
 		b.Run(fmt.Sprintf("%dx%d", cols, rows), func(b *testing.B) {
 			s := vt.New(cols, rows, vt.Options{})
-			rng := rand.New(rand.NewPCG(5, 5))
-			for y := 1; y <= rows; y++ {
-				fmt.Fprintf(s, "\x1b[%d;1H", y)
-				for x := 0; x < cols; x += 5 {
-					fmt.Fprintf(s, "\x1b[38;5;%d;%dm%c%c%c%c%c", rng.IntN(256), 40+rng.IntN(8),
-						'a'+rng.IntN(26), 'a'+rng.IntN(26), 'a'+rng.IntN(26), 'a'+rng.IntN(26), 'a'+rng.IntN(26))
-				}
-			}
+			s.Write(flood.Screen(cols, rows))
 			buf := s.Repaint()
 			b.ReportAllocs()
 			b.ResetTimer()

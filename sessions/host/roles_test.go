@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/crypto/ssh"
+
 	"github.com/duetpair/duet/internal/duettest"
 	"github.com/duetpair/duet/keys"
 	"github.com/duetpair/duet/sessions"
@@ -25,6 +27,17 @@ func typedNothing(t *testing.T, h *Server, fp string, dropped int64, host io.Wri
 			t.Fatalf("input typed after the demotion reached the shell (%q)", r)
 		}
 	}
+}
+
+// typingPartner joins the host at addr with a new key (which the host lets type) and
+// shows that it types; it returns the key, its fingerprint and the partner.
+func typingPartner(t *testing.T, addr string) (ssh.Signer, string, *partner) {
+	t.Helper()
+	key := duettest.Signer(t)
+	p := join(t, addr, "main", key, "", true)
+	io.WriteString(p.stdin, "echo typed-$((6*7))\r")
+	p.out.WaitFor(t, "typed-42")
+	return key, keys.Fingerprint(key.PublicKey()), p
 }
 
 // droppedInput returns how many bytes the host dropped of what the key fp typed.
@@ -51,11 +64,7 @@ func TestDemotionHoldsOnEveryChannelAndReconnect(t *testing.T) {
 			a := &approver{answer: answer}
 			h, addr := hostWithShell(t, &Server{Approve: a.approve})
 			hostIn, hostOut := attachHost(t, h.Sessions.Default())
-			key := duettest.Signer(t)
-			fp := keys.Fingerprint(key.PublicKey())
-			p := join(t, addr, "main", key, "", true)
-			io.WriteString(p.stdin, "echo typed-$((6*7))\r")
-			p.out.WaitFor(t, "typed-42")
+			key, fp, p := typingPartner(t, addr)
 
 			if err := h.SetRole(fp, keys.RoleView); err != nil {
 				t.Fatal(err)
@@ -93,13 +102,7 @@ func TestKickStopsInputAtOnce(t *testing.T) {
 	a := &approver{answer: Decision{Answer: AllowAlways, Role: keys.RoleType}}
 	h, addr := hostWithShell(t, &Server{Approve: a.approve})
 	hostIn, hostOut := attachHost(t, h.Sessions.Default())
-	key := duettest.Signer(t)
-	fp := keys.Fingerprint(key.PublicKey())
-	p := join(t, addr, "main", key, "", true)
-	io.WriteString(p.stdin, "echo typed-$((6*7))\r")
-	p.out.WaitFor(t, "typed-42")
-
-	// Hold the channel's output back so the connection is still up after the kick.
+	_, fp, p := typingPartner(t, addr)
 	if n := h.Kick(fp, "[duet: bye]"); n != 1 {
 		t.Fatalf("kicked %d connections", n)
 	}

@@ -26,34 +26,10 @@ import (
 // then nothing more, until the test ends. It returns the address.
 func silentServer(t *testing.T, greeting string) string {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		var conns []net.Conn
-		defer func() {
-			for _, c := range conns {
-				c.Close()
-			}
-		}()
-		for {
-			c, err := l.Accept()
-			if err != nil {
-				return
-			}
-			conns = append(conns, c)
-			io.WriteString(c, greeting)
-			go io.Copy(io.Discard, c)
-		}
-	}()
-	t.Cleanup(func() {
-		l.Close()
-		<-done
+	return duettest.ServeConns(t, func(c net.Conn) {
+		io.WriteString(c, greeting)
+		io.Copy(io.Discard, c)
 	})
-	return l.Addr().String()
 }
 
 // Attack: a server (or a port that is not SSH) accepts the connection and never sends

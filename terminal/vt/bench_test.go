@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/hinshun/vt10x"
+
+	"github.com/duetpair/duet/internal/flood"
 )
 
 // The benchmark inputs: about 1 MB each, made the way real programs write.
@@ -140,14 +142,7 @@ func BenchmarkVT10x(b *testing.B) {
 // text, a colour change every five cells (SPEC goal: under 1 ms).
 func BenchmarkRepaint(b *testing.B) {
 	s := New(200, 60, Options{})
-	rng := rand.New(rand.NewPCG(5, 5))
-	for y := 1; y <= 60; y++ {
-		fmt.Fprintf(s, "\x1b[%d;1H", y)
-		for x := 0; x < 200; x += 5 {
-			fmt.Fprintf(s, "\x1b[38;5;%d;%dm%c%c%c%c%c", rng.IntN(256), 40+rng.IntN(8),
-				'a'+rng.IntN(26), 'a'+rng.IntN(26), 'a'+rng.IntN(26), 'a'+rng.IntN(26), 'a'+rng.IntN(26))
-		}
-	}
+	s.Write(flood.Screen(200, 60))
 	buf := s.Repaint()
 	b.ReportAllocs()
 	b.ResetTimer()
