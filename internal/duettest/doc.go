@@ -3,7 +3,8 @@
 // output collector to wait on ([Output]), keys and signers ([Signer], [KeyFile]), an
 // in-process ssh-agent ([Agent]), a goroutine-leak check ([CheckGoroutines]), a TCP proxy
 // the test controls ([Proxy]: cut, black-hole, refuse, record), a loopback server runner
-// ([Serve]), a screen replay ([ScreenOf]), partners from other loopback addresses
+// ([Serve]) and a loopback accept loop for hostile servers ([ServeConns]), a screen
+// replay ([ScreenOf]), partners from other loopback addresses
 // ([DialFrom], [SSHClient]) and a process's memory and open files ([ProcessMemory],
 // [OpenFiles]).
 //

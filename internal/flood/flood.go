@@ -1,5 +1,6 @@
 // Package flood makes terminal output for benchmarks and measurements: lines of coloured
-// words, like a build log or `ls --color`. It imports nothing of Duet's.
+// words, like a build log or `ls --color`, and a whole screen of changing colours for
+// repaints. It imports nothing of Duet's.
 package flood
 
 import (
