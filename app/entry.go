@@ -63,19 +63,28 @@ func newHostedEntry(u *UI, s *sessions.Session) *entry {
 	e.session = s
 	e.state = "running"
 	e.term.AnswerQueries(false) // the session's screen model answers, once for everybody
-	cols, rows := e.term.GridSize()
-	cl, err := s.Attach(sessions.AttachOptions{Name: windowClient, Host: true, Cols: cols, Rows: rows})
-	if err != nil {
-		e.ended, e.state = true, "ended"
-		u.log.Warn("attach the window", "session", s.Name(), "err", err)
-		return e
-	}
-	e.client = cl
-	e.term.OnExit = func(err error) { e.onExit(err) }
 	e.term.OnTitle = func(string) { u.centre.updateHeader() }
 	e.term.OnShortcut = u.recordShortcuts(e)
-	e.term.Attach(sessions.NewStream(cl))
+	if err := e.attachTerm(); err != nil {
+		e.ended, e.state = true, "ended"
+		u.log.Warn("attach the window", "session", s.Name(), "err", err)
+	}
 	return e
+}
+
+// attachTerm attaches the entry's terminal to its hosted session. The widget's screen
+// follows the session's size, which a partner's smaller terminal may make smaller than
+// the widget: it shows exactly the session's screen, the rest shaded.
+func (e *entry) attachTerm() error {
+	cols, rows := e.term.GridSize()
+	cl, err := e.session.Attach(sessions.AttachOptions{Name: windowClient, Host: true, Cols: cols, Rows: rows, FollowSize: true})
+	if err != nil {
+		return err
+	}
+	e.client = cl
+	e.term.OnExit = e.onExit
+	e.term.Attach(sessions.NewStream(cl))
+	return nil
 }
 
 // hosted reports whether the session is hosted here.

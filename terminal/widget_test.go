@@ -314,7 +314,7 @@ func TestHostedSessionAttachment(t *testing.T) {
 	t.Cleanup(func() { _ = s.Close() })
 	term, _ := newTestTerminal(t, 400, 200)
 	cols, rows := term.GridSize()
-	c, err := s.Attach(sessions.AttachOptions{Name: "window", Cols: cols, Rows: rows})
+	c, err := s.Attach(sessions.AttachOptions{Name: "window", Cols: cols, Rows: rows, FollowSize: true})
 	if err != nil {
 		t.Fatalf("attach: %v", err)
 	}
@@ -339,7 +339,7 @@ func TestSessionAreaShownWhenPartnerIsSmaller(t *testing.T) {
 	t.Cleanup(func() { _ = s.Close() })
 	term, win := newTestTerminal(t, 400, 200)
 	cols, rows := term.GridSize()
-	c, err := s.Attach(sessions.AttachOptions{Name: "window", Cols: cols, Rows: rows})
+	c, err := s.Attach(sessions.AttachOptions{Name: "window", Cols: cols, Rows: rows, FollowSize: true})
 	if err != nil {
 		t.Fatalf("attach: %v", err)
 	}
@@ -349,9 +349,10 @@ func TestSessionAreaShownWhenPartnerIsSmaller(t *testing.T) {
 		t.Fatalf("attach partner: %v", err)
 	}
 	t.Cleanup(partner.Detach)
-	waitFor(t, "the partner's size to set the session's", func() bool {
+	waitFor(t, "the partner's size to set the session's and the widget's screen", func() bool {
 		c2, r2 := s.Size()
-		return c2 == 10 && r2 == 3
+		c3, r3 := term.ScreenSize()
+		return c2 == 10 && r2 == 3 && c3 == 10 && r3 == 3
 	})
 	var inside, outsideRight, outsideBelow color.Color
 	ui(func() {

@@ -1,0 +1,70 @@
+package sessions
+
+import (
+	"errors"
+	"io"
+	"strings"
+	"testing"
+
+	"github.com/duetpair/duet/terminal/vt"
+)
+
+// TestStreamReadSizedFollowsTheSession: a stream attached with FollowSize says, for each
+// piece of output, the size it is for; a screen that takes those sizes where they change
+// is exactly the session's screen, and a partner leaving is a size change without output.
+func TestStreamReadSizedFollowsTheSession(t *testing.T) {
+	s := startSession(t, Options{}, "")
+	c, err := s.Attach(AttachOptions{Name: "window", Cols: 40, Rows: 10, FollowSize: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := NewStream(c)
+	type read struct {
+		cols, rows int
+		text       string
+		err        error
+	}
+	reads := make(chan read, 1024)
+	go func() {
+		buf := make([]byte, 4096)
+		for {
+			n, cols, rows, err := st.ReadSized(buf)
+			reads <- read{cols, rows, string(buf[:n]), err}
+			if err != nil {
+				close(reads)
+				return
+			}
+		}
+	}()
+	screen := vt.New(40, 10, vt.Options{})
+	// next reads until cond holds for the screen fed with the output at its sizes.
+	next := func(what string, cond func() bool) {
+		t.Helper()
+		for !cond() {
+			r, ok := <-reads
+			if !ok {
+				t.Fatalf("stream ended before %s", what)
+			}
+			if c, rw := screen.Size(); r.cols != c || r.rows != rw {
+				screen.Resize(r.cols, r.rows)
+			}
+			screen.Write([]byte(r.text))
+		}
+	}
+	partner, _, _ := attach(t, s, AttachOptions{Name: "partner", Cols: 20, Rows: 5})
+	next("the partner's size", func() bool { c, r := screen.Size(); return c == 20 && r == 5 })
+	if _, err := st.Write([]byte("seq 1 100\n")); err != nil {
+		t.Fatal(err)
+	}
+	next("the prompt after seq", func() bool { return strings.Contains(screen.Text(), "100\n$") })
+	next("the session's screen", func() bool { return screen.Text() == s.Screen().Text() })
+
+	partner.Detach()
+	next("the window's size again", func() bool { c, r := screen.Size(); return c == 40 && r == 10 })
+	st.Close()
+	for r := range reads {
+		if r.err != nil && !errors.Is(r.err, io.EOF) {
+			t.Errorf("closed stream's read: %v, want io.EOF", r.err)
+		}
+	}
+}
