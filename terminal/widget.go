@@ -60,7 +60,7 @@ type Terminal struct {
 	reader  sync.WaitGroup // the reader, which ends when the stream is closed
 
 	// UI goroutine only.
-	sized     bool   // the attached stream sets the screen's size (sizedStream)
+	sized     bool // the attached stream sets the screen's size (sizedStream)
 	snap      vt.Snapshot
 	area      [2]int // the screen's size when smaller than the grid, else 0x0
 	cols      int
