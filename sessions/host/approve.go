@@ -37,10 +37,12 @@ func (a Answer) String() string {
 }
 
 // Decision is an answer with the role the partner joins with (RoleDefault: the host's
-// default role).
+// default role) and the name the host gives the partner ("": the name it sent, if any).
+// AllowAlways saves the name as the approved key's comment.
 type Decision struct {
 	Answer Answer
 	Role   keys.Role
+	Name   string
 }
 
 // ApprovalRequest describes a partner whose key is not approved.
@@ -48,7 +50,9 @@ type ApprovalRequest struct {
 	Key         ssh.PublicKey
 	Fingerprint string // "SHA256:..."
 	User        string // the SSH user name the partner gave
+	Name        string // the display name a Duet partner sent (cleaned, not checked); "" from OpenSSH
 	Session     string // the session the partner asks for; "" for a listing
+	Exists      bool   // a session of that name runs (else the partner gets the default one)
 	Remote      net.Addr
 }
 
@@ -84,12 +88,16 @@ func (c *conn) authorize(ch ssh.Channel, session string) (keys.Role, error) {
 
 func (c *conn) decide(ch ssh.Channel, session string) (keys.Role, error) {
 	h := c.h
+	claimed, _ := c.names()
 	if h.Owner != nil && keys.Fingerprint(h.Owner) == c.fp {
 		c.owner = true
+		c.setName(firstOf(claimed, "you"))
 		return keys.RoleType, nil
 	}
 	if h.Approved != nil {
-		if role, _, ok := h.Approved.Lookup(c.key); ok {
+		if role, comment, ok := h.Approved.Lookup(c.key); ok {
+			// The host's name for the key wins over the one the partner sends.
+			c.setName(firstOf(wire.CleanName(comment), claimed))
 			return role.Or(h.defaultRole()), nil
 		}
 	}
@@ -115,7 +123,9 @@ func (c *conn) decide(ch ssh.Channel, session string) (keys.Role, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), h.approveTimeout())
 	defer cancel()
 	req := ApprovalRequest{
-		Key: c.key, Fingerprint: c.fp, User: c.sc.User(), Session: session, Remote: c.sc.RemoteAddr(),
+		Key: c.key, Fingerprint: c.fp, User: c.sc.User(), Name: claimed, Session: session,
+		Exists: session != "" && h.Sessions != nil && h.Sessions.Lookup(session) != nil,
+		Remote: c.sc.RemoteAddr(),
 	}
 	answer := make(chan Decision, 1)
 	h.wg.Go(func() { answer <- h.Approve(ctx, req) })
@@ -130,19 +140,35 @@ func (c *conn) decide(ch ssh.Channel, session string) (keys.Role, error) {
 		return 0, errors.New("partner left")
 	}
 	role := d.Role.Or(h.defaultRole())
+	name := firstOf(wire.CleanName(d.Name), claimed)
 	switch d.Answer {
 	case AllowOnce:
+		c.setName(name)
 		return role, nil
 	case AllowAlways:
+		c.setName(name)
 		if h.Approved == nil {
 			c.log.Warn("no approved keys file: allowing once")
 			return role, nil
 		}
-		comment := fmt.Sprintf("%s@%s", c.sc.User(), sourceOf(c.sc.RemoteAddr()))
+		comment := name
+		if comment == "" {
+			comment = fmt.Sprintf("partner from %s", sourceOf(c.sc.RemoteAddr()))
+		}
 		if err := h.Approved.Add(c.key, d.Role, comment); err != nil {
 			c.log.Error("save approved key", "err", err)
 		}
 		return role, nil
 	}
 	return 0, c.refuse(wire.Denied)
+}
+
+// firstOf returns the first of names that is not empty.
+func firstOf(names ...string) string {
+	for _, n := range names {
+		if n != "" {
+			return n
+		}
+	}
+	return ""
 }

@@ -65,6 +65,13 @@ func (c *conn) serveChannel(ch ssh.Channel, reqs <-chan *ssh.Request) {
 				wg.Go(func() { c.run(ch, st, cmd) })
 				continue
 			}
+		case wire.NameRequest:
+			// A Duet partner's display name, before its shell: kept for the question
+			// about its key and for the host's lists.
+			if name, err := wire.ParseName(req.Payload); err == nil {
+				c.claim(name)
+				ok = true
+			}
 		default:
 			// env, subsystem (sftp), x11-req, auth-agent-req@openssh.com, signal, ...
 			c.log.Debug("channel request refused", "type", req.Type)

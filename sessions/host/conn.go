@@ -25,7 +25,7 @@ const (
 // client has proven it holds the key (CVE-2024-45337).
 func (h *Server) serverConfig(signer ssh.Signer) *ssh.ServerConfig {
 	cfg := &ssh.ServerConfig{
-		ServerVersion: "SSH-2.0-Duet",
+		ServerVersion: wire.ServerVersion,
 		PublicKeyCallback: func(_ ssh.ConnMetadata, key ssh.PublicKey) (*ssh.Permissions, error) {
 			if _, ok := key.(*ssh.Certificate); ok {
 				return nil, errors.New("certificates are not supported")
@@ -63,7 +63,32 @@ type conn struct {
 
 	mu      sync.Mutex // guards the fields below
 	clients map[*sessions.Client]struct{}
-	chans   int // session channels open
+	chans   int    // session channels open
+	claimed string // the display name a Duet partner sent (cleaned), "" if none
+	name    string // what the host calls the partner, once approved (see decide)
+}
+
+// claim records the display name the partner sent; the first one counts.
+func (c *conn) claim(name string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.claimed == "" {
+		c.claimed = name
+	}
+}
+
+// names returns the name the partner claims and the one the host calls it.
+func (c *conn) names() (claimed, name string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.claimed, c.name
+}
+
+// setName records what the host calls the partner.
+func (c *conn) setName(name string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.name = name
 }
 
 // serveConn runs one connection from the handshake to its end.

@@ -10,6 +10,7 @@ import (
 
 	"github.com/duetpair/duet/internal/duettest"
 	"github.com/duetpair/duet/sessions"
+	"github.com/duetpair/duet/sessions/wire"
 )
 
 // serve runs h on a loopback port until the test ends, then shuts it down and checks that
@@ -44,6 +45,13 @@ type partner struct {
 // terminal of 80x24 if pty is set.
 func join(tb testing.TB, addr, user string, signer ssh.Signer, cmd string, pty bool) *partner {
 	tb.Helper()
+	return joinNamed(tb, addr, user, signer, "", cmd, pty)
+}
+
+// joinNamed joins as join does, telling the host the display name first as a Duet
+// partner does (wire.NameRequest; "" tells none, as OpenSSH).
+func joinNamed(tb testing.TB, addr, user string, signer ssh.Signer, name, cmd string, pty bool) *partner {
+	tb.Helper()
 	client, err := dial(tb, addr, user, signer)
 	if err != nil {
 		tb.Fatalf("dial: %v", err)
@@ -57,6 +65,11 @@ func join(tb testing.TB, addr, user string, signer ssh.Signer, cmd string, pty b
 	sess.Stdout, sess.Stderr = p.out, p.out
 	if p.stdin, err = sess.StdinPipe(); err != nil {
 		tb.Fatal(err)
+	}
+	if name != "" {
+		if _, err := sess.SendRequest(wire.NameRequest, false, wire.MarshalName(name)); err != nil {
+			tb.Fatalf("name request: %v", err)
+		}
 	}
 	if pty {
 		if err := sess.RequestPty("xterm-256color", 24, 80, nil); err != nil {

@@ -10,6 +10,7 @@ import (
 // Partner describes a partner's client attached through the host.
 type Partner struct {
 	Fingerprint string
+	Name        string // what the host calls the partner: the approved key's comment, the name given at approval or the one a Duet partner sent (all cleaned); "" if none
 	User        string // SSH user name
 	Remote      string
 	Session     string
@@ -23,7 +24,7 @@ func (h *Server) Partners() []Partner {
 		c.mu.Lock()
 		for cl := range c.clients {
 			out = append(out, Partner{
-				Fingerprint: c.fp, User: c.sc.User(), Remote: c.remote,
+				Fingerprint: c.fp, Name: c.name, User: c.sc.User(), Remote: c.remote,
 				Session: cl.Session().Name(), ReadOnly: cl.ReadOnly(),
 			})
 		}

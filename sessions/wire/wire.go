@@ -20,6 +20,10 @@ import (
 // that names none.
 const DefaultPort = 2222
 
+// ServerVersion is the SSH version a Duet host announces: a partner tells only such a
+// host its display name.
+const ServerVersion = "SSH-2.0-Duet"
+
 // DefaultSession is the session a partner's address asks for when it names none; a
 // Duet host serves its default session to a name it does not know.
 const DefaultSession = "main"
