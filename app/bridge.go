@@ -33,7 +33,7 @@ type sessionState struct {
 // partnerState is one partner's client.
 type partnerState struct {
 	fingerprint string
-	name        string // approved key's comment, or user@address
+	name        string // see partnerName
 	remote      string
 	readOnly    bool
 	limits      bool // sets the session's size
@@ -52,7 +52,6 @@ func (s hostSnapshot) session(name string) (sessionState, bool) {
 func takeSnapshot(h *hosting) hostSnapshot {
 	var snap hostSnapshot
 	partners := h.host.Partners()
-	approved, _ := h.host.Approved.List()
 	for _, s := range h.reg.List() {
 		st := sessionState{name: s.Name(), command: s.Command()}
 		st.cols, st.rows = s.Size()
@@ -66,7 +65,7 @@ func takeSnapshot(h *hosting) hostSnapshot {
 				continue
 			}
 			st.partners = append(st.partners, partnerState{
-				fingerprint: p.Fingerprint, name: partnerName(approved, p), remote: p.Remote,
+				fingerprint: p.Fingerprint, name: partnerName(p), remote: p.Remote,
 				readOnly: p.ReadOnly, limits: limiters[p.Fingerprint],
 			})
 		}

@@ -94,6 +94,7 @@ func (u *UI) join(addr join.Address) {
 	cols, rows := e.term.GridSize()
 	cfg := join.Config{
 		Store:       u.cfg.Store,
+		Name:        u.settings.displayName(),
 		Term:        "xterm-256color",
 		Cols:        cols,
 		Rows:        rows,

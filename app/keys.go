@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/duetpair/duet/keys"
+	"github.com/duetpair/duet/sessions/wire"
 )
 
 // keysScreen shows your public key (Copy, and Generate when there is none) and the
@@ -116,7 +117,7 @@ func (k *keysScreen) refreshApproved() {
 	}
 	for _, e := range entries {
 		r := &approvedRow{fp: e.Fingerprint()}
-		name := e.Comment
+		name := wire.CleanName(e.Comment)
 		if name == "" {
 			name = "(no comment)"
 		}

@@ -73,8 +73,8 @@ type UI struct {
 	lastError     *errorDialog
 	joinDlg       *joinDialog
 	trustDlg      *trustDialog
-	quitDialog    *dialog.ConfirmDialog
-	settingsCheck *widget.Check
+	quitDialog  *dialog.ConfirmDialog
+	settingsDlg *settingsDialog
 }
 
 // New builds the window's content into w. Nothing is hosted until Start.
@@ -121,7 +121,11 @@ func (u *UI) ensureHosting() bool {
 	if u.hosting != nil {
 		return true
 	}
-	h, err := startHosting(u.cfg.Store, u.cfg.Listen, u.approvals.ask, u.cfg.ApproveTimeout, u.log)
+	listen := u.cfg.Listen
+	if listen == "" {
+		listen = u.settings.Listen
+	}
+	h, err := startHosting(u.cfg.Store, listen, u.approvals.ask, u.cfg.ApproveTimeout, u.log)
 	if err != nil {
 		u.showError("Duet could not start hosting", err)
 		return false

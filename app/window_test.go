@@ -69,7 +69,7 @@ func TestHostOnStartSettingOff(t *testing.T) {
 		}
 		// Settings turn it back on, saved for next time.
 		h.u.showSettings()
-		test.Tap(h.u.settingsCheck)
+		test.Tap(h.u.settingsDlg.hostOnStart)
 	})
 	if s := loadSettings(h.store, h.u.log); !s.HostOnStart {
 		t.Error("the setting was not saved")

@@ -43,7 +43,9 @@ func ParseName(p []byte) (string, error) {
 // comment) as it may be shown on one line: spaces at the ends trimmed, runs of white
 // space made one space, and everything that is not visible text escaped as OpenSSH's
 // strnvisx does (control characters, invalid UTF-8, direction overrides and other
-// format characters, as \x1b or \u202e), cut to MaxName characters with "…".
+// format characters, as \x1b or \u202e), cut to MaxName characters with "…". A
+// backslash stays as it is (OpenSSH's VIS_NOSLASH), so that cleaning a clean name
+// changes nothing: the host cleans again what the window hands back.
 func CleanName(s string) string {
 	var b strings.Builder
 	space := false
@@ -58,8 +60,6 @@ func CleanName(s string) string {
 			space = b.Len() > 0
 			i += size
 			continue
-		case r == '\\':
-			piece = `\\`
 		case r < 0x20 || r == 0x7f || r >= 0x80 && r < 0xa0:
 			piece = fmt.Sprintf(`\x%02x`, r)
 		case unicode.In(r, unicode.Cf, unicode.Co, unicode.Cs, unicode.Zl, unicode.Zp) || !unicode.IsPrint(r) && !unicode.IsGraphic(r):

@@ -89,7 +89,7 @@ func TestCleanName(t *testing.T) {
 		{"bad\xffutf8", `bad\xffutf8`},
 		{"rtl\u202egnp.exe", `rtl\u202egnp.exe`},
 		{"zero\u200bwidth", `zero\u200bwidth`},
-		{`back\slash`, `back\\slash`},
+		{`back\slash`, `back\slash`},
 		{"c1\u009bx", `c1\x9bx`},
 		{strings.Repeat("x", 100), strings.Repeat("x", MaxName-1) + "…"},
 		{"", ""},
@@ -126,6 +126,9 @@ func FuzzCleanName(f *testing.F) {
 		got := CleanName(s)
 		if utf8.RuneCountInString(got) > MaxName || !utf8.ValidString(got) {
 			t.Fatalf("CleanName(%q) = %q: too long or invalid", s, got)
+		}
+		if again := CleanName(got); again != got {
+			t.Fatalf("CleanName(%q) = %q, cleaned again %q", s, got, again)
 		}
 		for _, r := range got {
 			if r < 0x20 || r == 0x7f || r >= 0x80 && r < 0xa0 || unicode.Is(unicode.Cf, r) {
