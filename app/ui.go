@@ -70,9 +70,9 @@ type UI struct {
 	keys      *keysScreen
 
 	// The dialogs shown last, kept for tests (UI goroutine only).
-	lastError     *errorDialog
-	joinDlg       *joinDialog
-	trustDlg      *trustDialog
+	lastError   *errorDialog
+	joinDlg     *joinDialog
+	trustDlg    *trustDialog
 	quitDialog  *dialog.ConfirmDialog
 	settingsDlg *settingsDialog
 }
