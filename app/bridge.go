@@ -37,6 +37,7 @@ type partnerState struct {
 	remote      string
 	readOnly    bool
 	limits      bool // sets the session's size
+	cols, rows  int  // their terminal's size
 }
 
 func (s hostSnapshot) session(name string) (sessionState, bool) {
@@ -66,7 +67,7 @@ func takeSnapshot(h *hosting) hostSnapshot {
 			}
 			st.partners = append(st.partners, partnerState{
 				fingerprint: p.Fingerprint, name: partnerName(p), remote: p.Remote,
-				readOnly: p.ReadOnly, limits: limiters[p.Fingerprint],
+				readOnly: p.ReadOnly, limits: limiters[p.Fingerprint], cols: p.Cols, rows: p.Rows,
 			})
 		}
 		slices.SortFunc(st.partners, func(a, b partnerState) int {

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"errors"
+	"fmt"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -29,6 +30,9 @@ type entry struct {
 	view    *fyne.Container // the terminal with the overlay over it
 	overlay *fyne.Container // shown while connecting or waiting for approval
 	note    *widget.Label   // the overlay's text
+	shade   *widget.Label   // why part of the terminal is shaded (a partner's smaller terminal)
+	shadeBx *fyne.Container // the shade's card, over the terminal's bottom right
+	st      sessionState    // the hosted session as last seen
 
 	session *sessions.Session // hosted
 	client  *sessions.Client  // the window's attachment to it
@@ -52,8 +56,64 @@ func newEntry(u *UI, name, command string) *entry {
 		container.NewCenter(fixedWidth(420, container.NewPadded(card))),
 	)
 	e.overlay.Hide()
-	e.view = container.NewStack(e.term, e.overlay)
+	e.shade = widget.NewLabel("")
+	e.shade.Wrapping = fyne.TextWrapWord
+	e.shadeBx = container.NewBorder(nil,
+		container.NewHBox(layout.NewSpacer(), fixedWidth(360, container.NewStack(canvasBackdrop(), e.shade))),
+		nil, nil)
+	e.shadeBx.Hide()
+	e.view = container.NewStack(e.term, e.shadeBx, e.overlay)
+	e.term.OnResize = func(int, int) { e.updateShade() }
 	return e
+}
+
+// setState takes the hosted session's state from the watcher.
+func (e *entry) setState(st sessionState) {
+	e.st = st
+	e.partners = len(st.partners)
+	e.updateShade()
+}
+
+// updateShade explains the shaded part of the terminal, if a partner's smaller terminal
+// makes the session smaller than the window.
+func (e *entry) updateShade() {
+	cols, rows := e.term.GridSize()
+	text := shadeText(e.st, cols, rows)
+	if text == "" {
+		e.shadeBx.Hide()
+		return
+	}
+	e.shade.SetText(text)
+	e.shadeBx.Show()
+}
+
+// shadeText says whose terminal sets the session's size when it is smaller than the
+// window's cols x rows; "" when it is not, or when the window itself sets it.
+func shadeText(st sessionState, cols, rows int) string {
+	if st.cols == 0 || st.cols >= cols && st.rows >= rows {
+		return ""
+	}
+	var who []partnerState
+	for _, p := range st.partners {
+		if p.limits {
+			who = append(who, p)
+		}
+	}
+	const outside = ". The shaded part of your terminal is outside it."
+	switch len(who) {
+	case 0:
+		return "" // the window's own size is on its way to the session
+	case 1:
+		p := who[0]
+		if p.cols == st.cols && p.rows == st.rows {
+			return fmt.Sprintf("%s's terminal is %d×%d: the session is that size%s", p.name, p.cols, p.rows, outside)
+		}
+		return fmt.Sprintf("%s's terminal is %d×%d: the session is %d×%d%s", p.name, p.cols, p.rows, st.cols, st.rows, outside)
+	case 2:
+		return fmt.Sprintf("%s and %s have smaller terminals: the session is %d×%d%s", who[0].name, who[1].name, st.cols, st.rows, outside)
+	}
+	return fmt.Sprintf("%s, %s and %d more have smaller terminals: the session is %d×%d%s", who[0].name, who[1].name,
+		len(who)-2, st.cols, st.rows, outside)
 }
 
 // newHostedEntry attaches the window to s, as one more client of it (the path a remote

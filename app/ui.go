@@ -207,7 +207,7 @@ func (u *UI) applySnapshot(snap hostSnapshot) {
 			continue
 		}
 		if st, ok := snap.session(e.name); ok {
-			e.partners = len(st.partners)
+			e.setState(st)
 		}
 	}
 	u.list.refresh()

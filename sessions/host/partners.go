@@ -15,6 +15,7 @@ type Partner struct {
 	Remote      string
 	Session     string
 	ReadOnly    bool
+	Cols, Rows  int // the partner's terminal size (0x0: none)
 }
 
 // Partners returns the clients attached through the host now.
@@ -23,10 +24,12 @@ func (h *Server) Partners() []Partner {
 	for _, c := range h.connections() {
 		c.mu.Lock()
 		for cl := range c.clients {
-			out = append(out, Partner{
+			p := Partner{
 				Fingerprint: c.fp, Name: c.name, User: c.sc.User(), Remote: c.remote,
 				Session: cl.Session().Name(), ReadOnly: cl.ReadOnly(),
-			})
+			}
+			p.Cols, p.Rows = cl.Size()
+			out = append(out, p)
 		}
 		c.mu.Unlock()
 	}
