@@ -25,6 +25,7 @@ type entry struct {
 	state    string // "running", "connecting", "waiting for approval", "joined", "ended: ..."
 	partners int
 	ended    bool
+	viewOnly bool // joined: the host lets us watch, not type
 
 	term    *terminal.Terminal
 	view    *fyne.Container // the terminal with the overlay over it
@@ -262,6 +263,9 @@ func (e *entry) describe() string {
 	s := e.badges() + e.command + " · " + e.state
 	if e.hosted() {
 		s += " · " + plural(e.partners, "partner", "partners")
+	}
+	if e.viewOnly && !e.ended {
+		s += " · view only: the host has not let you type"
 	}
 	return s
 }

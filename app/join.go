@@ -218,6 +218,8 @@ func (u *UI) joinStatus(e *entry, s join.Status) {
 			s.Host.State == wire.Paused, s.Host.State == wire.Resumed:
 			e.hostNews(s.Host.State)
 			u.centre.updateHeader()
+		case s.Host.State == wire.Role:
+			e.viewOnly = s.Host.Text == wire.RoleView
 		default:
 			return
 		}

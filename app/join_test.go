@@ -126,3 +126,41 @@ func TestJoinErrorsAreOneSentence(t *testing.T) {
 		})
 	}
 }
+
+// TestJoinedViewOnlyIsTold: a Duet partner (this window, joining its own host) gives its
+// display name from Settings, and when let in view only it is told so: on its terminal's
+// bottom row, in its header and list, and again when the host lets it type.
+func TestJoinedViewOnlyIsTold(t *testing.T) {
+	h := newHarness(t, options{})
+	h.ui(func() { h.u.settings.Name = "Alice" })
+	var invite string
+	h.ui(func() { invite = h.u.share.info.Invites[0] })
+	h.paste(invite)
+	h.waitApproval(1)
+	h.ui(func() {
+		a := h.u.approvals
+		if a.name.Text != "Alice" {
+			t.Errorf("the dialog names the partner %q, want the display name Alice", a.name.Text)
+		}
+		a.role.SetSelected(roleViewText)
+		test.Tap(a.once)
+	})
+	bottom := func(e *entry) string {
+		_, rows := e.term.ScreenSize()
+		return e.term.Screen().LineText(rows - 1)
+	}
+	h.waitFor("the view-only notice in the joined terminal and header", func() bool {
+		e := h.joined()
+		return e != nil && e.viewOnly && strings.Contains(bottom(e), "you are view only") &&
+			strings.Contains(h.u.centre.detail.Text, "view only")
+	})
+	h.ui(func() { h.u.selectEntry(h.u.entries[0]) })
+	h.waitFor("the partner's row, named", func() bool {
+		return len(h.u.partners.rows) == 1 && h.u.partners.rows[0].name.Text == "Alice"
+	})
+	h.ui(func() { test.Tap(h.u.partners.rows[0].role) })
+	h.waitFor("the notice that the partner can type now", func() bool {
+		e := h.joined()
+		return !e.viewOnly && strings.Contains(bottom(e), "you can type now")
+	})
+}

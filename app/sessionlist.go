@@ -95,6 +95,9 @@ func (e *entry) listDetail() string {
 	if e.state != "running" {
 		parts = append(parts, e.state)
 	}
+	if e.viewOnly && !e.ended {
+		parts = append(parts, "view only")
+	}
 	return strings.Join(parts, " · ")
 }
 

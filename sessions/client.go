@@ -5,6 +5,7 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // AttachOptions describe a client attaching to a session.
@@ -47,6 +48,7 @@ type Client struct {
 	budget   int
 	follow   bool // marks size changes in its queue (AttachOptions.FollowSize)
 	readOnly atomic.Bool
+	ignored  atomic.Int64 // bytes of input dropped because the client was read-only
 
 	cols, rows int // guarded by s.mu
 
@@ -59,6 +61,8 @@ type Client struct {
 	ended    bool       // no more output will come; the writer returns once pending is out
 	endErr   error      // what CopyTo returns once ended
 	drops    int        // how often the queue overflowed
+
+	noticeTimer *time.Timer // takes a notice away (see Notice); stopped when the client leaves
 }
 
 // Attach attaches a client: its queue starts with a repaint of the current screen, then
@@ -141,7 +145,11 @@ func (c *Client) Drops() int {
 // Write types p into the session, unless the client is read-only: then p is dropped here,
 // on the host. It returns ErrSessionEnded once the command ended.
 func (c *Client) Write(p []byte) (int, error) {
-	if c.readOnly.Load() || (c.s.paused.Load() && !c.host) {
+	if c.readOnly.Load() {
+		c.ignored.Add(int64(len(p)))
+		return len(p), nil
+	}
+	if c.s.paused.Load() && !c.host {
 		return len(p), nil
 	}
 	// Whether the keys answer a password prompt is decided before the program can read
@@ -153,6 +161,9 @@ func (c *Client) Write(p []byte) (int, error) {
 	}
 	return n, err
 }
+
+// Ignored returns how many bytes of input were dropped because the client was read-only.
+func (c *Client) Ignored() int64 { return c.ignored.Load() }
 
 // Detach takes the client off the session: no more output is queued, and CopyTo returns
 // nil as soon as a write in progress returns. The session goes on.
@@ -186,6 +197,9 @@ func (c *Client) leave(msg []byte, err error) {
 	if !c.ended {
 		c.pending = append(c.pending[:0], msg...)
 		c.ended, c.endErr, c.overflow = true, err, false
+	}
+	if c.noticeTimer != nil {
+		c.noticeTimer.Stop()
 	}
 	c.mu.Unlock()
 	c.signal()
@@ -253,6 +267,9 @@ func (c *Client) end(msg []byte, err error) {
 		}
 		c.pending = append(c.pending, msg...)
 		c.ended, c.endErr = true, err
+	}
+	if c.noticeTimer != nil {
+		c.noticeTimer.Stop()
 	}
 	c.mu.Unlock()
 	c.signal()

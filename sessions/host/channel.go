@@ -162,16 +162,20 @@ func (c *conn) attach(ch ssh.Channel, st *channelState, cmd command, role keys.R
 	}
 	log := c.log.With("session", s.Name())
 	log.Info("partner joined", "role", role.String())
-	if !c.addClient(cl) {
+	if !c.addClient(cl, ch) {
 		log.Info("partner kicked while joining")
 	}
 	defer c.removeClient(cl)
+	if role == keys.RoleView {
+		tellRole(ch, cl, false, false)
+	}
 
 	var wg sync.WaitGroup
 	wg.Go(func() {
 		// Keystrokes: to the terminal if the partner may type; Client.Write drops them
-		// otherwise. Ends when the partner closes its input or the session ends.
-		io.Copy(cl, ch)
+		// otherwise (and a view-only partner is reminded why, now and then). Ends when
+		// the partner closes its input or the session ends.
+		io.Copy(&partnerInput{cl: cl}, ch)
 	})
 	news := make(chan struct{})
 	wg.Go(func() { tellState(ch, s, news) })

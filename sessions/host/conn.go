@@ -61,11 +61,11 @@ type conn struct {
 	owner    bool      // set by authorize: the host's own key
 	authErr  error     // set by authorize
 
-	mu      sync.Mutex // guards the fields below
-	clients map[*sessions.Client]struct{}
-	chans   int    // session channels open
-	claimed string // the display name a Duet partner sent (cleaned), "" if none
-	name    string // what the host calls the partner, once approved (see decide)
+	mu      sync.Mutex                       // guards the fields below
+	clients map[*sessions.Client]ssh.Channel // and the channel each is attached through
+	chans   int                              // session channels open
+	claimed string                           // the display name a Duet partner sent (cleaned), "" if none
+	name    string                           // what the host calls the partner, once approved (see decide)
 }
 
 // claim records the display name the partner sent; the first one counts.
@@ -117,7 +117,7 @@ func (h *Server) serveConn(nc net.Conn) {
 	}
 	c := &conn{
 		h: h, nc: nc, sc: sc, key: key, fp: keys.Fingerprint(key), remote: remote,
-		gone: make(chan struct{}), kicked: make(chan struct{}), clients: make(map[*sessions.Client]struct{}),
+		gone: make(chan struct{}), kicked: make(chan struct{}), clients: make(map[*sessions.Client]ssh.Channel),
 	}
 	c.log = h.Logger.With("fp", c.fp, "remote", remote, "user", sc.User())
 	if !h.track(c) {
@@ -218,11 +218,11 @@ func (c *conn) isKicked() (wire.Status, bool) {
 	}
 }
 
-// addClient records a client attached through this connection; false if the connection
-// was kicked meanwhile.
-func (c *conn) addClient(cl *sessions.Client) bool {
+// addClient records a client attached through ch; false if the connection was kicked
+// meanwhile.
+func (c *conn) addClient(cl *sessions.Client, ch ssh.Channel) bool {
 	c.mu.Lock()
-	c.clients[cl] = struct{}{}
+	c.clients[cl] = ch
 	c.mu.Unlock()
 	if st, ok := c.isKicked(); ok {
 		cl.Kick(st.Text)

@@ -3,7 +3,10 @@ package host
 import (
 	"fmt"
 
+	"golang.org/x/crypto/ssh"
+
 	"github.com/duetpair/duet/keys"
+	"github.com/duetpair/duet/sessions"
 	"github.com/duetpair/duet/sessions/wire"
 )
 
@@ -71,11 +74,22 @@ func (h *Server) SetRole(fp string, role keys.Role) {
 		if c.fp != fp {
 			continue
 		}
+		type attached struct {
+			cl *sessions.Client
+			ch ssh.Channel
+		}
+		var changed []attached
 		c.mu.Lock()
-		for cl := range c.clients {
-			cl.SetReadOnly(ro)
+		for cl, ch := range c.clients {
+			if cl.ReadOnly() != ro {
+				cl.SetReadOnly(ro)
+				changed = append(changed, attached{cl, ch})
+			}
 		}
 		c.mu.Unlock()
+		for _, a := range changed { // no lock held while writing to the connection
+			tellRole(a.ch, a.cl, !ro, true)
+		}
 	}
 }
 

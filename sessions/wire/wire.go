@@ -67,12 +67,22 @@ const (
 	Paused
 	// Resumed: the host resumed sharing; the screen is repainted.
 	Resumed
+	// Role: what the partner may do, at join and whenever the host changes it (Text:
+	// RoleType or RoleView).
+	Role
+)
+
+// The Text of a Role status.
+const (
+	RoleType = "type"
+	RoleView = "view"
 )
 
 var stateNames = [...]string{
 	Waiting: "waiting", Approved: "approved", Denied: "denied", TimedOut: "timed out",
 	Busy: "busy", Refused: "refused", Kicked: "kicked", Stopped: "stopped", Ended: "ended",
 	Recording: "recording", NotRecording: "not recording", Paused: "paused", Resumed: "resumed",
+	Role: "role",
 }
 
 func (s State) String() string {
@@ -160,6 +170,11 @@ func (s Status) Message() string {
 			return "the session ended"
 		}
 		return "the session ended: " + s.Text
+	case Role:
+		if s.Text == RoleView {
+			return "you are view only: you see the session, but the host has not let you type"
+		}
+		return "you can type"
 	}
 	return s.State.String()
 }

@@ -51,7 +51,7 @@ func TestMessages(t *testing.T) {
 			t.Errorf("%+v: %q, want %q", tc.st, got, tc.want)
 		}
 	}
-	for s := Waiting; s <= Resumed; s++ {
+	for s := Waiting; s <= Role; s++ {
 		if final := s.Final(); final != (s >= Denied && s <= Ended) {
 			t.Errorf("%v.Final() = %v", s, final)
 		}

@@ -1,0 +1,69 @@
+package host
+
+import (
+	"sync"
+	"time"
+
+	"golang.org/x/crypto/ssh"
+
+	"github.com/duetpair/duet/sessions"
+	"github.com/duetpair/duet/sessions/wire"
+)
+
+// The one-line notices a partner sees about its role, on its terminal's bottom row (see
+// sessions.Client.Notice): OpenSSH and Duet partners alike.
+const (
+	noticeViewOnly  = "duet: you are view only; you see the session, but the host has not let you type"
+	noticeTyped     = "duet: you are view only, so your typing is not sent; ask the host to let you type"
+	noticeCanTypeNw = "duet: the host let you type: you can type now"
+	noticeViewNow   = "duet: the host made you view only: you are view only now"
+)
+
+// typedNoticeEvery bounds how often a view-only partner who types is reminded: once at
+// the first key, then at most once in this long, never a stream of bells.
+const typedNoticeEvery = 30 * time.Second
+
+// tellRole tells the partner on ch its role: typed (for a Duet partner) and as a notice
+// on its terminal; changed says the host changed it live.
+func tellRole(ch ssh.Channel, cl *sessions.Client, canType, changed bool) {
+	st := wire.Status{State: wire.Role, Text: wire.RoleView}
+	text := noticeViewOnly
+	switch {
+	case canType && changed:
+		st.Text, text = wire.RoleType, noticeCanTypeNw
+	case canType:
+		st.Text, text = wire.RoleType, ""
+	case changed:
+		text = noticeViewNow
+	}
+	send(ch, st)
+	if text != "" {
+		cl.Notice(text)
+	}
+}
+
+// partnerInput takes a partner's keystrokes to its client, which drops them when the
+// partner is view only; then the partner is told why, at the first key and then at most
+// once per typedNoticeEvery.
+type partnerInput struct {
+	cl *sessions.Client
+
+	mu   sync.Mutex // guards last
+	last time.Time  // when the partner was last told
+}
+
+func (p *partnerInput) Write(b []byte) (int, error) {
+	if p.cl.ReadOnly() {
+		p.mu.Lock()
+		now := time.Now()
+		tell := p.last.IsZero() || now.Sub(p.last) >= typedNoticeEvery
+		if tell {
+			p.last = now
+		}
+		p.mu.Unlock()
+		if tell {
+			p.cl.Notice(noticeTyped)
+		}
+	}
+	return p.cl.Write(b)
+}

@@ -1,0 +1,59 @@
+package sessions
+
+import (
+	"fmt"
+	"time"
+	"unicode/utf8"
+)
+
+// NoticeFor is how long a notice stays on a client's bottom row before the client's
+// screen is repainted without it.
+const NoticeFor = 4 * time.Second
+
+// Notice shows text (one line from the host, not from a partner) on the client's bottom
+// row, as tmux shows a message, without touching the session: the cursor and the
+// attributes are saved around it, and NoticeFor later the client gets a fresh repaint of
+// the session's screen, which takes it away. Other clients see nothing of it.
+func (c *Client) Notice(text string) {
+	s := c.s
+	s.mu.Lock()
+	cols, rows := s.cols, s.rows
+	if cols <= 0 || rows <= 0 {
+		s.mu.Unlock()
+		return
+	}
+	c.enqueue(noticeBytes(text, cols, rows))
+	s.mu.Unlock()
+
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.ended {
+		return
+	}
+	if c.noticeTimer != nil {
+		c.noticeTimer.Stop()
+	}
+	c.noticeTimer = time.AfterFunc(NoticeFor, c.repaintSoon)
+}
+
+// noticeBytes draws text in reverse video on the last of rows, cut to cols, and puts the
+// cursor and attributes back (DECSC, DECRC).
+func noticeBytes(text string, cols, rows int) []byte {
+	line := " " + text + " "
+	if n := utf8.RuneCountInString(line); n > cols {
+		r := []rune(line)
+		line = string(r[:cols])
+	}
+	return fmt.Appendf(nil, "\x1b7\x1b[%d;1H\x1b[0;7m%s\x1b[0m\x1b[K\x1b8", rows, line)
+}
+
+// repaintSoon replaces what the client has not written yet with a repaint of the screen
+// as it is then (as after an overflow).
+func (c *Client) repaintSoon() {
+	c.mu.Lock()
+	if !c.ended {
+		c.pending, c.marks, c.overflow = c.pending[:0], nil, true
+	}
+	c.mu.Unlock()
+	c.signal()
+}
