@@ -216,7 +216,8 @@ func newCentre(u *UI) *centre {
 	header := container.NewBorder(nil, nil, container.NewHBox(c.title, c.rec.badge), container.NewHBox(c.rec.record, c.rec.pause, c.closeBt, c.sideBt), c.detail)
 	c.empty = welcome(u)
 	c.stack = container.NewStack(c.empty)
-	c.box = container.NewBorder(container.NewVBox(header, widget.NewSeparator()), nil, nil, nil, c.stack)
+	c.box = container.NewBorder(container.NewVBox(header, widget.NewSeparator()), nil, nil, nil,
+		container.NewStack(c.stack, u.presence.layer))
 	return c
 }
 

@@ -63,6 +63,7 @@ type UI struct {
 	share     *sharePanel
 	partners  *partnersPanel
 	approvals *approvals
+	presence  *presence
 	centre    *centre
 	side      *fyne.Container
 	sideBox   *fyne.Container // the side with its separator
@@ -92,6 +93,7 @@ func New(a fyne.App, w fyne.Window, cfg Config) *UI {
 	u.share = newSharePanel(u)
 	u.partners = newPartnersPanel(u)
 	u.approvals = newApprovals(u)
+	u.presence = newPresence(u)
 	u.centre = newCentre(u)
 	u.keys = newKeysScreen(u)
 	u.side = container.NewVBox(u.share.box, widget.NewSeparator(), u.partners.box)
@@ -173,6 +175,7 @@ func (u *UI) selectEntry(e *entry) {
 	u.centre.show(e)
 	u.list.selectEntry(e)
 	u.updateSide()
+	u.w.SetTitle(windowTitle(e))
 }
 
 // removeEntry takes e off the list, detaching its terminal (which leaves a joined
@@ -201,6 +204,7 @@ func (u *UI) removeEntry(e *entry) {
 
 // applySnapshot shows what the watcher saw of the hosted sessions.
 func (u *UI) applySnapshot(snap hostSnapshot) {
+	u.presence.update(u.snap, snap)
 	u.snap = snap
 	for _, e := range u.entries {
 		if e.session == nil {
@@ -212,6 +216,7 @@ func (u *UI) applySnapshot(snap hostSnapshot) {
 	}
 	u.list.refresh()
 	u.updateSide()
+	u.w.SetTitle(windowTitle(u.selected))
 }
 
 // updateSide shows the share panel and the partners of the selected hosted session.

@@ -144,3 +144,42 @@ func TestHostSeesExactlyTheSessionWithASmallerPartner(t *testing.T) {
 		return c == gc && r == gr && !e.shadeBx.Visible() && e.partners == 0
 	})
 }
+
+// TestJoinAndLeaveAreNoticed: a pre-approved partner (no dialog) joining and leaving
+// shows a notice in the window and, while it is not focused, a desktop notification; the
+// window title says how many watch.
+func TestJoinAndLeaveAreNoticed(t *testing.T) {
+	pstore := keys.NewStore(t.TempDir())
+	id, err := pstore.LoadOrCreateIdentity()
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t, options{setup: func(store *keys.Store) {
+		if err := store.Approved().Add(id.PublicKey(), keys.RoleView, "Bob"); err != nil {
+			t.Fatal(err)
+		}
+	}})
+	h.ui(func() {
+		h.u.focused = false
+		if got := h.w.Title(); got != "main — Duet" {
+			t.Errorf("title %q with nobody watching", got)
+		}
+	})
+	p := h.joinWith(pstore)
+	h.waitFor("the join notice and the title", func() bool {
+		return h.u.presence.layer.Visible() && strings.Contains(h.u.presence.text.Text, "Bob joined main (view only)") &&
+			h.w.Title() == "main · 1 watching — Duet"
+	})
+	<-p.dialed
+	p.connection().Close()
+	h.waitFor("the leave notice and the title", func() bool {
+		return strings.Contains(h.u.presence.text.Text, "Bob left main") && h.w.Title() == "main — Duet"
+	})
+	var texts []string
+	for _, n := range h.a.sent() {
+		texts = append(texts, n.Content)
+	}
+	if got := strings.Join(texts, "|"); !strings.Contains(got, "Bob joined main (view only).") || !strings.Contains(got, "Bob left main.") {
+		t.Errorf("desktop notifications %q, want the join and the leave", got)
+	}
+}
