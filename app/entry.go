@@ -195,9 +195,10 @@ type centre struct {
 	box     *fyne.Container
 	title   *widget.Label
 	detail  *widget.Label
-	closeBt *widget.Button // "Leave" for a joined session, "End" for a hosted one
-	sideBt  *widget.Button // shows or hides the right panel
-	rec     recordButtons  // Record and Pause sharing, for a hosted session
+	closeBt *widget.Button  // "Leave" for a joined session, "End" for a hosted one
+	sideBt  *widget.Button  // shows or hides the right panel
+	rec     recordButtons   // Record and Pause sharing, for a hosted session
+	top     *fyne.Container // the header and its separator
 	stack   *fyne.Container
 	empty   fyne.CanvasObject
 	shown   *entry
@@ -216,7 +217,8 @@ func newCentre(u *UI) *centre {
 	header := container.NewBorder(nil, nil, container.NewHBox(c.title, c.rec.badge), container.NewHBox(c.rec.record, c.rec.pause, c.closeBt, c.sideBt), c.detail)
 	c.empty = welcome(u)
 	c.stack = container.NewStack(c.empty)
-	c.box = container.NewBorder(container.NewVBox(header, widget.NewSeparator()), nil, nil, nil,
+	c.top = container.NewVBox(header, widget.NewSeparator())
+	c.box = container.NewBorder(c.top, nil, nil, nil,
 		container.NewStack(c.stack, u.presence.layer))
 	return c
 }

@@ -68,6 +68,7 @@ type UI struct {
 	side      *fyne.Container
 	sideBox   *fyne.Container // the side with its separator
 	sideShown bool
+	content   *fyne.Container // the three columns (windowLayout)
 	keys      *keysScreen
 
 	// The dialogs shown last, kept for tests (UI goroutine only).
@@ -97,11 +98,13 @@ func New(a fyne.App, w fyne.Window, cfg Config) *UI {
 	u.centre = newCentre(u)
 	u.keys = newKeysScreen(u)
 	u.side = container.NewVBox(u.share.box, widget.NewSeparator(), u.partners.box)
-	u.sideBox = container.NewHBox(widget.NewSeparator(), fixedWidth(330, container.NewVScroll(u.side)))
-	w.SetContent(container.NewBorder(nil, nil,
-		container.NewHBox(fixedWidth(230, u.list.box), widget.NewSeparator()),
-		u.sideBox,
-		u.centre.box))
+	u.sideBox = container.NewStack(opaque(),
+		container.NewBorder(nil, nil, widget.NewSeparator(), nil, container.NewVScroll(u.side)))
+	u.content = container.New(windowLayout{top: u.centre.top},
+		container.NewBorder(nil, nil, nil, widget.NewSeparator(), u.list.box),
+		u.centre.box,
+		u.sideBox)
+	w.SetContent(u.content)
 	w.SetCloseIntercept(u.onCloseWindow)
 	a.Lifecycle().SetOnEnteredForeground(func() { u.focused = true })
 	a.Lifecycle().SetOnExitedForeground(func() { u.focused = false })
@@ -240,6 +243,7 @@ func (u *UI) toggleSide() {
 	} else {
 		u.sideBox.Hide()
 	}
+	u.content.Refresh()
 	u.centre.updateHeader()
 }
 

@@ -38,9 +38,16 @@ func fixedWidth(w float32, o fyne.CanvasObject) *fyne.Container {
 }
 
 // canvasBackdrop is a translucent cover of the theme's background colour.
-func canvasBackdrop() fyne.CanvasObject {
+func canvasBackdrop() fyne.CanvasObject { return backdrop(0xe8) }
+
+// opaque is a rectangle of the theme's background colour, under a panel that may float
+// over the terminal.
+func opaque() fyne.CanvasObject { return backdrop(0xff) }
+
+// backdrop is a rectangle of the theme's background colour with the given opacity.
+func backdrop(alpha uint8) fyne.CanvasObject {
 	r, g, b, _ := theme.Color(theme.ColorNameBackground).RGBA()
-	return canvas.NewRectangle(color.NRGBA{R: uint8(r >> 8), G: uint8(g >> 8), B: uint8(b >> 8), A: 0xe8})
+	return canvas.NewRectangle(color.NRGBA{R: uint8(r >> 8), G: uint8(g >> 8), B: uint8(b >> 8), A: alpha})
 }
 
 // heading is a section title.
