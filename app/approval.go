@@ -112,6 +112,16 @@ func (a *approvals) onKey(ev *fyne.KeyEvent) {
 		a.answer(host.AllowOnce)
 	case fyne.KeyEscape:
 		a.answer(host.Deny)
+	default:
+		a.guard() // still typing, meant for the terminal
+	}
+}
+
+// onRune restarts the guard: the host is still typing, meant for the terminal, so the
+// Enter that ends the line does not let a stranger in.
+func (a *approvals) onRune(rune) {
+	if len(a.queue) > 0 {
+		a.guard()
 	}
 }
 
@@ -210,6 +220,7 @@ func (a *approvals) showFirst() {
 		a.stopTicking()
 		a.dlg.Hide()
 		c.SetOnTypedKey(nil)
+		c.SetOnTypedRune(nil)
 		if e := a.u.selected; e != nil && !e.ended {
 			c.Focus(e.term) // back to typing
 		}
@@ -236,11 +247,13 @@ func (a *approvals) showFirst() {
 	a.dlg.Show()
 	c.Unfocus() // a keystroke meant for the terminal does not land in the dialog
 	c.SetOnTypedKey(a.onKey)
+	c.SetOnTypedRune(a.onRune)
 	a.guard()
 	a.startTicking()
 }
 
-// guard makes the buttons ignore clicks and keys for the guard delay.
+// guard makes the buttons ignore clicks and keys for the guard delay (from now: typing
+// while the dialog is on screen restarts it).
 func (a *approvals) guard() {
 	a.shownAt++
 	a.armed = false

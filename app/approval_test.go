@@ -214,6 +214,18 @@ func TestApprovalDialogIsSafe(t *testing.T) {
 	})
 	h.waitArmed()
 	h.ui(func() {
+		// The host goes on typing a line meant for the terminal: its Enter is ignored.
+		a := h.u.approvals
+		for _, r := range "ls -l" {
+			a.onRune(r)
+		}
+		a.onKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+		if len(a.queue) != 1 || a.armed {
+			t.Fatal("the Enter ending a line typed into the dialog answered it")
+		}
+	})
+	h.waitArmed()
+	h.ui(func() {
 		a := h.u.approvals
 		if a.role.Selected != roleViewText {
 			t.Errorf("role %q, want the one chosen last (%q)", a.role.Selected, roleViewText)

@@ -59,9 +59,7 @@ func newEntry(u *UI, name, command string) *entry {
 	e.overlay.Hide()
 	e.shade = widget.NewLabel("")
 	e.shade.Wrapping = fyne.TextWrapWord
-	e.shadeBx = container.NewBorder(nil,
-		container.NewHBox(layout.NewSpacer(), fixedWidth(360, container.NewStack(canvasBackdrop(), e.shade))),
-		nil, nil)
+	e.shadeBx = container.New(shadeLayout{e.term}, container.NewStack(canvasBackdrop(), e.shade))
 	e.shadeBx.Hide()
 	e.view = container.NewStack(e.term, e.shadeBx, e.overlay)
 	e.term.OnResize = func(int, int) { e.updateShade() }
@@ -86,6 +84,7 @@ func (e *entry) updateShade() {
 	}
 	e.shade.SetText(text)
 	e.shadeBx.Show()
+	e.shadeBx.Refresh() // the card goes where the shade is now
 }
 
 // shadeText says whose terminal sets the session's size when it is smaller than the

@@ -1,6 +1,10 @@
 package app
 
-import "fyne.io/fyne/v2"
+import (
+	"fyne.io/fyne/v2"
+
+	"github.com/duetpair/duet/terminal"
+)
 
 // The widths of the window's columns, in Fyne's units (FYNE_SCALE multiplies them).
 const (
@@ -52,3 +56,41 @@ func (l windowLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 func (windowLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
 	return fyne.NewSize(leftMinWidth+centreMinWidth, max(objs[0].MinSize().Height, centreMinHeight))
 }
+
+// shadeLayout puts the card that explains the shade in the shaded part of the terminal,
+// so that it covers none of the session: below the session's rows if it fits there,
+// else right of its columns, else at the bottom right.
+type shadeLayout struct{ term *terminal.Terminal }
+
+const shadeCardWidth = 360
+
+func (l shadeLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	gc, gr := l.term.GridSize()
+	sc, sr := l.term.ScreenSize()
+	cw, ch := size.Width/float32(max(gc, 1)), size.Height/float32(max(gr, 1))
+	below := size.Height - float32(sr)*ch
+	right := size.Width - float32(sc)*cw
+	for _, o := range objs {
+		w := min(shadeCardWidth, size.Width)
+		inRight := sc < gc && right >= 200
+		if inRight && !(sr < gr) {
+			w = min(w, right)
+		}
+		o.Resize(fyne.NewSize(w, o.MinSize().Height)) // a wrapping label's height follows its width
+		h := o.MinSize().Height
+		switch {
+		case sr < gr && below >= h:
+			o.Move(fyne.NewPos(0, size.Height-h))
+		case inRight:
+			w = min(w, right)
+			o.Resize(fyne.NewSize(w, o.MinSize().Height))
+			h = o.MinSize().Height
+			o.Move(fyne.NewPos(size.Width-w, 0))
+		default:
+			o.Move(fyne.NewPos(size.Width-w, size.Height-h))
+		}
+		o.Resize(fyne.NewSize(w, h))
+	}
+}
+
+func (shadeLayout) MinSize([]fyne.CanvasObject) fyne.Size { return fyne.NewSize(0, 0) }
