@@ -59,7 +59,7 @@ func newEntry(u *UI, name, command string) *entry {
 	e.overlay.Hide()
 	e.shade = widget.NewLabel("")
 	e.shade.Wrapping = fyne.TextWrapWord
-	e.shadeBx = container.New(shadeLayout{e.term}, container.NewStack(canvasBackdrop(), e.shade))
+	e.shadeBx = container.New(shadeLayout{e.term, u.floatingWidth}, container.NewStack(canvasBackdrop(), e.shade))
 	e.shadeBx.Hide()
 	e.view = container.NewStack(e.term, e.shadeBx, e.overlay)
 	e.term.OnResize = func(int, int) { e.updateShade() }

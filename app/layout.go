@@ -60,14 +60,22 @@ func (windowLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
 // shadeLayout puts the card that explains the shade in the shaded part of the terminal,
 // so that it covers none of the session: below the session's rows if it fits there,
 // else right of its columns, else at the bottom right.
-type shadeLayout struct{ term *terminal.Terminal }
+// covered returns how much of the terminal's right side a floating panel covers.
+type shadeLayout struct {
+	term    *terminal.Terminal
+	covered func() float32
+}
 
 const shadeCardWidth = 360
 
-func (l shadeLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+func (l shadeLayout) Layout(objs []fyne.CanvasObject, full fyne.Size) {
 	gc, gr := l.term.GridSize()
+	size := full
+	if l.covered != nil {
+		size.Width = max(full.Width-l.covered(), min(full.Width, 200))
+	}
 	sc, sr := l.term.ScreenSize()
-	cw, ch := size.Width/float32(max(gc, 1)), size.Height/float32(max(gr, 1))
+	cw, ch := full.Width/float32(max(gc, 1)), full.Height/float32(max(gr, 1))
 	below := size.Height - float32(sr)*ch
 	right := size.Width - float32(sc)*cw
 	for _, o := range objs {

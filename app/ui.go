@@ -235,6 +235,15 @@ func (u *UI) updateSide() {
 	u.partners.show(e, st)
 }
 
+// floatingWidth returns how much of the centre the right panel covers: none when it is
+// hidden or docked.
+func (u *UI) floatingWidth() float32 {
+	if u.content == nil || !u.sideBox.Visible() || docked(u.content.Size().Width) {
+		return 0
+	}
+	return u.sideBox.Size().Width
+}
+
 // toggleSide shows or hides the right panel.
 func (u *UI) toggleSide() {
 	u.sideShown = !u.sideShown
@@ -244,6 +253,9 @@ func (u *UI) toggleSide() {
 		u.sideBox.Hide()
 	}
 	u.content.Refresh()
+	if e := u.selected; e != nil {
+		e.updateShade()
+	}
 	u.centre.updateHeader()
 }
 
