@@ -258,23 +258,13 @@ func (a *approvals) guard() {
 	a.shownAt++
 	a.armed = false
 	a.updateButtons()
-	shown, u := a.shownAt, a.u
-	u.wg.Add(1)
-	go func() {
-		defer u.wg.Done()
-		t := time.NewTimer(a.delay)
-		defer t.Stop()
-		select {
-		case <-t.C:
-			fyne.Do(func() {
-				if a.shownAt == shown {
-					a.armed = true
-					a.updateButtons()
-				}
-			})
-		case <-u.stop:
+	shown := a.shownAt
+	a.u.after(a.delay, func() {
+		if a.shownAt == shown {
+			a.armed = true
+			a.updateButtons()
 		}
-	}()
+	})
 }
 
 // updateButtons enables the buttons once armed; "Always allow" also needs a name.

@@ -154,9 +154,22 @@ func TestRoleToggleAndKickReachTheHost(t *testing.T) {
 		ps := h.u.hosting.host.Partners()
 		return len(ps) == 1 && !ps[0].ReadOnly
 	})
-	h.ui(func() { test.Tap(h.u.partners.rows[0].kick) })
+	h.ui(func() {
+		test.Tap(h.u.partners.rows[0].kick)
+		h.u.partners.kick.Dismiss() // Cancel: nothing happens
+	})
+	if ps := h.u.hosting.host.Partners(); len(ps) != 1 {
+		t.Fatal("a cancelled Kick disconnected the partner")
+	}
+	h.ui(func() {
+		test.Tap(h.u.partners.rows[0].kick)
+		h.u.partners.kick.Confirm()
+	})
 	p.ended(t)
-	h.waitFor("the partner to leave the panel", func() bool { return len(h.u.partners.rows) == 0 })
+	h.waitFor("the partner to leave the panel, its row greyed in place", func() bool {
+		return len(h.u.partners.rows) == 0 && len(h.u.partners.body.Objects) == 1 && len(h.u.partners.ghost) == 1
+	})
+	h.waitFor("the greyed row to go", func() bool { return len(h.u.partners.body.Objects) == 1 && len(h.u.partners.ghost) == 0 })
 	if !strings.Contains(p.out.String(), "the host disconnected you") {
 		t.Errorf("the kicked partner was not told why: %q", p.out.String())
 	}

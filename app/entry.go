@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -38,6 +39,8 @@ type entry struct {
 	session *sessions.Session // hosted
 	client  *sessions.Client  // the window's attachment to it
 	rec     *record.Recorder  // hosted: recording it, or nil
+	started time.Time         // hosted: when it started
+	ending  bool              // hosted: the host asked it to end
 
 	recorded bool // joined: the host says it records the session
 	paused   bool // joined: the host paused sharing
@@ -122,6 +125,7 @@ func newHostedEntry(u *UI, s *sessions.Session) *entry {
 	e := newEntry(u, s.Name(), s.Command())
 	e.session = s
 	e.state = "running"
+	e.started = time.Now()
 	e.term.AnswerQueries(false) // the session's screen model answers, once for everybody
 	e.term.OnTitle = func(string) { u.centre.updateHeader() }
 	e.term.OnShortcut = u.recordShortcuts(e)
@@ -161,7 +165,19 @@ func (e *entry) onExit(err error) {
 	e.ended = true
 	e.u.stopRecording(e)
 	e.u.removeEntry(e)
+	if exit != nil && !e.ending && time.Since(e.started) < exitedAtOnce {
+		cmd := e.command
+		if cmd == "" {
+			cmd = "your login shell"
+		}
+		e.u.showError("", fmt.Errorf("the session %s ended as soon as it started: %s exited (%s); check the command, or run it in a terminal to see why",
+			e.name, cmd, exit.Desc))
+	}
 }
+
+// exitedAtOnce is how soon after it started a hosted command that exits is worth a word:
+// it most likely could not do its job (a typo, a missing file).
+const exitedAtOnce = 3 * time.Second
 
 // showOverlay covers the terminal with a note and a progress bar; "" hides it.
 func (e *entry) showOverlay(text string) {

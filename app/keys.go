@@ -30,6 +30,8 @@ type keysScreen struct {
 	paste    *widget.Entry
 	role     *widget.RadioGroup
 	add      *widget.Button
+
+	revokeDlg *dialog.ConfirmDialog // the last Revoke question, for tests
 }
 
 // approvedRow is one approved key.
@@ -127,7 +129,7 @@ func (k *keysScreen) refreshApproved() {
 		}
 		r.label = widget.NewLabel(name + " · " + role + "\n" + r.fp)
 		r.label.Truncation = fyne.TextTruncateEllipsis
-		r.revoke = widget.NewButtonWithIcon("Revoke", theme.DeleteIcon(), func() { k.onRevoke(r.fp) })
+		r.revoke = widget.NewButtonWithIcon("Revoke", theme.DeleteIcon(), func() { k.askRevoke(r.fp, name) })
 		r.revoke.Importance = widget.DangerImportance
 		k.rows = append(k.rows, r)
 		objs = append(objs, container.NewBorder(nil, nil, nil, r.revoke, r.label))
@@ -153,6 +155,21 @@ func (k *keysScreen) onGenerate() {
 	}
 	k.u.log.Info("identity created", "fp", id.Fingerprint())
 	k.refresh()
+}
+
+// askRevoke asks before revoking a key.
+func (k *keysScreen) askRevoke(fp, name string) {
+	d := dialog.NewConfirm("Revoke "+name+"'s key?",
+		name+" can no longer join without asking you, and is disconnected now if connected.\n"+fp,
+		func(ok bool) {
+			if ok {
+				k.onRevoke(fp)
+			}
+		}, k.u.w)
+	d.SetConfirmText("Revoke")
+	d.SetDismissText("Cancel")
+	k.revokeDlg = d
+	d.Show()
 }
 
 // onRevoke removes a key from the approved keys and disconnects it.

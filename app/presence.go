@@ -95,22 +95,12 @@ func (p *presence) notify(text string) {
 	p.layer.Show()
 	p.shown++
 	shown := p.shown
-	u.wg.Add(1)
-	go func() {
-		defer u.wg.Done()
-		t := time.NewTimer(noticeFor)
-		defer t.Stop()
-		select {
-		case <-t.C:
-			fyne.Do(func() {
-				if p.shown == shown {
-					p.lines = nil
-					p.layer.Hide()
-				}
-			})
-		case <-u.stop:
+	u.after(noticeFor, func() {
+		if p.shown == shown {
+			p.lines = nil
+			p.layer.Hide()
 		}
-	}()
+	})
 }
 
 // windowTitle is the window's title for the selected entry: the session and how many

@@ -135,6 +135,8 @@ func (l *sessionList) onHost() {
 			l.u.hostSession(strings.TrimSpace(l.hostName.Text), strings.TrimSpace(l.hostCmd.Text))
 		}
 	}, l.u.w)
+	submit := func(string) { l.hostDialog.Submit() } // Enter hosts, from either field
+	l.hostName.OnSubmitted, l.hostCmd.OnSubmitted = submit, submit
 	l.hostDialog.Resize(fyne.NewSize(460, l.hostDialog.MinSize().Height))
 	l.hostDialog.Show()
 	l.u.w.Canvas().Focus(l.hostName)

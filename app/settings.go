@@ -166,6 +166,7 @@ func (u *UI) confirmEnd(e *entry) {
 	l.Wrapping = fyne.TextWrapWord
 	d := dialog.NewCustomConfirm("End session?", "End session", "Cancel", fixedWidth(400, l), func(ok bool) {
 		if ok && e.session != nil {
+			e.ending = true
 			u.wg.Add(1)
 			go func() {
 				defer u.wg.Done()

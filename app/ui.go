@@ -132,7 +132,8 @@ func (u *UI) ensureHosting() bool {
 	}
 	h, err := startHosting(u.cfg.Store, listen, u.approvals.ask, u.cfg.ApproveTimeout, u.log)
 	if err != nil {
-		u.showError("Duet could not start hosting", err)
+		u.log.Warn("start hosting", "listen", listen, "err", err)
+		u.showError("Duet could not start hosting", hostingError(listen, err))
 		return false
 	}
 	u.hosting = h
@@ -152,7 +153,8 @@ func (u *UI) hostSession(name, command string) bool {
 	}
 	s, err := u.hosting.start(name, command, u.log)
 	if err != nil {
-		u.showError(fmt.Sprintf("Duet could not start the session %q", name), err)
+		u.log.Warn("start session", "session", name, "err", err)
+		u.showError(fmt.Sprintf("Duet could not start the session %s", name), startError(name, command, err))
 		return false
 	}
 	e := newHostedEntry(u, s)
@@ -336,4 +338,19 @@ func (u *UI) shutdown(then func()) {
 func (u *UI) Close() {
 	u.shutdown(nil)
 	u.wg.Wait()
+}
+
+// after runs f on the UI goroutine once d has passed, unless the window closes first.
+func (u *UI) after(d time.Duration, f func()) {
+	u.wg.Add(1)
+	go func() {
+		defer u.wg.Done()
+		t := time.NewTimer(d)
+		defer t.Stop()
+		select {
+		case <-t.C:
+			fyne.Do(f)
+		case <-u.stop:
+		}
+	}()
 }

@@ -3,6 +3,7 @@ package app
 import (
 	"fmt"
 	"image/color"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -72,17 +73,28 @@ func mono(text string) *widget.Label {
 
 // copyRow is a line of text with a Copy button that puts it on the clipboard.
 type copyRow struct {
-	text  string
-	label *widget.Label
-	copy  *widget.Button
-	box   *fyne.Container
+	text   string
+	label  *widget.Label
+	copy   *widget.Button
+	box    *fyne.Container
+	copies int // clicks so far, so that only the last one's timer resets the icon
 }
+
+// copiedFor is how long a Copy button shows that it copied.
+const copiedFor = 1500 * time.Millisecond
 
 func newCopyRow(u *UI, text string) *copyRow {
 	r := &copyRow{text: text, label: mono(text)}
 	r.copy = widget.NewButtonWithIcon("", theme.ContentCopyIcon(), func() {
 		u.a.Clipboard().SetContent(r.text)
-		r.copy.SetIcon(theme.ConfirmIcon())
+		r.copy.SetIcon(theme.ConfirmIcon()) // copied: back to the copy icon in a moment
+		r.copies++
+		n := r.copies
+		u.after(copiedFor, func() {
+			if r.copies == n {
+				r.copy.SetIcon(theme.ContentCopyIcon())
+			}
+		})
 	})
 	r.copy.Importance = widget.LowImportance
 	r.box = container.NewBorder(nil, nil, nil, r.copy, r.label)

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/duetpair/duet/internal/duettest"
 	"github.com/duetpair/duet/terminal/vt"
 )
 
@@ -66,5 +67,22 @@ func TestStreamReadSizedFollowsTheSession(t *testing.T) {
 		if r.err != nil && !errors.Is(r.err, io.EOF) {
 			t.Errorf("closed stream's read: %v, want io.EOF", r.err)
 		}
+	}
+}
+
+// TestHostEndingTheSessionIsSaidPlainly: a session the host closes tells its clients
+// "the host ended the session", not how the hangup killed the shell.
+func TestHostEndingTheSessionIsSaidPlainly(t *testing.T) {
+	s := startSession(t, Options{Name: "pair"}, "")
+	_, out, wait := attach(t, s, AttachOptions{Name: "partner", Cols: 80, Rows: 24})
+	out.WaitFor(t, "$ ")
+	s.Close()
+	var exit *ExitError
+	if err := wait(); !errors.As(err, &exit) || exit.Desc != "the host ended it" {
+		t.Fatalf("CopyTo returned %v, want the host's ending", err)
+	}
+	out.WaitFor(t, "[duet: the host ended the session pair]")
+	if strings.Contains(out.String(), "killed by") {
+		t.Errorf("partner told %q", duettest.Tail(out.Bytes(), 100))
 	}
 }
