@@ -140,3 +140,4 @@ func startError(name, command string, err error) error {
 	}
 	return fmt.Errorf("its command could not start (%v)", err)
 }
+
