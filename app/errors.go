@@ -140,4 +140,3 @@ func startError(name, command string, err error) error {
 	}
 	return fmt.Errorf("its command could not start (%v)", err)
 }
-
