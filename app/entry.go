@@ -29,12 +29,14 @@ type entry struct {
 	viewOnly bool // joined: the host lets us watch, not type
 
 	term    *terminal.Terminal
-	view    *fyne.Container // the terminal with the overlay over it
-	overlay *fyne.Container // shown while connecting or waiting for approval
-	note    *widget.Label   // the overlay's text
-	shade   *widget.Label   // why part of the terminal is shaded (a partner's smaller terminal)
-	shadeBx *fyne.Container // the shade's card, over the terminal's bottom right
-	st      sessionState    // the hosted session as last seen
+	scroll  *terminal.Scrollbar
+	font    *container.ThemeOverride // the terminal under the window's text size
+	view    *fyne.Container          // the terminal with the overlay over it
+	overlay *fyne.Container          // shown while connecting or waiting for approval
+	note    *widget.Label            // the overlay's text
+	shade   *widget.Label            // why part of the terminal is shaded (a partner's smaller terminal)
+	shadeBx *fyne.Container          // the shade's card, over the terminal's bottom right
+	st      sessionState             // the hosted session as last seen
 
 	session *sessions.Session // hosted
 	client  *sessions.Client  // the window's attachment to it
@@ -64,7 +66,9 @@ func newEntry(u *UI, name, command string) *entry {
 	e.shade.Wrapping = fyne.TextWrapWord
 	e.shadeBx = container.New(shadeLayout{e.term, u.floatingWidth}, container.NewStack(canvasBackdrop(), e.shade))
 	e.shadeBx.Hide()
-	e.view = container.NewStack(e.term, e.shadeBx, e.overlay)
+	e.scroll = terminal.NewScrollbar(e.term)
+	e.font = u.font.wrap(container.NewBorder(nil, nil, nil, e.scroll, container.NewStack(e.term, e.shadeBx)))
+	e.view = container.NewStack(e.font, e.overlay)
 	e.term.OnResize = func(int, int) { e.updateShade() }
 	return e
 }
@@ -211,7 +215,7 @@ type centre struct {
 	title   *widget.Label
 	detail  *widget.Label
 	closeBt *widget.Button  // "Leave" for a joined session, "End" for a hosted one
-	sideBt  *widget.Button  // shows or hides the right panel
+	sideBt  *tipButton      // shows or hides the right panel
 	rec     recordButtons   // Record and Pause sharing, for a hosted session
 	top     *fyne.Container // the header and its separator
 	stack   *fyne.Container
@@ -226,7 +230,7 @@ func newCentre(u *UI) *centre {
 	c.detail.Truncation = fyne.TextTruncateEllipsis
 	c.closeBt = widget.NewButtonWithIcon("Leave", theme.LogoutIcon(), c.onClose)
 	c.closeBt.Importance = widget.LowImportance
-	c.sideBt = widget.NewButtonWithIcon("", theme.MenuIcon(), u.toggleSide)
+	c.sideBt = newTipButton(u.tips, "", theme.MenuIcon(), "Show or hide sharing and partners (Ctrl+Shift+P)", u.toggleSide)
 	c.sideBt.Importance = widget.LowImportance
 	c.rec = newRecordButtons(c)
 	header := container.NewBorder(nil, nil, container.NewHBox(c.title, c.rec.badge), container.NewHBox(c.rec.record, c.rec.pause, c.closeBt, c.sideBt), c.detail)

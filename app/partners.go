@@ -48,7 +48,7 @@ type partnerRow struct {
 	fp    *widget.Label
 	note  *widget.Label
 	role  *widget.Check // checked: can type
-	kick  *widget.Button
+	kick  *tipButton
 	box   *fyne.Container
 	panel *partnersPanel
 }
@@ -202,7 +202,7 @@ func (p *partnersPanel) newRow(ps partnerState) *partnerRow {
 	}
 	r.role = widget.NewCheck("Can type", r.onRole)
 	r.role.Checked = !ps.readOnly
-	r.kick = widget.NewButtonWithIcon("Kick", theme.CancelIcon(), r.onKick)
+	r.kick = newTipButton(p.u.tips, "Kick", theme.CancelIcon(), "Disconnect "+ps.name+" (asks first)", r.onKick)
 	r.kick.Importance = widget.DangerImportance
 	r.box = container.NewVBox(
 		r.name, r.fp, r.note,

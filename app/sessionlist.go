@@ -19,8 +19,8 @@ type sessionList struct {
 	u        *UI
 	box      *fyne.Container
 	list     *widget.List
-	host     *widget.Button
-	join     *widget.Button
+	host     *tipButton
+	join     *tipButton
 	keys     *widget.Button
 	settings *widget.Button
 	updating bool // Select called by the window, not the user
@@ -45,8 +45,8 @@ func newSessionList(u *UI) *sessionList {
 			u.selectEntry(u.entries[i])
 		}
 	}
-	l.host = widget.NewButtonWithIcon("Host", theme.ContentAddIcon(), l.onHost)
-	l.join = widget.NewButtonWithIcon("Join", theme.LoginIcon(), l.onJoin)
+	l.host = newTipButton(u.tips, "Host", theme.ContentAddIcon(), "Host another session (Ctrl+Shift+T)", l.onHost)
+	l.join = newTipButton(u.tips, "Join", theme.LoginIcon(), "Join someone's session (Ctrl+Shift+J)", l.onJoin)
 	l.keys = widget.NewButtonWithIcon("Keys", theme.AccountIcon(), func() { u.keys.show() })
 	l.keys.Importance = widget.LowImportance
 	l.settings = widget.NewButtonWithIcon("Settings", theme.SettingsIcon(), u.showSettings)

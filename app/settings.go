@@ -39,6 +39,8 @@ type settings struct {
 	// Listen is the address partners connect to (":2222" and the like); "" means port
 	// 2222 on all interfaces, or the next free one. A --listen flag wins.
 	Listen string `json:"listen,omitempty"`
+	// FontSize is the terminals' text size (Ctrl+= and Ctrl+-); 0 means the theme's.
+	FontSize float32 `json:"font_size,omitempty"`
 }
 
 func defaultSettings() settings { return settings{HostOnStart: true} }

@@ -64,6 +64,8 @@ type UI struct {
 	partners  *partnersPanel
 	approvals *approvals
 	presence  *presence
+	tips      *tips
+	font      *fontSize
 	centre    *centre
 	side      *fyne.Container
 	sideBox   *fyne.Container // the side with its separator
@@ -90,6 +92,8 @@ func New(a fyne.App, w fyne.Window, cfg Config) *UI {
 		u.log = slog.New(slog.DiscardHandler)
 	}
 	u.settings = loadSettings(cfg.Store, u.log)
+	u.tips = newTips(u)
+	u.font = &fontSize{u: u, size: u.settings.FontSize}
 	u.list = newSessionList(u)
 	u.share = newSharePanel(u)
 	u.partners = newPartnersPanel(u)
@@ -104,7 +108,8 @@ func New(a fyne.App, w fyne.Window, cfg Config) *UI {
 		container.NewBorder(nil, nil, nil, widget.NewSeparator(), u.list.box),
 		u.centre.box,
 		u.sideBox)
-	w.SetContent(u.content)
+	w.SetContent(container.NewStack(u.content, u.tips.layer))
+	w.SetMainMenu(u.newMainMenu())
 	w.SetCloseIntercept(u.onCloseWindow)
 	a.Lifecycle().SetOnEnteredForeground(func() { u.focused = true })
 	a.Lifecycle().SetOnExitedForeground(func() { u.focused = false })

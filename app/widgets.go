@@ -75,7 +75,7 @@ func mono(text string) *widget.Label {
 type copyRow struct {
 	text   string
 	label  *widget.Label
-	copy   *widget.Button
+	copy   *tipButton
 	box    *fyne.Container
 	copies int // clicks so far, so that only the last one's timer resets the icon
 }
@@ -85,7 +85,7 @@ const copiedFor = 1500 * time.Millisecond
 
 func newCopyRow(u *UI, text string) *copyRow {
 	r := &copyRow{text: text, label: mono(text)}
-	r.copy = widget.NewButtonWithIcon("", theme.ContentCopyIcon(), func() {
+	r.copy = newTipButton(u.tips, "", theme.ContentCopyIcon(), "Copy to the clipboard", func() {
 		u.a.Clipboard().SetContent(r.text)
 		r.copy.SetIcon(theme.ConfirmIcon()) // copied: back to the copy icon in a moment
 		r.copies++

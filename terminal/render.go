@@ -159,6 +159,9 @@ func (r *renderer) Refresh() {
 		r.layoutOverlays()
 	}
 	canvas.Refresh(r.raster)
+	if t.scrollHook != nil {
+		t.scrollHook()
+	}
 }
 
 func (r *renderer) markRow(y int) {

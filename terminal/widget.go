@@ -59,6 +59,9 @@ type Terminal struct {
 	loops   sync.WaitGroup // writer, resizer and frame goroutines
 	reader  sync.WaitGroup // the reader, which ends when the stream is closed
 
+	// The Scrollbar's hook, told when the view is drawn (UI goroutine only).
+	scrollHook func()
+
 	// UI goroutine only.
 	sized     bool // the attached stream sets the screen's size (sizedStream)
 	snap      vt.Snapshot
