@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/duetpair/duet/sessions"
+	"github.com/duetpair/duet/sessions/host"
 	"github.com/duetpair/duet/sessions/record"
 	"github.com/duetpair/duet/terminal"
 )
@@ -107,15 +108,21 @@ func shadeText(st sessionState, cols, rows int) string {
 		}
 	}
 	const outside = ". The shaded part of your terminal is outside it."
+	whose := func(p partnerState) string { // "Alice's terminal", "The terminal of a partner from …"
+		if p.name == partnerName(host.Partner{Remote: p.remote}) {
+			return "The terminal of " + p.name
+		}
+		return p.name + "'s terminal"
+	}
 	switch len(who) {
 	case 0:
 		return "" // the window's own size is on its way to the session
 	case 1:
 		p := who[0]
 		if p.cols == st.cols && p.rows == st.rows {
-			return fmt.Sprintf("%s's terminal is %d×%d: the session is that size%s", p.name, p.cols, p.rows, outside)
+			return fmt.Sprintf("%s is %d×%d: the session is that size%s", whose(p), p.cols, p.rows, outside)
 		}
-		return fmt.Sprintf("%s's terminal is %d×%d: the session is %d×%d%s", p.name, p.cols, p.rows, st.cols, st.rows, outside)
+		return fmt.Sprintf("%s is %d×%d: the session is %d×%d%s", whose(p), p.cols, p.rows, st.cols, st.rows, outside)
 	case 2:
 		return fmt.Sprintf("%s and %s have smaller terminals: the session is %d×%d%s", who[0].name, who[1].name, st.cols, st.rows, outside)
 	}

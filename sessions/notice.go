@@ -8,16 +8,21 @@ import (
 
 // NoticeFor is how long a notice stays on a client's bottom row before the client's
 // screen is repainted without it.
-const NoticeFor = 4 * time.Second
+const NoticeFor = 6 * time.Second
 
-// Notice shows text (one line from the host, not from a partner) on the client's bottom
-// row, as tmux shows a message, without touching the session: the cursor and the
+// Notice shows text (one line from the host, not from a partner) on the bottom row of the
+// client's terminal (or of the session, if that is smaller), as tmux shows a message, without touching the session: the cursor and the
 // attributes are saved around it, and NoticeFor later the client gets a fresh repaint of
 // the session's screen, which takes it away. Other clients see nothing of it.
 func (c *Client) Notice(text string) {
 	s := c.s
 	s.mu.Lock()
+	// The bottom row of what the client shows: the session's, or its own terminal's if
+	// that is smaller (a view-only partner's does not shrink the session).
 	cols, rows := s.cols, s.rows
+	if c.cols > 0 && c.rows > 0 {
+		cols, rows = min(cols, c.cols), min(rows, c.rows)
+	}
 	if cols <= 0 || rows <= 0 {
 		s.mu.Unlock()
 		return

@@ -86,3 +86,29 @@ func TestHostEndingTheSessionIsSaidPlainly(t *testing.T) {
 		t.Errorf("partner told %q", duettest.Tail(out.Bytes(), 100))
 	}
 }
+
+// TestNoticeFitsTheClientsTerminal: a notice goes on the bottom row of the client's own
+// terminal when that is smaller than the session (a view-only partner), cut to its width
+// so that nothing wraps or scrolls, and a repaint takes it away later.
+func TestNoticeFitsTheClientsTerminal(t *testing.T) {
+	s := startSession(t, Options{}, "")
+	_, hostOut, _ := attach(t, s, AttachOptions{Name: "host", Cols: 80, Rows: 24})
+	hostOut.WaitFor(t, "$ ")
+	c, out, _ := attach(t, s, AttachOptions{Name: "viewer", Cols: 30, Rows: 6, ReadOnly: true})
+	out.WaitFor(t, "$") // the repaint
+	c.Notice("duet: you are view only; you see the session, but the host has not let you type")
+	screen := func(b []byte) *vt.Screen {
+		sc := vt.New(30, 6, vt.Options{})
+		sc.Write(b)
+		return sc
+	}
+	out.WaitUntil(t, "the notice on the viewer's bottom row", func(b []byte) bool {
+		return strings.HasPrefix(screen(b).LineText(5), " duet: you are view only; you")
+	})
+	if sc := screen(out.Bytes()); !strings.HasPrefix(sc.LineText(0), "$") {
+		t.Errorf("the notice scrolled the viewer's screen: first row %q", sc.LineText(0))
+	}
+	if strings.Contains(hostOut.String(), "view only") {
+		t.Error("another client saw the notice")
+	}
+}
