@@ -91,6 +91,7 @@ func (u *UI) join(addr join.Address) {
 			}
 		})
 	}
+	u.addEntry(e) // laid out first: the host is told the terminal's real size
 	cols, rows := e.term.GridSize()
 	cfg := join.Config{
 		Store:       u.cfg.Store,
@@ -104,7 +105,6 @@ func (u *UI) join(addr join.Address) {
 		Status:      func(s join.Status) { fyne.Do(func() { u.joinStatus(e, s) }) },
 		Logger:      u.log,
 	}
-	u.addEntry(e)
 	u.wg.Add(1)
 	go func() {
 		defer u.wg.Done()
