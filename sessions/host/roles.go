@@ -11,10 +11,10 @@ import (
 )
 
 // The one-line notices a partner sees about its role, on its terminal's bottom row (see
-// sessions.Client.Notice): OpenSSH and Duet partners alike.
+// sessions.Client.Notice): OpenSSH and Duet partners alike. Each fits in 80 columns.
 const (
-	noticeViewOnly  = "duet: you are view only; you see the session, but the host has not let you type"
-	noticeTyped     = "duet: you are view only, so your typing is not sent; ask the host to let you type"
+	noticeViewOnly  = "duet: you are view only: you see the session, but cannot type into it"
+	noticeTyped     = "duet: you are view only, so your typing is not sent; ask the host"
 	noticeCanTypeNw = "duet: the host let you type: you can type now"
 	noticeViewNow   = "duet: the host made you view only: you are view only now"
 )
