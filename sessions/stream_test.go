@@ -75,7 +75,7 @@ func TestStreamReadSizedFollowsTheSession(t *testing.T) {
 func TestHostEndingTheSessionIsSaidPlainly(t *testing.T) {
 	s := startSession(t, Options{Name: "pair"}, "")
 	_, out, wait := attach(t, s, AttachOptions{Name: "partner", Cols: 80, Rows: 24})
-	out.WaitFor(t, "$ ")
+	out.WaitFor(t, "$") // the prompt, live or in the repaint
 	s.Close()
 	var exit *ExitError
 	if err := wait(); !errors.As(err, &exit) || exit.Desc != "the host ended it" {
@@ -93,7 +93,7 @@ func TestHostEndingTheSessionIsSaidPlainly(t *testing.T) {
 func TestNoticeFitsTheClientsTerminal(t *testing.T) {
 	s := startSession(t, Options{}, "")
 	_, hostOut, _ := attach(t, s, AttachOptions{Name: "host", Cols: 80, Rows: 24})
-	hostOut.WaitFor(t, "$ ")
+	hostOut.WaitFor(t, "$") // the prompt, live or in the repaint
 	c, out, _ := attach(t, s, AttachOptions{Name: "viewer", Cols: 30, Rows: 6, ReadOnly: true})
 	out.WaitFor(t, "$") // the repaint
 	c.Notice("duet: you are view only; you see the session, but the host has not let you type")
