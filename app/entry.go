@@ -177,13 +177,17 @@ func (e *entry) onExit(err error) {
 	e.u.stopRecording(e)
 	e.u.removeEntry(e)
 	if exit != nil && !e.ending && time.Since(e.started) < exitedAtOnce {
-		cmd := e.command
-		if cmd == "" {
-			cmd = "your login shell"
-		}
-		e.u.showError("", fmt.Errorf("the session %s ended as soon as it started: %s exited (%s); check the command, or run it in a terminal to see why",
-			e.name, cmd, exit.Desc))
+		e.u.showError("", exitedError(e.name, e.command, exit.Desc))
 	}
+}
+
+// exitedError says that a hosted command ended as soon as it started.
+func exitedError(name, command, desc string) error {
+	if command == "" {
+		command = "your login shell"
+	}
+	return fmt.Errorf("the session %s ended as soon as it started: %s exited (%s); check the command, or run it in a terminal to see why",
+		name, command, desc)
 }
 
 // exitedAtOnce is how soon after it started a hosted command that exits is worth a word:

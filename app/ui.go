@@ -163,6 +163,11 @@ func (u *UI) hostSession(name, command string) bool {
 		return false
 	}
 	e := newHostedEntry(u, s)
+	if e.ended { // the command ended before the window could attach
+		ex, _ := s.Exit()
+		u.showError("", exitedError(name, command, ex.Desc))
+		return false
+	}
 	u.addEntry(e)
 	if u.cfg.Out != nil && !u.announced {
 		u.announced = true // once a session is there to join
