@@ -241,7 +241,7 @@ func newCentre(u *UI) *centre {
 	c.detail.Truncation = fyne.TextTruncateEllipsis
 	c.closeBt = widget.NewButtonWithIcon("Leave", theme.LogoutIcon(), c.onClose)
 	c.closeBt.Importance = widget.LowImportance
-	c.sideBt = newTipButton(u.tips, "", theme.MenuIcon(), "Show or hide sharing and partners (Ctrl+Shift+P)", u.toggleSide)
+	c.sideBt = newTipButton(u.tips, "", theme.MenuIcon(), "Show or hide sharing and partners (Ctrl+Shift+B)", u.toggleSide)
 	c.sideBt.Importance = widget.LowImportance
 	c.rec = newRecordButtons(c)
 	header := container.NewBorder(nil, nil, container.NewHBox(c.title, c.rec.badge), container.NewHBox(c.rec.record, c.rec.pause, c.closeBt, c.sideBt), c.detail)

@@ -8,7 +8,9 @@ import (
 )
 
 // The window's shortcuts (Cmd in place of Ctrl on macOS). They work with the terminal
-// focused: the menu's shortcuts come before the focused widget's keys.
+// focused: the menu's shortcuts come before the focused widget's keys, so none of them is
+// a key a terminal program commonly wants (Ctrl+Shift+P, pause sharing, is the hosted
+// terminal's own: see recordShortcuts).
 var (
 	shortcutHost    = &desktop.CustomShortcut{KeyName: fyne.KeyT, Modifier: fyne.KeyModifierShortcutDefault | fyne.KeyModifierShift}
 	shortcutJoin    = &desktop.CustomShortcut{KeyName: fyne.KeyJ, Modifier: fyne.KeyModifierShortcutDefault | fyne.KeyModifierShift}
@@ -16,7 +18,7 @@ var (
 	shortcutBigger  = &desktop.CustomShortcut{KeyName: fyne.KeyEqual, Modifier: fyne.KeyModifierShortcutDefault}
 	shortcutSmaller = &desktop.CustomShortcut{KeyName: fyne.KeyMinus, Modifier: fyne.KeyModifierShortcutDefault}
 	shortcutReset   = &desktop.CustomShortcut{KeyName: fyne.Key0, Modifier: fyne.KeyModifierShortcutDefault}
-	shortcutPanel   = &desktop.CustomShortcut{KeyName: fyne.KeyP, Modifier: fyne.KeyModifierShortcutDefault | fyne.KeyModifierShift}
+	shortcutPanel   = &desktop.CustomShortcut{KeyName: fyne.KeyB, Modifier: fyne.KeyModifierShortcutDefault | fyne.KeyModifierShift}
 )
 
 // menuItem is a menu item with its shortcut.
@@ -34,6 +36,8 @@ func (u *UI) newMainMenu() *fyne.MainMenu {
 		fyne.NewMenu("Duet",
 			menuItem("Host a session…", theme.ContentAddIcon(), shortcutHost, u.list.onHost),
 			menuItem("Join a session…", theme.LoginIcon(), shortcutJoin, u.list.onJoin),
+			menuItem("Record the session", theme.MediaRecordIcon(), nil, func() { u.onHosted(u.toggleRecording) }),
+			menuItem("Pause or resume sharing (Ctrl+Shift+P in its terminal)", theme.VisibilityOffIcon(), nil, func() { u.onHosted(u.togglePause) }),
 			fyne.NewMenuItemSeparator(),
 			menuItem("Keys…", theme.AccountIcon(), nil, func() { u.keys.show() }),
 			menuItem("Settings…", theme.SettingsIcon(), nil, u.showSettings),
@@ -48,6 +52,13 @@ func (u *UI) newMainMenu() *fyne.MainMenu {
 			menuItem("Share and partners panel", theme.MenuIcon(), shortcutPanel, u.toggleSide),
 		),
 	)
+}
+
+// onHosted runs action on the selected session if it is hosted here.
+func (u *UI) onHosted(action func(*entry)) {
+	if e := u.selected; e != nil && e.hosted() && !e.ended {
+		action(e)
+	}
 }
 
 // fontSizes are the terminal's text sizes, in Fyne's units; 0 is the theme's.

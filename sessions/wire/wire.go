@@ -1,9 +1,11 @@
 // Package wire is what a Duet host and a Duet partner agree on beyond plain SSH: the
-// default port, and the typed status a host sends on a partner's session channel (waiting
-// for approval, approved, refused, kicked, ended), each with the one sentence a person
-// reads for it. The host (sessions/host) sends statuses and writes their sentences to the
-// channel's standard error for OpenSSH partners; the joining side (sessions/join) reads
-// the typed value and never parses the text.
+// default port, the typed status a host sends on a partner's session channel (waiting
+// for approval, approved, refused, kicked, ended, the partner's role), each with the one
+// sentence a person reads for it, and the display name a partner sends (NameRequest). The
+// host (sessions/host) sends statuses and writes their sentences to the channel's
+// standard error for OpenSSH partners; the joining side (sessions/join) reads the typed
+// value and never parses the text. CleanName is how any name from the other side of a
+// connection (a display name, a key's comment) is bounded and escaped before it is shown.
 //
 // Package wire imports no package of Duet.
 package wire
