@@ -359,5 +359,8 @@ func (c *Client) repaint(buf []byte) ([]byte, []sizeMark) {
 	if c.follow {
 		marks = []sizeMark{{0, c.s.cols, c.s.rows}}
 	}
+	if c.s.paused.Load() && !c.host { // sharing is paused: the curtain, never the screen
+		return append(buf, curtainScreen(c.s.cols, c.s.rows)...), marks
+	}
 	return c.s.screen.AppendRepaint(buf), marks
 }

@@ -10,6 +10,9 @@ import (
 // screen is repainted without it.
 const NoticeFor = 6 * time.Second
 
+// noticeFor is NoticeFor; tests shorten it.
+var noticeFor = NoticeFor
+
 // Notice shows text (one line from the host, not from a partner) on the bottom row of the
 // client's terminal (or of the session, if that is smaller), as tmux shows a message, without touching the session: the cursor and the
 // attributes are saved around it, and NoticeFor later the client gets a fresh repaint of
@@ -38,7 +41,11 @@ func (c *Client) Notice(text string) {
 	if c.noticeTimer != nil {
 		c.noticeTimer.Stop()
 	}
-	c.noticeTimer = time.AfterFunc(NoticeFor, c.repaintSoon)
+	c.noticeTimer = time.AfterFunc(noticeFor, func() {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		c.markOverflow() // a repaint of the screen as it is then takes the notice away
+	})
 }
 
 // noticeBytes draws text in reverse video on the last of rows, cut to cols, and puts the
@@ -50,15 +57,4 @@ func noticeBytes(text string, cols, rows int) []byte {
 		line = string(r[:cols])
 	}
 	return fmt.Appendf(nil, "\x1b7\x1b[%d;1H\x1b[0;7m%s\x1b[0m\x1b[K\x1b8", rows, line)
-}
-
-// repaintSoon replaces what the client has not written yet with a repaint of the screen
-// as it is then (as after an overflow).
-func (c *Client) repaintSoon() {
-	c.mu.Lock()
-	if !c.ended {
-		c.pending, c.marks, c.overflow = c.pending[:0], nil, true
-	}
-	c.mu.Unlock()
-	c.signal()
 }

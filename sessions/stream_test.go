@@ -1,10 +1,12 @@
 package sessions
 
 import (
+	"bytes"
 	"errors"
 	"io"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/duetpair/duet/internal/duettest"
 	"github.com/duetpair/duet/terminal/vt"
@@ -110,5 +112,28 @@ func TestNoticeFitsTheClientsTerminal(t *testing.T) {
 	}
 	if strings.Contains(hostOut.String(), "view only") {
 		t.Error("another client saw the notice")
+	}
+}
+
+// TestNoticeGoesWithoutLiftingTheCurtain: while sharing is paused, the repaint that takes
+// a notice away shows the curtain again, never the screen.
+func TestNoticeGoesWithoutLiftingTheCurtain(t *testing.T) {
+	defer func(d time.Duration) { noticeFor = d }(noticeFor)
+	noticeFor = 100 * time.Millisecond
+	s := startSession(t, Options{}, "")
+	host, hostOut, _ := attach(t, s, AttachOptions{Name: "window", Host: true, Cols: 80, Rows: 24})
+	c, out, _ := attach(t, s, AttachOptions{Name: "viewer", Cols: 80, Rows: 24, ReadOnly: true})
+	s.Pause(false)
+	out.WaitFor(t, "The host paused sharing")
+	io.WriteString(host, "echo secret-$((2+3))\r")
+	hostOut.WaitFor(t, "secret-5")
+	c.Notice("duet: you are view only")
+	out.WaitFor(t, "duet: you are view only")
+	b := out.WaitUntil(t, "the repaint after the notice", func(b []byte) bool {
+		i := bytes.LastIndex(b, []byte("duet: you are view only"))
+		return bytes.Contains(b[i:], []byte("The host paused sharing"))
+	})
+	if bytes.Contains(b, []byte("secret-5")) {
+		t.Error("the notice's repaint showed the paused session's screen")
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
 	"github.com/duetpair/duet/sessions"
@@ -15,18 +16,8 @@ import (
 // the session has them, not under the shade. When the partner leaves, the screen is the
 // grid's again and nothing is shaded.
 func TestHostShowsExactlyTheSessionsScreen(t *testing.T) {
-	s, err := sessions.Start(sessions.Options{Command: []string{"/bin/sh"}, Env: []string{"PS1=$ "}})
-	if err != nil {
-		t.Fatalf("start session: %v", err)
-	}
-	t.Cleanup(func() { _ = s.Close() })
-	term, _ := newTestTerminal(t, 500, 300)
+	s, term, _ := hostedTerminal(t, 500, 300)
 	cols, rows := term.GridSize()
-	c, err := s.Attach(sessions.AttachOptions{Name: "window", Cols: cols, Rows: rows, FollowSize: true})
-	if err != nil {
-		t.Fatalf("attach: %v", err)
-	}
-	term.Attach(sessions.NewStream(c))
 	partner, err := s.Attach(sessions.AttachOptions{Name: "partner", Cols: 20, Rows: 6})
 	if err != nil {
 		t.Fatalf("attach partner: %v", err)
@@ -62,4 +53,23 @@ func TestHostShowsExactlyTheSessionsScreen(t *testing.T) {
 			t.Errorf("still shaded beyond %v after the partner left", a)
 		}
 	})
+}
+
+// hostedTerminal shows a real hosted session (/bin/sh) in a widget of w x h, attached
+// as the host's window is: the widget's screen follows the session's size.
+func hostedTerminal(t *testing.T, w, h float32) (*sessions.Session, *Terminal, fyne.Window) {
+	t.Helper()
+	s, err := sessions.Start(sessions.Options{Command: []string{"/bin/sh"}, Env: []string{"PS1=$ "}})
+	if err != nil {
+		t.Fatalf("start session: %v", err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	term, win := newTestTerminal(t, w, h)
+	cols, rows := term.GridSize()
+	c, err := s.Attach(sessions.AttachOptions{Name: "window", Cols: cols, Rows: rows, FollowSize: true})
+	if err != nil {
+		t.Fatalf("attach: %v", err)
+	}
+	term.Attach(sessions.NewStream(c))
+	return s, term, win
 }
