@@ -15,6 +15,7 @@ import (
 	"golang.org/x/crypto/ssh"
 
 	"github.com/duetpair/duet/keys"
+	"github.com/duetpair/duet/sessions"
 	"github.com/duetpair/duet/sessions/join"
 	"github.com/duetpair/duet/sessions/wire"
 )
@@ -186,6 +187,12 @@ func (u *UI) joinFinished(e *entry, addr join.Address, status int, err error, sa
 	case err != nil:
 		e.state = "ended"
 		u.showError("", joinError(addr, err))
+	case said.State == wire.Kicked:
+		e.state = "the host disconnected you"
+	case said.State == wire.Stopped:
+		e.state = "the host stopped sharing"
+	case said.State == wire.Ended && said.Text == sessions.EndedByHost:
+		e.state = "the host ended the session"
 	default:
 		e.state = fmt.Sprintf("ended (exit status %d)", status)
 	}

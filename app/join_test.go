@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2/test"
+
+	"github.com/duetpair/duet/sessions"
 )
 
 // joined returns the joined entry (the window joins its own host in these tests).
@@ -162,5 +164,26 @@ func TestJoinedViewOnlyIsTold(t *testing.T) {
 	h.waitFor("the notice that the partner can type now", func() bool {
 		e := h.joined()
 		return !e.viewOnly && strings.Contains(bottom(e), "you can type now")
+	})
+}
+
+// TestJoinedSeesThePlainEnd: when the host ends the session, a joined window says so
+// plainly, not with the exit status of a hung-up shell.
+func TestJoinedSeesThePlainEnd(t *testing.T) {
+	h := newHarness(t, options{})
+	var invite string
+	h.ui(func() { invite = h.u.share.info.Invites[0] })
+	h.paste(invite)
+	h.waitApproval(1)
+	h.ui(func() { test.Tap(h.u.approvals.once) })
+	h.waitFor("the joined state", func() bool { e := h.joined(); return e != nil && e.state == "joined" })
+	var s *sessions.Session
+	h.ui(func() { h.u.entries[0].ending = true; s = h.u.entries[0].session })
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	h.waitFor("the plain end", func() bool {
+		e := h.joined()
+		return e != nil && e.ended && e.state == "the host ended the session"
 	})
 }

@@ -46,6 +46,10 @@ type Options struct {
 	Logger     *slog.Logger
 }
 
+// EndedByHost is the Desc of the Exit of a session the host closed: its command's hangup
+// is not news to anyone.
+const EndedByHost = "the host ended it"
+
 // Exit is how a session's command ended.
 type Exit struct {
 	Code int    // exit status; 128+signal if killed by a signal
@@ -310,7 +314,7 @@ func (s *Session) waitLoop() {
 	select {
 	case <-s.stop: // Close: the host ended it (its hangup is not news to anyone)
 		byHost = true
-		exit.Desc = "the host ended it"
+		exit.Desc = EndedByHost
 	default:
 	}
 	s.log.Info("session ended", "status", exit.Code, "by_host", byHost)
