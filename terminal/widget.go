@@ -350,26 +350,6 @@ func (t *Terminal) Resize(s fyne.Size) {
 	t.Refresh()
 }
 
-// sessionArea returns the part of the grid the program uses: all of it, unless the
-// screen is smaller (a session made smaller by another client).
-func (t *Terminal) sessionArea() [2]int {
-	if t.snap.Cols >= t.cols && t.snap.Rows >= t.rows {
-		return [2]int{}
-	}
-	return [2]int{t.snap.Cols, t.snap.Rows}
-}
-
-// GridSize returns the columns and rows the widget shows (the screen may be smaller: see
-// ScreenSize).
-func (t *Terminal) GridSize() (cols, rows int) {
-	g := t.grid.Load()
-	return int(g >> 32), int(g & 0xffffffff)
-}
-
-// ScreenSize returns the size of the screen the widget draws: the grid's, or a shared
-// session's when another client made it smaller.
-func (t *Terminal) ScreenSize() (cols, rows int) { return t.screen.Size() }
-
 // FocusGained is part of fyne.Focusable.
 func (t *Terminal) FocusGained() {
 	t.focused = true
