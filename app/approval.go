@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -26,6 +27,11 @@ type request struct {
 	answered bool               // UI goroutine only
 }
 
+// guardDelay is how long the dialog's buttons ignore clicks and keys after a request
+// comes on screen, as browsers do for permission prompts: a double-click or a keystroke
+// meant for the terminal never approves a stranger.
+const guardDelay = 800 * time.Millisecond
+
 // approvals asks the host about unknown keys, one dialog at a time: the others queue
 // behind it. Each shows its countdown; no answer in time means deny (the host decides
 // that; the dialog only goes away).
@@ -38,13 +44,18 @@ type approvals struct {
 	keyType   *widget.Label
 	remote    *widget.Label
 	session   *widget.Label
+	claimed   *widget.Label // the name a Duet partner gives, or that an OpenSSH one gives none
+	name      *widget.Entry // the name the host gives the partner ("Always allow" saves it)
 	countdown *widget.Label
 	more      *widget.Label
 	role      *widget.RadioGroup
 	deny      *widget.Button
-	once      *widget.Button
+	once      *widget.Button // the default (Enter): the least permissive answer that lets in
 	always    *widget.Button
 	ticking   chan struct{} // closed to stop the countdown ticker
+	armed     bool          // the guard delay has passed for the request on screen
+	shownAt   int           // counts requests put on screen, so a stale arming is ignored
+	delay     time.Duration // guardDelay; tests may shorten it
 }
 
 const (
@@ -53,22 +64,29 @@ const (
 )
 
 func newApprovals(u *UI) *approvals {
-	a := &approvals{u: u}
+	a := &approvals{u: u, delay: guardDelay}
 	a.fp = mono("")
 	a.keyType = widget.NewLabel("")
 	a.remote = widget.NewLabel("")
 	a.session = widget.NewLabel("")
+	a.session.Wrapping = fyne.TextWrapWord
+	a.claimed = caption("")
+	a.name = widget.NewEntry()
+	a.name.SetPlaceHolder("Name this partner")
+	a.name.OnChanged = func(string) { a.updateButtons() }
+	a.name.OnSubmitted = func(string) { a.answer(host.AllowOnce) }
 	a.countdown = widget.NewLabel("")
 	a.countdown.Importance = widget.WarningImportance
-	a.more = caption("")
+	a.more = widget.NewLabelWithStyle("", fyne.TextAlignTrailing, fyne.TextStyle{Bold: true})
 	a.role = widget.NewRadioGroup([]string{roleTypeText, roleViewText}, nil)
 	a.role.Horizontal = true
 	a.role.Required = true
 	a.deny = widget.NewButtonWithIcon("Deny", theme.CancelIcon(), func() { a.answer(host.Deny) })
-	a.once = widget.NewButton("Allow once", func() { a.answer(host.AllowOnce) })
-	a.always = widget.NewButtonWithIcon("Always allow", theme.ConfirmIcon(), func() { a.answer(host.AllowAlways) })
-	a.always.Importance = widget.HighImportance
+	a.always = widget.NewButton("Always allow", func() { a.answer(host.AllowAlways) })
+	a.once = widget.NewButtonWithIcon("Allow once", theme.ConfirmIcon(), func() { a.answer(host.AllowOnce) })
+	a.once.Importance = widget.HighImportance
 	form := widget.NewForm(
+		widget.NewFormItem("Name", container.NewVBox(a.name, a.claimed)),
 		widget.NewFormItem("Key", a.fp),
 		widget.NewFormItem("Type", a.keyType),
 		widget.NewFormItem("From", a.remote),
@@ -78,10 +96,34 @@ func newApprovals(u *UI) *approvals {
 	intro := widget.NewLabel("A partner whose key you have not approved wants to join.")
 	intro.Wrapping = fyne.TextWrapWord
 	content := container.NewVBox(intro, form, container.NewHBox(a.countdown, layout.NewSpacer(), a.more))
-	a.dlg = dialog.NewCustomWithoutButtons("Let this partner in?", fixedWidth(560, content), u.w)
-	a.dlg.SetButtons([]fyne.CanvasObject{a.deny, a.once, a.always})
+	a.dlg = dialog.NewCustomWithoutButtons("Let this partner in?", fixedWidth(520, content), u.w)
+	a.dlg.SetButtons([]fyne.CanvasObject{a.deny, a.always, a.once})
 	a.dlg.SetIcon(theme.QuestionIcon())
 	return a
+}
+
+// onKey answers from the keyboard while the dialog is on screen and nothing in it has
+// the focus: Enter is the default (Allow once), Escape denies; both wait for the guard.
+func (a *approvals) onKey(ev *fyne.KeyEvent) {
+	if len(a.queue) == 0 {
+		return
+	}
+	switch ev.Name {
+	case fyne.KeyReturn, fyne.KeyEnter:
+		a.answer(host.AllowOnce)
+	case fyne.KeyEscape:
+		a.answer(host.Deny)
+	default:
+		a.guard() // still typing, meant for the terminal
+	}
+}
+
+// onRune restarts the guard: the host is still typing, meant for the terminal, so the
+// Enter that ends the line does not let a stranger in.
+func (a *approvals) onRune(rune) {
+	if len(a.queue) > 0 {
+		a.guard()
+	}
 }
 
 // ask is the host's host.ApproveFunc: it runs on a goroutine of the host, puts the
@@ -115,8 +157,12 @@ func (a *approvals) add(r *request) {
 		a.updateMore()
 	}
 	if !a.u.focused {
+		who := "A partner"
+		if r.req.Name != "" {
+			who = r.req.Name
+		}
 		a.u.a.SendNotification(fyne.NewNotification("Duet: a partner wants to join",
-			fmt.Sprintf("Key %s from %s asks for session %s.", r.req.Fingerprint, sourceOf(r.req), sessionOf(r.req))))
+			fmt.Sprintf("%s (key %s, from %s) asks to join session %s.", who, r.req.Fingerprint, sourceOf(r.req), sessionOf(r.req))))
 	}
 }
 
@@ -136,9 +182,15 @@ func (a *approvals) remove(r *request) {
 	}
 }
 
-// answer answers the request on screen with the role chosen.
+// answer answers the request on screen with the role chosen and the name given. It does
+// nothing before the guard delay has passed, and "Always allow" needs a name.
 func (a *approvals) answer(ans host.Answer) {
-	if len(a.queue) == 0 {
+	if len(a.queue) == 0 || !a.armed {
+		return
+	}
+	name := strings.TrimSpace(a.name.Text)
+	if ans == host.AllowAlways && name == "" {
+		a.u.w.Canvas().Focus(a.name)
 		return
 	}
 	r := a.queue[0]
@@ -146,20 +198,33 @@ func (a *approvals) answer(ans host.Answer) {
 	if a.role.Selected == roleViewText {
 		role = keys.RoleView
 	}
+	if ans != host.Deny && a.u.settings.ApproveRole != role.String() {
+		a.u.settings.ApproveRole = role.String() // the next dialog starts with it
+		if err := a.u.settings.save(a.u.cfg.Store); err != nil {
+			a.u.log.Warn("save settings", "err", err)
+		}
+	}
 	if !r.answered {
 		r.answered = true
-		r.answer <- host.Decision{Answer: ans, Role: role}
+		r.answer <- host.Decision{Answer: ans, Role: role, Name: name}
 		a.u.log.Info("partner key answered", "fp", r.req.Fingerprint, "answer", ans.String(), "role", role.String())
 	}
 	a.remove(r)
 	a.u.refreshSoon()
 }
 
-// showFirst shows the first request, or hides the dialog when none is left.
+// showFirst shows the first request, or hides the dialog when none is left. Its buttons
+// wait for the guard delay before they take clicks and keys.
 func (a *approvals) showFirst() {
+	c := a.u.w.Canvas()
 	if len(a.queue) == 0 {
 		a.stopTicking()
 		a.dlg.Hide()
+		c.SetOnTypedKey(nil)
+		c.SetOnTypedRune(nil)
+		if e := a.u.selected; e != nil && !e.ended {
+			c.Focus(e.term) // back to typing
+		}
 		return
 	}
 	r := a.queue[0]
@@ -167,16 +232,59 @@ func (a *approvals) showFirst() {
 	a.keyType.SetText(r.req.Key.Type())
 	a.remote.SetText(sourceOf(r.req))
 	a.session.SetText(sessionOf(r.req))
-	a.role.SetSelected(roleTypeText)
+	a.name.SetText(r.req.Name)
+	if r.req.Name != "" {
+		a.claimed.SetText("The name their Duet gives (not checked: compare the key). Edit it to call them otherwise.")
+	} else {
+		a.claimed.SetText("They join with OpenSSH, which sends no name: type one to always allow them.")
+	}
+	role := roleTypeText
+	if a.u.settings.ApproveRole == keys.RoleView.String() {
+		role = roleViewText
+	}
+	a.role.SetSelected(role)
 	a.updateCountdown()
 	a.updateMore()
 	a.dlg.Show()
+	c.Unfocus() // a keystroke meant for the terminal does not land in the dialog
+	c.SetOnTypedKey(a.onKey)
+	c.SetOnTypedRune(a.onRune)
+	a.guard()
 	a.startTicking()
+}
+
+// guard makes the buttons ignore clicks and keys for the guard delay (from now: typing
+// while the dialog is on screen restarts it).
+func (a *approvals) guard() {
+	a.shownAt++
+	a.armed = false
+	a.updateButtons()
+	shown := a.shownAt
+	a.u.after(a.delay, func() {
+		if a.shownAt == shown {
+			a.armed = true
+			a.updateButtons()
+		}
+	})
+}
+
+// updateButtons enables the buttons once armed; "Always allow" also needs a name.
+func (a *approvals) updateButtons() {
+	for _, b := range []*widget.Button{a.deny, a.once, a.always} {
+		if a.armed {
+			b.Enable()
+		} else {
+			b.Disable()
+		}
+	}
+	if strings.TrimSpace(a.name.Text) == "" {
+		a.always.Disable()
+	}
 }
 
 func (a *approvals) updateMore() {
 	if n := len(a.queue) - 1; n > 0 {
-		a.more.SetText(plural(n, "more partner waiting", "more partners waiting"))
+		a.more.SetText(plural(n, "more waiting", "more waiting"))
 		a.more.Show()
 	} else {
 		a.more.Hide()
@@ -235,11 +343,16 @@ func sourceOf(r host.ApprovalRequest) string {
 	return r.Remote.String()
 }
 
-// sessionOf says what the partner asks for: a session (its name escaped: it may be the
-// partner's user name), or the listing only.
+// sessionOf says what the partner asks for: a session, the list of sessions, or a
+// session that does not exist (the partner would get the default one, which the host
+// resolved). The names are escaped: the asked one is the partner's user name.
 func sessionOf(r host.ApprovalRequest) string {
-	if r.Session == "" {
-		return "(only the list of sessions)"
+	switch {
+	case r.Session == "":
+		return "the list of sessions"
+	case r.Asked == "" || r.Asked == r.Session:
+		return safetext.Line(r.Session, safetext.MaxName)
 	}
-	return safetext.Line(r.Session, safetext.MaxName)
+	return fmt.Sprintf("asks for session %s, which does not exist; would join %s",
+		safetext.Line(r.Asked, safetext.MaxName), safetext.Line(r.Session, safetext.MaxName))
 }

@@ -33,10 +33,11 @@ type sessionState struct {
 // partnerState is one partner's client.
 type partnerState struct {
 	fingerprint string
-	name        string // approved key's comment, or user@address
+	name        string // see partnerName
 	remote      string
 	readOnly    bool
 	limits      bool // sets the session's size
+	cols, rows  int  // their terminal's size
 }
 
 func (s hostSnapshot) session(name string) (sessionState, bool) {
@@ -52,7 +53,6 @@ func (s hostSnapshot) session(name string) (sessionState, bool) {
 func takeSnapshot(h *hosting) hostSnapshot {
 	var snap hostSnapshot
 	partners := h.host.Partners()
-	approved, _ := h.host.Approved.List()
 	for _, s := range h.reg.List() {
 		st := sessionState{name: s.Name(), command: s.Command()}
 		st.cols, st.rows = s.Size()
@@ -66,8 +66,8 @@ func takeSnapshot(h *hosting) hostSnapshot {
 				continue
 			}
 			st.partners = append(st.partners, partnerState{
-				fingerprint: p.Fingerprint, name: partnerName(approved, p), remote: p.Remote,
-				readOnly: p.ReadOnly, limits: limiters[p.Fingerprint],
+				fingerprint: p.Fingerprint, name: partnerName(p), remote: p.Remote,
+				readOnly: p.ReadOnly, limits: limiters[p.Fingerprint], cols: p.Cols, rows: p.Rows,
 			})
 		}
 		slices.SortFunc(st.partners, func(a, b partnerState) int {

@@ -3,6 +3,8 @@ package app
 import (
 	"context"
 	"errors"
+	"fmt"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -11,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/duetpair/duet/sessions"
+	"github.com/duetpair/duet/sessions/host"
 	"github.com/duetpair/duet/sessions/record"
 	"github.com/duetpair/duet/terminal"
 )
@@ -24,15 +27,23 @@ type entry struct {
 	state    string // "running", "connecting", "waiting for approval", "joined", "ended: ..."
 	partners int
 	ended    bool
+	viewOnly bool // joined: the host lets us watch, not type
 
 	term    *terminal.Terminal
-	view    *fyne.Container // the terminal with the overlay over it
-	overlay *fyne.Container // shown while connecting or waiting for approval
-	note    *widget.Label   // the overlay's text
+	scroll  *terminal.Scrollbar
+	font    *container.ThemeOverride // the terminal under the window's text size
+	view    *fyne.Container          // the terminal with the overlay over it
+	overlay *fyne.Container          // shown while connecting or waiting for approval
+	note    *widget.Label            // the overlay's text
+	shade   *widget.Label            // why part of the terminal is shaded (a partner's smaller terminal)
+	shadeBx *fyne.Container          // the shade's card, over the terminal's bottom right
+	st      sessionState             // the hosted session as last seen
 
 	session *sessions.Session // hosted
 	client  *sessions.Client  // the window's attachment to it
 	rec     *record.Recorder  // hosted: recording it, or nil
+	started time.Time         // hosted: when it started
+	ending  bool              // hosted: the host asked it to end
 
 	recorded bool // joined: the host says it records the session
 	paused   bool // joined: the host paused sharing
@@ -52,8 +63,71 @@ func newEntry(u *UI, name, command string) *entry {
 		container.NewCenter(fixedWidth(420, container.NewPadded(card))),
 	)
 	e.overlay.Hide()
-	e.view = container.NewStack(e.term, e.overlay)
+	e.shade = widget.NewLabel("")
+	e.shade.Wrapping = fyne.TextWrapWord
+	e.shadeBx = container.New(shadeLayout{e.term, u.floatingWidth}, container.NewStack(canvasBackdrop(), e.shade))
+	e.shadeBx.Hide()
+	e.scroll = terminal.NewScrollbar(e.term)
+	e.font = u.font.wrap(container.NewBorder(nil, nil, nil, e.scroll, container.NewStack(e.term, e.shadeBx)))
+	e.view = container.NewStack(e.font, e.overlay)
+	e.term.OnResize = func(int, int) { e.updateShade() }
 	return e
+}
+
+// setState takes the hosted session's state from the watcher.
+func (e *entry) setState(st sessionState) {
+	e.st = st
+	e.partners = len(st.partners)
+	e.updateShade()
+}
+
+// updateShade explains the shaded part of the terminal, if a partner's smaller terminal
+// makes the session smaller than the window.
+func (e *entry) updateShade() {
+	cols, rows := e.term.GridSize()
+	text := shadeText(e.st, cols, rows)
+	if text == "" {
+		e.shadeBx.Hide()
+		return
+	}
+	e.shade.SetText(text)
+	e.shadeBx.Show()
+	e.shadeBx.Refresh() // the card goes where the shade is now
+}
+
+// shadeText says whose terminal sets the session's size when it is smaller than the
+// window's cols x rows; "" when it is not, or when the window itself sets it.
+func shadeText(st sessionState, cols, rows int) string {
+	if st.cols == 0 || st.cols >= cols && st.rows >= rows {
+		return ""
+	}
+	var who []partnerState
+	for _, p := range st.partners {
+		if p.limits {
+			who = append(who, p)
+		}
+	}
+	const outside = ". The shaded part of your terminal is outside it."
+	whose := func(p partnerState) string { // "Alice's terminal", "The terminal of a partner from …"
+		if p.name == partnerName(host.Partner{Remote: p.remote}) {
+			return "The terminal of " + p.name
+		}
+		return p.name + "'s terminal"
+	}
+	switch len(who) {
+	case 0:
+		return "" // the window's own size is on its way to the session
+	case 1:
+		p := who[0]
+		if p.cols == st.cols && p.rows == st.rows {
+			return fmt.Sprintf("%s is %d×%d: the session is that size%s", whose(p), p.cols, p.rows, outside)
+		}
+		return fmt.Sprintf("%s is %d×%d: the session is %d×%d%s", whose(p), p.cols, p.rows, st.cols, st.rows, outside)
+	case 2:
+		return fmt.Sprintf("%s and %s have smaller terminals: the session is %d×%d%s", who[0].name, who[1].name, st.cols, st.rows, outside)
+	}
+	return fmt.Sprintf("%s, %s and %d more have smaller terminals: the session is %d×%d%s", who[0].name, who[1].name,
+		len(who)-2, st.cols, st.rows, outside)
 }
 
 // newHostedEntry attaches the window to s, as one more client of it (the path a remote
@@ -62,20 +136,30 @@ func newHostedEntry(u *UI, s *sessions.Session) *entry {
 	e := newEntry(u, s.Name(), s.Command())
 	e.session = s
 	e.state = "running"
+	e.started = time.Now()
 	e.term.AnswerQueries(false) // the session's screen model answers, once for everybody
-	cols, rows := e.term.GridSize()
-	cl, err := s.Attach(sessions.AttachOptions{Name: windowClient, Host: true, Cols: cols, Rows: rows})
-	if err != nil {
-		e.ended, e.state = true, "ended"
-		u.log.Warn("attach the window", "session", s.Name(), "err", err)
-		return e
-	}
-	e.client = cl
-	e.term.OnExit = func(err error) { e.onExit(err) }
 	e.term.OnTitle = func(string) { u.centre.updateHeader() }
 	e.term.OnShortcut = u.recordShortcuts(e)
-	e.term.Attach(sessions.NewStream(cl))
+	if err := e.attachTerm(); err != nil {
+		e.ended, e.state = true, "ended"
+		u.log.Warn("attach the window", "session", s.Name(), "err", err)
+	}
 	return e
+}
+
+// attachTerm attaches the entry's terminal to its hosted session. The widget's screen
+// follows the session's size, which a partner's smaller terminal may make smaller than
+// the widget: it shows exactly the session's screen, the rest shaded.
+func (e *entry) attachTerm() error {
+	cols, rows := e.term.GridSize()
+	cl, err := e.session.Attach(sessions.AttachOptions{Name: windowClient, Host: true, Cols: cols, Rows: rows, FollowSize: true})
+	if err != nil {
+		return err
+	}
+	e.client = cl
+	e.term.OnExit = e.onExit
+	e.term.Attach(sessions.NewStream(cl))
+	return nil
 }
 
 // hosted reports whether the session is hosted here.
@@ -92,7 +176,23 @@ func (e *entry) onExit(err error) {
 	e.ended = true
 	e.u.stopRecording(e)
 	e.u.removeEntry(e)
+	if exit != nil && !e.ending && time.Since(e.started) < exitedAtOnce {
+		e.u.showError("", exitedError(e.name, e.command, exit.Desc))
+	}
 }
+
+// exitedError says that a hosted command ended as soon as it started.
+func exitedError(name, command, desc string) error {
+	if command == "" {
+		command = "your login shell"
+	}
+	return fmt.Errorf("the session %s ended as soon as it started: %s exited (%s); check the command, or run it in a terminal to see why",
+		name, command, desc)
+}
+
+// exitedAtOnce is how soon after it started a hosted command that exits is worth a word:
+// it most likely could not do its job (a typo, a missing file).
+const exitedAtOnce = 3 * time.Second
 
 // showOverlay covers the terminal with a note and a progress bar; "" hides it.
 func (e *entry) showOverlay(text string) {
@@ -125,9 +225,10 @@ type centre struct {
 	box     *fyne.Container
 	title   *widget.Label
 	detail  *widget.Label
-	closeBt *widget.Button // "Leave" for a joined session, "End" for a hosted one
-	sideBt  *widget.Button // shows or hides the right panel
-	rec     recordButtons  // Record and Pause sharing, for a hosted session
+	closeBt *widget.Button  // "Leave" for a joined session, "End" for a hosted one
+	sideBt  *tipButton      // shows or hides the right panel
+	rec     recordButtons   // Record and Pause sharing, for a hosted session
+	top     *fyne.Container // the header and its separator
 	stack   *fyne.Container
 	empty   fyne.CanvasObject
 	shown   *entry
@@ -140,13 +241,15 @@ func newCentre(u *UI) *centre {
 	c.detail.Truncation = fyne.TextTruncateEllipsis
 	c.closeBt = widget.NewButtonWithIcon("Leave", theme.LogoutIcon(), c.onClose)
 	c.closeBt.Importance = widget.LowImportance
-	c.sideBt = widget.NewButtonWithIcon("", theme.MenuIcon(), u.toggleSide)
+	c.sideBt = newTipButton(u.tips, "", theme.MenuIcon(), "Show or hide sharing and partners (Ctrl+Shift+B)", u.toggleSide)
 	c.sideBt.Importance = widget.LowImportance
 	c.rec = newRecordButtons(c)
 	header := container.NewBorder(nil, nil, container.NewHBox(c.title, c.rec.badge), container.NewHBox(c.rec.record, c.rec.pause, c.closeBt, c.sideBt), c.detail)
 	c.empty = welcome(u)
 	c.stack = container.NewStack(c.empty)
-	c.box = container.NewBorder(container.NewVBox(header, widget.NewSeparator()), nil, nil, nil, c.stack)
+	c.top = container.NewVBox(header, widget.NewSeparator())
+	c.box = container.NewBorder(c.top, nil, nil, nil,
+		container.NewStack(c.stack, u.presence.layer))
 	return c
 }
 
@@ -193,6 +296,9 @@ func (e *entry) describe() string {
 	s := e.badges() + e.command + " · " + e.state
 	if e.hosted() {
 		s += " · " + plural(e.partners, "partner", "partners")
+	}
+	if e.viewOnly && !e.ended {
+		s += " · view only: the host has not let you type"
 	}
 	return s
 }

@@ -3,8 +3,11 @@ package app
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"net"
+	"os/exec"
 	"strings"
+	"syscall"
 	"unicode"
 
 	"fyne.io/fyne/v2"
@@ -14,7 +17,9 @@ import (
 
 	"github.com/duetpair/duet/internal/safetext"
 	"github.com/duetpair/duet/keys"
+	"github.com/duetpair/duet/sessions"
 	"github.com/duetpair/duet/sessions/join"
+	"github.com/duetpair/duet/sessions/wire"
 )
 
 // errorDialog is the dialog showing the last error, kept for tests.
@@ -99,4 +104,41 @@ func joinError(addr join.Address, err error) error {
 		return fmt.Errorf("%s did not answer in time", addr.HostPort())
 	}
 	return fmt.Errorf("joining %s failed: %w", addr.HostPort(), err)
+}
+
+// hostingError says why the window could not listen on listen ("" means the default
+// port), and what to do.
+func hostingError(listen string, err error) error {
+	where := "port " + fmt.Sprint(wire.DefaultPort)
+	if listen != "" {
+		where = listen
+	}
+	switch {
+	case errors.Is(err, syscall.EADDRINUSE) || strings.Contains(err.Error(), "address already in use"):
+		return fmt.Errorf("another program already listens on %s: choose another address in Settings (Listen on), or stop that program, and open Duet again", where)
+	case errors.Is(err, syscall.EACCES) || errors.Is(err, fs.ErrPermission):
+		return fmt.Errorf("this system does not let Duet listen on %s (ports below 1024 need administrator rights): choose a port above 1024 in Settings (Listen on)", where)
+	case errors.Is(err, syscall.EADDRNOTAVAIL) || strings.Contains(err.Error(), "no such host") || strings.Contains(err.Error(), "missing port"):
+		return fmt.Errorf("%s is not an address of this computer to listen on: fix it in Settings (Listen on), for example :2222", where)
+	}
+	return fmt.Errorf("listening on %s failed (%v): check the address in Settings (Listen on)", where, err)
+}
+
+// startError says why a session's command could not start, and what to do.
+func startError(name, command string, err error) error {
+	prog := command
+	if f := strings.Fields(command); len(f) > 0 {
+		prog = f[0]
+	}
+	switch {
+	case errors.Is(err, exec.ErrNotFound) || errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("there is no command %q: check its spelling, or give its full path", prog)
+	case errors.Is(err, fs.ErrPermission):
+		return fmt.Errorf("%q is not a program Duet may run: check its permissions", prog)
+	case errors.Is(err, sessions.ErrNameTaken):
+		return fmt.Errorf("a session named %s is already hosted: choose another name", name)
+	case strings.Contains(err.Error(), "session name"):
+		return fmt.Errorf("%q cannot be a session name: use up to 64 letters, digits and punctuation other than @ : / (no spaces)", name)
+	}
+	return fmt.Errorf("its command could not start (%v)", err)
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/duetpair/duet/internal/duettest"
 	"github.com/duetpair/duet/keys"
 	"github.com/duetpair/duet/sessions/host"
+	"github.com/duetpair/duet/sessions/wire"
 )
 
 // hostile is a user name or key comment that would clear a terminal, break a label's
@@ -44,15 +45,16 @@ func TestWindowShowsPartnerTextEscaped(t *testing.T) {
 	h.waitApproval(1)
 	h.ui(func() {
 		a := h.u.approvals
-		// The user name names no session: the question is about the one it gets.
-		if a.session.Text != "main" {
-			t.Errorf("the dialog shows session %q, want main", a.session.Text)
+		// The user name names no session: the question says so, and which one it gets.
+		if !strings.HasSuffix(a.session.Text, "which does not exist; would join main") {
+			t.Errorf("the dialog shows session %q, want the one it would join", a.session.Text)
 		}
 		for _, l := range []string{a.fp.Text, a.keyType.Text, a.remote.Text, a.session.Text} {
 			if !plain(l) {
 				t.Errorf("the dialog shows %q", l)
 			}
 		}
+		a.name.SetText(hostile) // Always allow needs a name: the host pastes the partner's
 		test.Tap(a.always)
 	})
 	for _, n := range h.a.sent() {
@@ -78,12 +80,12 @@ func TestWindowShowsPartnerTextEscaped(t *testing.T) {
 func TestPartnerNameEscapes(t *testing.T) {
 	k := duettest.PublicKey(t)
 	p := host.Partner{Fingerprint: keys.Fingerprint(k), User: hostile, Remote: "192.0.2.1:5000"}
-	if got := partnerName(nil, p); !plain(got) || !strings.HasSuffix(got, "@192.0.2.1") {
+	if got := partnerName(p); !plain(got) || got != "a partner from 192.0.2.1" {
 		t.Errorf("partnerName = %q", got)
 	}
-	approved := []keys.Entry{{Key: k, Comment: "bob\x1b]52;c;aGk=\x07"}}
-	if got := partnerName(approved, p); got != `bob\033]52;c;aGk=\007` {
-		t.Errorf("partnerName with a comment = %q", got)
+	p.Name = wire.CleanName("bob\x1b]52;c;aGk=\x07") // the host cleans the names it gives
+	if got := partnerName(p); got != `bob\033]52;c;aGk=\007` {
+		t.Errorf("partnerName with a name = %q", got)
 	}
 	if got := sessionOf(host.ApprovalRequest{Session: hostile}); !plain(got) {
 		t.Errorf("sessionOf = %q", got)

@@ -245,6 +245,12 @@ func (h *harness) joinWith(store *keys.Store) *partner {
 // joinAt joins the address or invite text as the partner whose config dir is store.
 func (h *harness) joinAt(store *keys.Store, text string) *partner {
 	h.t.Helper()
+	return h.joinAs(store, text, "")
+}
+
+// joinAs joins as joinAt does, with a display name ("" sends none, as OpenSSH).
+func (h *harness) joinAs(store *keys.Store, text, name string) *partner {
+	h.t.Helper()
 	p := &partner{store: store, out: &duettest.Output{}, dialed: make(chan struct{}), done: make(chan struct{})}
 	addr, err := join.ParseAddress(text)
 	if err != nil {
@@ -253,7 +259,7 @@ func (h *harness) joinAt(store *keys.Store, text string) *partner {
 	go func() {
 		defer close(p.done)
 		conn, err := join.Dial(context.Background(), addr, join.Config{
-			Store: p.store, NoUserKeys: true, Term: "xterm", Cols: 80, Rows: 24,
+			Store: p.store, Name: name, NoUserKeys: true, Term: "xterm", Cols: 80, Rows: 24,
 			ConfirmHost:  func(string, ssh.PublicKey) error { return nil },
 			ReconnectFor: -1,
 		})

@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io/fs"
 	"log/slog"
 	"net"
@@ -11,7 +10,6 @@ import (
 
 	"golang.org/x/crypto/ssh"
 
-	"github.com/duetpair/duet/internal/safetext"
 	"github.com/duetpair/duet/keys"
 	"github.com/duetpair/duet/sessions"
 	"github.com/duetpair/duet/sessions/host"
@@ -99,18 +97,16 @@ func (h *hosting) shutdown(log *slog.Logger) {
 	h.reg.Close()
 }
 
-// partnerName is what the window calls a partner: the comment of their approved key, or
-// the name and address they came with, escaped and bounded (both are the partner's
-// words).
-func partnerName(approved []keys.Entry, p host.Partner) string {
-	for _, e := range approved {
-		if e.Fingerprint() == p.Fingerprint && e.Comment != "" {
-			return safetext.Line(e.Comment, safetext.MaxName)
-		}
+// partnerName is what the window calls a partner: the host's name for them (the approved
+// key's comment, the name given at approval or the one their Duet sent, all cleaned by
+// the host), or where they come from.
+func partnerName(p host.Partner) string {
+	if p.Name != "" {
+		return p.Name
 	}
 	host, _, err := net.SplitHostPort(p.Remote)
 	if err != nil {
 		host = p.Remote
 	}
-	return fmt.Sprintf("%s@%s", safetext.Line(p.User, safetext.MaxName), host)
+	return "a partner from " + host
 }

@@ -15,6 +15,7 @@ import (
 	"golang.org/x/crypto/ssh"
 
 	"github.com/duetpair/duet/keys"
+	"github.com/duetpair/duet/sessions"
 	"github.com/duetpair/duet/sessions/join"
 	"github.com/duetpair/duet/sessions/wire"
 )
@@ -91,9 +92,11 @@ func (u *UI) join(addr join.Address) {
 			}
 		})
 	}
+	u.addEntry(e) // laid out first: the host is told the terminal's real size
 	cols, rows := e.term.GridSize()
 	cfg := join.Config{
 		Store:       u.cfg.Store,
+		Name:        u.settings.displayName(),
 		Term:        "xterm-256color",
 		Cols:        cols,
 		Rows:        rows,
@@ -103,7 +106,6 @@ func (u *UI) join(addr join.Address) {
 		Status:      func(s join.Status) { fyne.Do(func() { u.joinStatus(e, s) }) },
 		Logger:      u.log,
 	}
-	u.addEntry(e)
 	u.wg.Add(1)
 	go func() {
 		defer u.wg.Done()
@@ -185,6 +187,12 @@ func (u *UI) joinFinished(e *entry, addr join.Address, status int, err error, sa
 	case err != nil:
 		e.state = "ended"
 		u.showError("", joinError(addr, err))
+	case said.State == wire.Kicked:
+		e.state = "the host disconnected you"
+	case said.State == wire.Stopped:
+		e.state = "the host stopped sharing"
+	case said.State == wire.Ended && said.Text == sessions.EndedByHost:
+		e.state = "the host ended the session"
 	default:
 		e.state = fmt.Sprintf("ended (exit status %d)", status)
 	}
@@ -217,6 +225,8 @@ func (u *UI) joinStatus(e *entry, s join.Status) {
 			s.Host.State == wire.Paused, s.Host.State == wire.Resumed:
 			e.hostNews(s.Host.State)
 			u.centre.updateHeader()
+		case s.Host.State == wire.Role:
+			e.viewOnly = s.Host.Text == wire.RoleView
 		default:
 			return
 		}

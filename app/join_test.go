@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2/test"
+
+	"github.com/duetpair/duet/sessions"
 )
 
 // joined returns the joined entry (the window joins its own host in these tests).
@@ -125,4 +127,63 @@ func TestJoinErrorsAreOneSentence(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestJoinedViewOnlyIsTold: a Duet partner (this window, joining its own host) gives its
+// display name from Settings, and when let in view only it is told so: on its terminal's
+// bottom row, in its header and list, and again when the host lets it type.
+func TestJoinedViewOnlyIsTold(t *testing.T) {
+	h := newHarness(t, options{})
+	h.ui(func() { h.u.settings.Name = "Alice" })
+	var invite string
+	h.ui(func() { invite = h.u.share.info.Invites[0] })
+	h.paste(invite)
+	h.waitApproval(1)
+	h.ui(func() {
+		a := h.u.approvals
+		if a.name.Text != "Alice" {
+			t.Errorf("the dialog names the partner %q, want the display name Alice", a.name.Text)
+		}
+		a.role.SetSelected(roleViewText)
+		test.Tap(a.once)
+	})
+	bottom := func(e *entry) string {
+		_, rows := e.term.ScreenSize()
+		return e.term.Screen().LineText(rows - 1)
+	}
+	h.waitFor("the view-only notice in the joined terminal and header", func() bool {
+		e := h.joined()
+		return e != nil && e.viewOnly && strings.Contains(bottom(e), "you are view only") &&
+			strings.Contains(h.u.centre.detail.Text, "view only")
+	})
+	h.ui(func() { h.u.selectEntry(h.u.entries[0]) })
+	h.waitFor("the partner's row, named", func() bool {
+		return len(h.u.partners.rows) == 1 && h.u.partners.rows[0].name.Text == "Alice"
+	})
+	h.ui(func() { test.Tap(h.u.partners.rows[0].role) })
+	h.waitFor("the notice that the partner can type now", func() bool {
+		e := h.joined()
+		return !e.viewOnly && strings.Contains(bottom(e), "you can type now")
+	})
+}
+
+// TestJoinedSeesThePlainEnd: when the host ends the session, a joined window says so
+// plainly, not with the exit status of a hung-up shell.
+func TestJoinedSeesThePlainEnd(t *testing.T) {
+	h := newHarness(t, options{})
+	var invite string
+	h.ui(func() { invite = h.u.share.info.Invites[0] })
+	h.paste(invite)
+	h.waitApproval(1)
+	h.ui(func() { test.Tap(h.u.approvals.once) })
+	h.waitFor("the joined state", func() bool { e := h.joined(); return e != nil && e.state == "joined" })
+	var s *sessions.Session
+	h.ui(func() { h.u.entries[0].ending = true; s = h.u.entries[0].session })
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	h.waitFor("the plain end", func() bool {
+		e := h.joined()
+		return e != nil && e.ended && e.state == "the host ended the session"
+	})
 }

@@ -10,8 +10,8 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"github.com/duetpair/duet/internal/safetext"
 	"github.com/duetpair/duet/keys"
+	"github.com/duetpair/duet/sessions/wire"
 )
 
 // keysScreen shows your public key (Copy, and Generate when there is none) and the
@@ -30,6 +30,8 @@ type keysScreen struct {
 	paste    *widget.Entry
 	role     *widget.RadioGroup
 	add      *widget.Button
+
+	revokeDlg *dialog.ConfirmDialog // the last Revoke question, for tests
 }
 
 // approvedRow is one approved key.
@@ -117,7 +119,7 @@ func (k *keysScreen) refreshApproved() {
 	}
 	for _, e := range entries {
 		r := &approvedRow{fp: e.Fingerprint()}
-		name := safetext.Line(e.Comment, safetext.MaxName) // hand-edited, or a partner's user name
+		name := wire.CleanName(e.Comment)
 		if name == "" {
 			name = "(no comment)"
 		}
@@ -127,7 +129,7 @@ func (k *keysScreen) refreshApproved() {
 		}
 		r.label = widget.NewLabel(name + " · " + role + "\n" + r.fp)
 		r.label.Truncation = fyne.TextTruncateEllipsis
-		r.revoke = widget.NewButtonWithIcon("Revoke", theme.DeleteIcon(), func() { k.onRevoke(r.fp) })
+		r.revoke = widget.NewButtonWithIcon("Revoke", theme.DeleteIcon(), func() { k.askRevoke(r.fp, name) })
 		r.revoke.Importance = widget.DangerImportance
 		k.rows = append(k.rows, r)
 		objs = append(objs, container.NewBorder(nil, nil, nil, r.revoke, r.label))
@@ -153,6 +155,21 @@ func (k *keysScreen) onGenerate() {
 	}
 	k.u.log.Info("identity created", "fp", id.Fingerprint())
 	k.refresh()
+}
+
+// askRevoke asks before revoking a key.
+func (k *keysScreen) askRevoke(fp, name string) {
+	d := dialog.NewConfirm("Revoke "+name+"'s key?",
+		name+" can no longer join without asking you, and is disconnected now if connected.\n"+fp,
+		func(ok bool) {
+			if ok {
+				k.onRevoke(fp)
+			}
+		}, k.u.w)
+	d.SetConfirmText("Revoke")
+	d.SetDismissText("Cancel")
+	k.revokeDlg = d
+	d.Show()
 }
 
 // onRevoke removes a key from the approved keys and disconnects it.

@@ -51,8 +51,19 @@ func TestKeysGenerateCopyAddRevoke(t *testing.T) {
 		return len(h.u.partners.rows) == 1 && h.u.partners.rows[0].p.name == "dana@studio" && len(h.u.approvals.queue) == 0
 	})
 
-	// Revoke disconnects them and forgets the key.
-	h.ui(func() { test.Tap(k.rows[0].revoke) })
+	// Revoke asks first; Cancel keeps the key, Revoke disconnects them and forgets it.
+	h.ui(func() {
+		test.Tap(k.rows[0].revoke)
+		if k.revokeDlg == nil {
+			t.Fatal("Revoke did not ask first")
+		}
+		k.revokeDlg.Dismiss()
+		if len(k.rows) != 1 {
+			t.Fatal("a cancelled Revoke revoked")
+		}
+		test.Tap(k.rows[0].revoke)
+		k.revokeDlg.Confirm()
+	})
 	p2.ended(t)
 	h.ui(func() {
 		if len(k.rows) != 0 {

@@ -15,7 +15,6 @@ import (
 
 	"github.com/duetpair/duet/internal/flood"
 	"github.com/duetpair/duet/keys"
-	"github.com/duetpair/duet/sessions"
 	"github.com/duetpair/duet/sessions/join"
 )
 
@@ -114,14 +113,9 @@ func (u *UI) attachWindow(e *entry, on bool) {
 	if e.client != nil {
 		return
 	}
-	cols, rows := e.term.GridSize()
-	cl, err := e.session.Attach(sessions.AttachOptions{Name: windowClient, Cols: cols, Rows: rows})
-	if err != nil {
-		return
+	if err := e.attachTerm(); err != nil {
+		u.log.Warn("attach the window", "session", e.name, "err", err)
 	}
-	e.client = cl
-	e.term.OnExit = e.onExit
-	e.term.Attach(sessions.NewStream(cl))
 }
 
 // floodPartner joins the hosted session with a key approved for the measurement.

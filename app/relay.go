@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"strings"
 	"time"
 
@@ -140,6 +141,7 @@ func (u *UI) relayFailed(wr *windowRelay, err error) {
 func relayError(server string, err error) error {
 	var he *keys.HostKeyError
 	var ae *join.AuthError
+	var oe *net.OpError
 	switch {
 	case errors.As(err, &he) && errors.Is(err, errNotTrusted):
 		return fmt.Errorf("you did not trust the key of %s, so Duet does not relay through it", he.Host)
@@ -151,8 +153,23 @@ func relayError(server string, err error) error {
 		return fmt.Errorf("the relay %s accepted none of your keys", server)
 	case errors.Is(err, context.DeadlineExceeded):
 		return fmt.Errorf("the relay %s did not answer in time", server)
+	case errors.As(err, &oe) && oe.Op == "dial":
+		return fmt.Errorf("could not reach the relay %s (%v): check the address and that its SSH server runs", server, oe.Err)
 	}
-	return fmt.Errorf("could not relay through %s: %s", server, strings.TrimPrefix(err.Error(), "relay: "))
+	return fmt.Errorf("could not relay through %s: %s", server, safetext.Line(strings.TrimPrefix(err.Error(), "relay: "), safetext.MaxLine))
+}
+
+// relayReason is why the relay is down, for the share panel: relayError's sentence for
+// the failures it knows, else the error itself.
+func relayReason(server string, err error) string {
+	var he *keys.HostKeyError
+	var ae *join.AuthError
+	var oe *net.OpError
+	if server != "" && (errors.As(err, &he) || errors.As(err, &ae) || errors.As(err, &oe) && oe.Op == "dial" ||
+		errors.Is(err, context.DeadlineExceeded)) {
+		return relayError(server, err).Error()
+	}
+	return safetext.Line(strings.TrimPrefix(err.Error(), "relay: "), safetext.MaxLine)
 }
 
 // relayLine is the relay's state in a few words for the share panel.
@@ -168,13 +185,13 @@ func relayLine(st join.RelayStatus) string {
 	case join.RelayRetrying:
 		why := "connection lost"
 		if st.Err != nil {
-			why = safetext.Line(st.Err.Error(), safetext.MaxLine)
+			why = relayReason(st.Server, st.Err)
 		}
 		secs := int((st.Delay + time.Second - 1) / time.Second)
 		return fmt.Sprintf("Retrying in %d s: %s", secs, why)
 	case join.RelayStopped:
 		if st.Err != nil {
-			return "Relay stopped: " + safetext.Line(st.Err.Error(), safetext.MaxLine)
+			return "Relay stopped: " + relayReason(st.Server, st.Err)
 		}
 		return "Relay stopped"
 	}

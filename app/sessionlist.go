@@ -19,8 +19,8 @@ type sessionList struct {
 	u        *UI
 	box      *fyne.Container
 	list     *widget.List
-	host     *widget.Button
-	join     *widget.Button
+	host     *tipButton
+	join     *tipButton
 	keys     *widget.Button
 	settings *widget.Button
 	updating bool // Select called by the window, not the user
@@ -45,8 +45,8 @@ func newSessionList(u *UI) *sessionList {
 			u.selectEntry(u.entries[i])
 		}
 	}
-	l.host = widget.NewButtonWithIcon("Host", theme.ContentAddIcon(), l.onHost)
-	l.join = widget.NewButtonWithIcon("Join", theme.LoginIcon(), l.onJoin)
+	l.host = newTipButton(u.tips, "Host", theme.ContentAddIcon(), "Host another session (Ctrl+Shift+T)", l.onHost)
+	l.join = newTipButton(u.tips, "Join", theme.LoginIcon(), "Join someone's session (Ctrl+Shift+J)", l.onJoin)
 	l.keys = widget.NewButtonWithIcon("Keys", theme.AccountIcon(), func() { u.keys.show() })
 	l.keys.Importance = widget.LowImportance
 	l.settings = widget.NewButtonWithIcon("Settings", theme.SettingsIcon(), u.showSettings)
@@ -95,6 +95,9 @@ func (e *entry) listDetail() string {
 	if e.state != "running" {
 		parts = append(parts, e.state)
 	}
+	if e.viewOnly && !e.ended {
+		parts = append(parts, "view only")
+	}
 	return strings.Join(parts, " · ")
 }
 
@@ -132,6 +135,8 @@ func (l *sessionList) onHost() {
 			l.u.hostSession(strings.TrimSpace(l.hostName.Text), strings.TrimSpace(l.hostCmd.Text))
 		}
 	}, l.u.w)
+	submit := func(string) { l.hostDialog.Submit() } // Enter hosts, from either field
+	l.hostName.OnSubmitted, l.hostCmd.OnSubmitted = submit, submit
 	l.hostDialog.Resize(fyne.NewSize(460, l.hostDialog.MinSize().Height))
 	l.hostDialog.Show()
 	l.u.w.Canvas().Focus(l.hostName)

@@ -3,10 +3,13 @@ package app
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io/fs"
 	"log/slog"
 	"os"
+	"os/user"
 	"path/filepath"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -14,6 +17,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/duetpair/duet/keys"
+	"github.com/duetpair/duet/sessions/wire"
 )
 
 // settingsFile holds the window's settings in the config dir.
@@ -26,9 +30,46 @@ type settings struct {
 	// Relay is the SSH server the window's host is also reached through,
 	// user@server[:port]; "" means no relay.
 	Relay string `json:"relay,omitempty"`
+	// Name is the display name Duet hosts are told when joining them; "" means the
+	// login name.
+	Name string `json:"name,omitempty"`
+	// ApproveRole is the role the host chose last when letting a partner in ("type" or
+	// "view"): the approval dialog starts with it.
+	ApproveRole string `json:"approve_role,omitempty"`
+	// Listen is the address partners connect to (":2222" and the like); "" means port
+	// 2222 on all interfaces, or the next free one. A --listen flag wins.
+	Listen string `json:"listen,omitempty"`
+	// FontSize is the terminals' text size (Ctrl+= and Ctrl+-); 0 means the theme's.
+	FontSize float32 `json:"font_size,omitempty"`
 }
 
 func defaultSettings() settings { return settings{HostOnStart: true} }
+
+// displayName is the name Duet hosts are told when joining: the one set, or the login
+// name.
+func (s settings) displayName() string {
+	if n := strings.TrimSpace(s.Name); n != "" {
+		return n
+	}
+	return loginName()
+}
+
+// loginName is the user's login name, "" if unknown.
+func loginName() string {
+	if u, err := user.Current(); err == nil && u.Username != "" {
+		name := u.Username
+		if i := strings.LastIndexByte(name, '\\'); i >= 0 { // DOMAIN\user on Windows
+			name = name[i+1:]
+		}
+		return name
+	}
+	for _, v := range []string{"USER", "USERNAME", "LOGNAME"} {
+		if n := os.Getenv(v); n != "" {
+			return n
+		}
+	}
+	return ""
+}
 
 // loadSettings reads the settings; a missing or unreadable file gives the defaults.
 func loadSettings(store *keys.Store, log *slog.Logger) settings {
@@ -64,20 +105,57 @@ func (s settings) save(store *keys.Store) error {
 	return os.Rename(tmp, path)
 }
 
-// showSettings opens the settings dialog.
+// settingsDialog is the settings dialog's widgets, kept for tests.
+type settingsDialog struct {
+	dlg         *dialog.CustomDialog
+	hostOnStart *widget.Check
+	name        *widget.Entry
+	listen      *widget.Entry
+}
+
+// showSettings opens the settings dialog; each change is saved at once.
 func (u *UI) showSettings() {
-	hostOnStart := widget.NewCheck("Host a session when Duet opens", nil)
-	hostOnStart.SetChecked(u.settings.HostOnStart)
-	hostOnStart.OnChanged = func(on bool) {
-		u.settings.HostOnStart = on
+	sd := &settingsDialog{}
+	save := func() {
 		if err := u.settings.save(u.cfg.Store); err != nil {
 			u.showError("Duet could not save the settings", err)
 		}
 	}
-	u.settingsCheck = hostOnStart
+	sd.hostOnStart = widget.NewCheck("Host a session when Duet opens", nil)
+	sd.hostOnStart.SetChecked(u.settings.HostOnStart)
+	sd.hostOnStart.OnChanged = func(on bool) {
+		u.settings.HostOnStart = on
+		save()
+	}
+	sd.name = widget.NewEntry()
+	sd.name.SetPlaceHolder(loginName())
+	sd.name.SetText(u.settings.Name)
+	sd.name.OnChanged = func(text string) {
+		u.settings.Name = strings.TrimSpace(text)
+		save()
+	}
+	sd.listen = widget.NewEntry()
+	sd.listen.SetPlaceHolder(fmt.Sprintf(":%d (or the next free port)", wire.DefaultPort))
+	sd.listen.SetText(u.settings.Listen)
+	sd.listen.OnChanged = func(text string) {
+		u.settings.Listen = strings.TrimSpace(text)
+		save()
+	}
+	listenNote := "Partners connect to this address; a change applies when Duet opens next."
+	if u.hosting != nil {
+		listenNote = fmt.Sprintf("Now listening on %s. ", u.hosting.addr) + listenNote
+	}
+	if u.cfg.Listen != "" {
+		listenNote = "Set by --listen " + u.cfg.Listen + " for this window. " + listenNote
+	}
+	form := widget.NewForm(
+		&widget.FormItem{Text: "Your name", Widget: sd.name, HintText: "What hosts you join see (Duet hosts only)"},
+		&widget.FormItem{Text: "Listen on", Widget: sd.listen, HintText: listenNote},
+	)
 	dir := caption("Keys and settings are kept in " + u.cfg.Store.Dir())
-	d := dialog.NewCustom("Settings", "Close", fixedWidth(460, container.NewVBox(hostOnStart, dir)), u.w)
-	d.Show()
+	sd.dlg = dialog.NewCustom("Settings", "Close", fixedWidth(480, container.NewVBox(sd.hostOnStart, form, dir)), u.w)
+	u.settingsDlg = sd
+	sd.dlg.Show()
 }
 
 // confirmEnd asks before ending a hosted session.
@@ -90,6 +168,7 @@ func (u *UI) confirmEnd(e *entry) {
 	l.Wrapping = fyne.TextWrapWord
 	d := dialog.NewCustomConfirm("End session?", "End session", "Cancel", fixedWidth(400, l), func(ok bool) {
 		if ok && e.session != nil {
+			e.ending = true
 			u.wg.Add(1)
 			go func() {
 				defer u.wg.Done()

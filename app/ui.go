@@ -63,18 +63,22 @@ type UI struct {
 	share     *sharePanel
 	partners  *partnersPanel
 	approvals *approvals
+	presence  *presence
+	tips      *tips
+	font      *fontSize
 	centre    *centre
 	side      *fyne.Container
 	sideBox   *fyne.Container // the side with its separator
 	sideShown bool
+	content   *fyne.Container // the three columns (windowLayout)
 	keys      *keysScreen
 
 	// The dialogs shown last, kept for tests (UI goroutine only).
-	lastError     *errorDialog
-	joinDlg       *joinDialog
-	trustDlg      *trustDialog
-	quitDialog    *dialog.ConfirmDialog
-	settingsCheck *widget.Check
+	lastError   *errorDialog
+	joinDlg     *joinDialog
+	trustDlg    *trustDialog
+	quitDialog  *dialog.ConfirmDialog
+	settingsDlg *settingsDialog
 }
 
 // New builds the window's content into w. Nothing is hosted until Start.
@@ -88,18 +92,24 @@ func New(a fyne.App, w fyne.Window, cfg Config) *UI {
 		u.log = slog.New(slog.DiscardHandler)
 	}
 	u.settings = loadSettings(cfg.Store, u.log)
+	u.tips = newTips(u)
+	u.font = &fontSize{u: u, size: u.settings.FontSize}
 	u.list = newSessionList(u)
 	u.share = newSharePanel(u)
 	u.partners = newPartnersPanel(u)
 	u.approvals = newApprovals(u)
+	u.presence = newPresence(u)
 	u.centre = newCentre(u)
 	u.keys = newKeysScreen(u)
 	u.side = container.NewVBox(u.share.box, widget.NewSeparator(), u.partners.box)
-	u.sideBox = container.NewHBox(widget.NewSeparator(), fixedWidth(330, container.NewVScroll(u.side)))
-	w.SetContent(container.NewBorder(nil, nil,
-		container.NewHBox(fixedWidth(230, u.list.box), widget.NewSeparator()),
-		u.sideBox,
-		u.centre.box))
+	u.sideBox = container.NewStack(opaque(),
+		container.NewBorder(nil, nil, widget.NewSeparator(), nil, container.NewVScroll(u.side)))
+	u.content = container.New(windowLayout{top: u.centre.top},
+		container.NewBorder(nil, nil, nil, widget.NewSeparator(), u.list.box),
+		u.centre.box,
+		u.sideBox)
+	w.SetContent(container.NewStack(u.content, u.tips.layer))
+	w.SetMainMenu(u.newMainMenu())
 	w.SetCloseIntercept(u.onCloseWindow)
 	a.Lifecycle().SetOnEnteredForeground(func() { u.focused = true })
 	a.Lifecycle().SetOnExitedForeground(func() { u.focused = false })
@@ -121,9 +131,14 @@ func (u *UI) ensureHosting() bool {
 	if u.hosting != nil {
 		return true
 	}
-	h, err := startHosting(u.cfg.Store, u.cfg.Listen, u.approvals.ask, u.cfg.ApproveTimeout, u.log)
+	listen := u.cfg.Listen
+	if listen == "" {
+		listen = u.settings.Listen
+	}
+	h, err := startHosting(u.cfg.Store, listen, u.approvals.ask, u.cfg.ApproveTimeout, u.log)
 	if err != nil {
-		u.showError("Duet could not start hosting", err)
+		u.log.Warn("start hosting", "listen", listen, "err", err)
+		u.showError("Duet could not start hosting", hostingError(listen, err))
 		return false
 	}
 	u.hosting = h
@@ -143,10 +158,16 @@ func (u *UI) hostSession(name, command string) bool {
 	}
 	s, err := u.hosting.start(name, command, u.log)
 	if err != nil {
-		u.showError(fmt.Sprintf("Duet could not start the session %q", name), err)
+		u.log.Warn("start session", "session", name, "err", err)
+		u.showError(fmt.Sprintf("Duet could not start the session %s", name), startError(name, command, err))
 		return false
 	}
 	e := newHostedEntry(u, s)
+	if e.ended { // the command ended before the window could attach
+		ex, _ := s.Exit()
+		u.showError("", exitedError(name, command, ex.Desc))
+		return false
+	}
 	u.addEntry(e)
 	if u.cfg.Out != nil && !u.announced {
 		u.announced = true // once a session is there to join
@@ -169,6 +190,7 @@ func (u *UI) selectEntry(e *entry) {
 	u.centre.show(e)
 	u.list.selectEntry(e)
 	u.updateSide()
+	u.w.SetTitle(windowTitle(e))
 }
 
 // removeEntry takes e off the list, detaching its terminal (which leaves a joined
@@ -197,17 +219,19 @@ func (u *UI) removeEntry(e *entry) {
 
 // applySnapshot shows what the watcher saw of the hosted sessions.
 func (u *UI) applySnapshot(snap hostSnapshot) {
+	u.presence.update(u.snap, snap)
 	u.snap = snap
 	for _, e := range u.entries {
 		if e.session == nil {
 			continue
 		}
 		if st, ok := snap.session(e.name); ok {
-			e.partners = len(st.partners)
+			e.setState(st)
 		}
 	}
 	u.list.refresh()
 	u.updateSide()
+	u.w.SetTitle(windowTitle(u.selected))
 }
 
 // updateSide shows the share panel and the partners of the selected hosted session.
@@ -223,6 +247,15 @@ func (u *UI) updateSide() {
 	u.partners.show(e, st)
 }
 
+// floatingWidth returns how much of the centre the right panel covers: none when it is
+// hidden or docked.
+func (u *UI) floatingWidth() float32 {
+	if u.content == nil || !u.sideBox.Visible() || docked(u.content.Size().Width) {
+		return 0
+	}
+	return u.sideBox.Size().Width
+}
+
 // toggleSide shows or hides the right panel.
 func (u *UI) toggleSide() {
 	u.sideShown = !u.sideShown
@@ -230,6 +263,10 @@ func (u *UI) toggleSide() {
 		u.sideBox.Show()
 	} else {
 		u.sideBox.Hide()
+	}
+	u.content.Refresh()
+	if e := u.selected; e != nil {
+		e.updateShade()
 	}
 	u.centre.updateHeader()
 }
@@ -311,4 +348,19 @@ func (u *UI) shutdown(then func()) {
 func (u *UI) Close() {
 	u.shutdown(nil)
 	u.wg.Wait()
+}
+
+// after runs f on the UI goroutine once d has passed, unless the window closes first.
+func (u *UI) after(d time.Duration, f func()) {
+	u.wg.Add(1)
+	go func() {
+		defer u.wg.Done()
+		t := time.NewTimer(d)
+		defer t.Stop()
+		select {
+		case <-t.C:
+			fyne.Do(f)
+		case <-u.stop:
+		}
+	}()
 }

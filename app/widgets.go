@@ -3,6 +3,7 @@ package app
 import (
 	"fmt"
 	"image/color"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -38,9 +39,16 @@ func fixedWidth(w float32, o fyne.CanvasObject) *fyne.Container {
 }
 
 // canvasBackdrop is a translucent cover of the theme's background colour.
-func canvasBackdrop() fyne.CanvasObject {
+func canvasBackdrop() fyne.CanvasObject { return backdrop(0xe8) }
+
+// opaque is a rectangle of the theme's background colour, under a panel that may float
+// over the terminal.
+func opaque() fyne.CanvasObject { return backdrop(0xff) }
+
+// backdrop is a rectangle of the theme's background colour with the given opacity.
+func backdrop(alpha uint8) fyne.CanvasObject {
 	r, g, b, _ := theme.Color(theme.ColorNameBackground).RGBA()
-	return canvas.NewRectangle(color.NRGBA{R: uint8(r >> 8), G: uint8(g >> 8), B: uint8(b >> 8), A: 0xe8})
+	return canvas.NewRectangle(color.NRGBA{R: uint8(r >> 8), G: uint8(g >> 8), B: uint8(b >> 8), A: alpha})
 }
 
 // heading is a section title.
@@ -65,17 +73,28 @@ func mono(text string) *widget.Label {
 
 // copyRow is a line of text with a Copy button that puts it on the clipboard.
 type copyRow struct {
-	text  string
-	label *widget.Label
-	copy  *widget.Button
-	box   *fyne.Container
+	text   string
+	label  *widget.Label
+	copy   *tipButton
+	box    *fyne.Container
+	copies int // clicks so far, so that only the last one's timer resets the icon
 }
+
+// copiedFor is how long a Copy button shows that it copied.
+const copiedFor = 1500 * time.Millisecond
 
 func newCopyRow(u *UI, text string) *copyRow {
 	r := &copyRow{text: text, label: mono(text)}
-	r.copy = widget.NewButtonWithIcon("", theme.ContentCopyIcon(), func() {
+	r.copy = newTipButton(u.tips, "", theme.ContentCopyIcon(), "Copy to the clipboard", func() {
 		u.a.Clipboard().SetContent(r.text)
-		r.copy.SetIcon(theme.ConfirmIcon())
+		r.copy.SetIcon(theme.ConfirmIcon()) // copied: back to the copy icon in a moment
+		r.copies++
+		n := r.copies
+		u.after(copiedFor, func() {
+			if r.copies == n {
+				r.copy.SetIcon(theme.ContentCopyIcon())
+			}
+		})
 	})
 	r.copy.Importance = widget.LowImportance
 	r.box = container.NewBorder(nil, nil, nil, r.copy, r.label)

@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2/test"
+
+	"github.com/duetpair/duet/keys"
 )
 
 func TestHostsOnStart(t *testing.T) {
@@ -69,7 +71,7 @@ func TestHostOnStartSettingOff(t *testing.T) {
 		}
 		// Settings turn it back on, saved for next time.
 		h.u.showSettings()
-		test.Tap(h.u.settingsCheck)
+		test.Tap(h.u.settingsDlg.hostOnStart)
 	})
 	if s := loadSettings(h.store, h.u.log); !s.HostOnStart {
 		t.Error("the setting was not saved")
@@ -89,7 +91,7 @@ func TestHostOnStartSettingOff(t *testing.T) {
 func TestQuitAsksWhilePartnersAreAttached(t *testing.T) {
 	h := newHarness(t, options{})
 	p := h.join("main")
-	h.waitFor("the approval dialog", func() bool { return len(h.u.approvals.queue) == 1 })
+	h.waitApproval(1)
 	h.ui(func() { test.Tap(h.u.approvals.once) })
 	h.waitFor("the partner in the panel", func() bool { return len(h.u.partners.rows) == 1 })
 	h.ui(func() {
@@ -100,4 +102,84 @@ func TestQuitAsksWhilePartnersAreAttached(t *testing.T) {
 		h.u.quitDialog.Hide() // "Keep sharing"
 	})
 	_ = p
+}
+
+// TestHostSeesExactlyTheSessionWithASmallerPartner: a partner with a smaller terminal
+// makes the session smaller; the host's terminal shows exactly the session's screen
+// (after seq 1 300 the prompt is where the session has it), the shade is explained with
+// the partner's name, and all of it goes when the partner leaves.
+func TestHostSeesExactlyTheSessionWithASmallerPartner(t *testing.T) {
+	h := newHarness(t, options{})
+	p := h.joinAs(keys.NewStore(t.TempDir()), "main@"+h.hostAddr(), "Alice")
+	h.waitApproval(1)
+	h.ui(func() { test.Tap(h.u.approvals.once) })
+	<-p.dialed
+	if p.connection() == nil {
+		t.Fatalf("join: %v", p.err)
+	}
+	if err := p.connection().Resize(40, 10); err != nil {
+		t.Fatal(err)
+	}
+	var e *entry
+	h.ui(func() { e = h.u.entries[0] })
+	h.waitFor("the window's screen to take the partner's size, explained", func() bool {
+		c, r := e.term.ScreenSize()
+		return c == 40 && r == 10 && e.shadeBx.Visible()
+	})
+	h.ui(func() {
+		want := "Alice's terminal is 40×10: the session is that size. The shaded part of your terminal is outside it."
+		if e.shade.Text != want {
+			t.Errorf("shade explained as %q, want %q", e.shade.Text, want)
+		}
+		test.Type(e.term, "seq 1 300\r")
+	})
+	h.waitFor("the prompt after seq, on the window's screen as on the session's", func() bool {
+		text := e.term.Screen().Text()
+		return strings.Contains(text, "300\n$") && text == e.session.Screen().Text()
+	})
+	p.connection().Close()
+	h.waitFor("the screen to be the window's again, the shade gone", func() bool {
+		c, r := e.term.ScreenSize()
+		gc, gr := e.term.GridSize()
+		return c == gc && r == gr && !e.shadeBx.Visible() && e.partners == 0
+	})
+}
+
+// TestJoinAndLeaveAreNoticed: a pre-approved partner (no dialog) joining and leaving
+// shows a notice in the window and, while it is not focused, a desktop notification; the
+// window title says how many watch.
+func TestJoinAndLeaveAreNoticed(t *testing.T) {
+	pstore := keys.NewStore(t.TempDir())
+	id, err := pstore.LoadOrCreateIdentity()
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t, options{setup: func(store *keys.Store) {
+		if err := store.Approved().Add(id.PublicKey(), keys.RoleView, "Bob"); err != nil {
+			t.Fatal(err)
+		}
+	}})
+	h.ui(func() {
+		h.u.focused = false
+		if got := h.w.Title(); got != "main — Duet" {
+			t.Errorf("title %q with nobody watching", got)
+		}
+	})
+	p := h.joinWith(pstore)
+	h.waitFor("the join notice and the title", func() bool {
+		return h.u.presence.layer.Visible() && strings.Contains(h.u.presence.text.Text, "Bob joined main (view only)") &&
+			h.w.Title() == "main · 1 watching — Duet"
+	})
+	<-p.dialed
+	p.connection().Close()
+	h.waitFor("the leave notice and the title", func() bool {
+		return strings.Contains(h.u.presence.text.Text, "Bob left main") && h.w.Title() == "main — Duet"
+	})
+	var texts []string
+	for _, n := range h.a.sent() {
+		texts = append(texts, n.Content)
+	}
+	if got := strings.Join(texts, "|"); !strings.Contains(got, "Bob joined main (view only).") || !strings.Contains(got, "Bob left main.") {
+		t.Errorf("desktop notifications %q, want the join and the leave", got)
+	}
 }

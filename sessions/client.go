@@ -5,6 +5,7 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // AttachOptions describe a client attaching to a session.
@@ -24,7 +25,13 @@ type AttachOptions struct {
 	// Host marks the host's own client (its window, or its own key joining): it sees the
 	// session and may type while sharing is paused.
 	Host bool
+	// FollowSize marks in the client's output where the session's size changed, for a
+	// reader that draws the session at exactly its size (a [Stream]'s ReadSized).
+	FollowSize bool
 }
+
+// sizeMark says that the output from offset at on is for a terminal of cols x rows.
+type sizeMark struct{ at, cols, rows int }
 
 // batchBytes is the write size below which a client's writer first lets the reader add
 // more output.
@@ -39,6 +46,7 @@ type Client struct {
 	fp       string
 	host     bool
 	budget   int
+	follow   bool // marks size changes in its queue (AttachOptions.FollowSize)
 	readOnly atomic.Bool
 	left     atomic.Bool // detached, kicked or ended: input is refused
 
@@ -48,10 +56,13 @@ type Client struct {
 
 	mu       sync.Mutex // guards the fields below; taken after s.mu when both are held
 	pending  []byte     // output not yet written
+	marks    []sizeMark // where in pending the session's size changed (follow only)
 	overflow bool       // pending output was dropped: a repaint is due
 	ended    bool       // no more output will come; the writer returns once pending is out
 	endErr   error      // what CopyTo returns once ended
 	drops    int        // how often the queue overflowed
+
+	noticeTimer *time.Timer // takes a notice away (see Notice); stopped when the client leaves
 }
 
 // Attach attaches a client: its queue starts with a repaint of the current screen, then
@@ -65,6 +76,7 @@ func (s *Session) Attach(opt AttachOptions) (*Client, error) {
 		host:   opt.Host,
 		budget: s.queueBytes,
 		wake:   make(chan struct{}, 1),
+		follow: opt.FollowSize,
 	}
 	c.cols, c.rows = clampSize(opt.Cols, opt.Rows)
 	c.readOnly.Store(opt.ReadOnly)
@@ -82,6 +94,9 @@ func (s *Session) Attach(opt AttachOptions) (*Client, error) {
 		c.pending = curtainScreen(s.cols, s.rows)
 	} else {
 		c.pending = s.screen.AppendRepaint(c.pending)
+	}
+	if c.follow {
+		c.marks = []sizeMark{{0, s.cols, s.rows}} // the repaint is at the session's size
 	}
 	s.log.Info("client attached", "client", c.name, "clients", len(s.clients))
 	return c, nil
@@ -102,6 +117,13 @@ func (c *Client) SetReadOnly(ro bool) {
 	defer c.s.mu.Unlock()
 	c.readOnly.Store(ro)
 	c.s.resizeLocked()
+}
+
+// Size returns the client's terminal size, as it last said (0x0: it has none).
+func (c *Client) Size() (cols, rows int) {
+	c.s.mu.Lock()
+	defer c.s.mu.Unlock()
+	return c.cols, c.rows
 }
 
 // Resize records the client's terminal size; the session's size follows.
@@ -173,6 +195,9 @@ func (c *Client) leave(msg []byte, err error) {
 		c.pending = append(c.pending[:0], msg...)
 		c.ended, c.endErr, c.overflow = true, err, false
 	}
+	if c.noticeTimer != nil {
+		c.noticeTimer.Stop()
+	}
 	c.mu.Unlock()
 	c.signal()
 }
@@ -184,7 +209,7 @@ func (c *Client) enqueue(p []byte) {
 	switch {
 	case c.ended || c.overflow:
 	case len(c.pending)+len(p) > c.budget:
-		c.pending, c.overflow = c.pending[:0], true
+		c.pending, c.marks, c.overflow = c.pending[:0], nil, true
 		c.drops++
 	default:
 		c.pending = append(c.pending, p...)
@@ -200,6 +225,9 @@ func (c *Client) replace(p []byte) {
 	if !c.ended {
 		c.pending = append(c.pending[:0], p...)
 		c.overflow = false
+		if c.follow {
+			c.marks = []sizeMark{{0, c.s.cols, c.s.rows}} // p is at the session's size
+		}
 	}
 	c.mu.Unlock()
 	c.signal()
@@ -210,7 +238,18 @@ func (c *Client) replace(p []byte) {
 func (c *Client) markOverflow() {
 	c.mu.Lock()
 	if !c.ended {
-		c.pending, c.overflow = c.pending[:0], true
+		c.pending, c.marks, c.overflow = c.pending[:0], nil, true
+	}
+	c.mu.Unlock()
+	c.signal()
+}
+
+// markSize records that the output queued from now on is for a terminal of cols x rows;
+// it runs with s.mu held, for clients that follow the size.
+func (c *Client) markSize(cols, rows int) {
+	c.mu.Lock()
+	if !c.ended && !c.overflow { // a repaint due carries the size anyway
+		c.marks = append(c.marks, sizeMark{len(c.pending), cols, rows})
 	}
 	c.mu.Unlock()
 	c.signal()
@@ -225,6 +264,9 @@ func (c *Client) end(msg []byte, err error) {
 		}
 		c.pending = append(c.pending, msg...)
 		c.ended, c.endErr = true, err
+	}
+	if c.noticeTimer != nil {
+		c.noticeTimer.Stop()
 	}
 	c.mu.Unlock()
 	c.signal()
@@ -246,7 +288,7 @@ func (c *Client) CopyTo(w io.Writer) error {
 	for {
 		var err error
 		var done bool
-		buf, done, err = c.next(buf[:0])
+		buf, _, done, err = c.next(buf[:0])
 		if len(buf) > 0 {
 			if _, werr := w.Write(buf); werr != nil {
 				c.Detach()
@@ -263,15 +305,17 @@ func (c *Client) CopyTo(w io.Writer) error {
 	}
 }
 
-// next waits for output and swaps it into buf; done is set when the client has ended and
-// buf holds its last output.
-func (c *Client) next(buf []byte) (out []byte, done bool, err error) {
+// next waits for output and swaps it into buf, with where in it the session's size
+// changed (for clients that follow it); done is set when the client has ended and buf
+// holds its last output.
+func (c *Client) next(buf []byte) (out []byte, marks []sizeMark, done bool, err error) {
 	yielded := false
 	for {
 		c.mu.Lock()
 		if c.overflow && !c.ended {
 			c.mu.Unlock()
-			return c.repaint(buf), false, nil
+			out, marks = c.repaint(buf)
+			return out, marks, false, nil
 		}
 		if n := len(c.pending); n > 0 && n < batchBytes && !c.ended && !yielded {
 			// Let the reader add what it has before writing a small piece: under load
@@ -281,30 +325,39 @@ func (c *Client) next(buf []byte) (out []byte, done bool, err error) {
 			yielded = true
 			continue
 		}
-		if len(c.pending) > 0 {
+		if len(c.pending) > 0 || len(c.marks) > 0 {
 			out, c.pending = c.pending, buf
+			marks, c.marks = c.marks, nil
 			c.mu.Unlock()
-			return out, false, nil
+			return out, marks, false, nil
 		}
 		if c.ended {
 			c.mu.Unlock()
-			return buf, true, c.endErr
+			return buf, nil, true, c.endErr
 		}
 		c.mu.Unlock()
 		<-c.wake
 	}
 }
 
-// repaint replaces what the client missed with a repaint of the screen as it is now.
-func (c *Client) repaint(buf []byte) []byte {
+// repaint replaces what the client missed with a repaint of the screen as it is now (and,
+// for a client that follows the size, the size it is at).
+func (c *Client) repaint(buf []byte) ([]byte, []sizeMark) {
 	c.s.mu.Lock()
 	defer c.s.mu.Unlock()
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if !c.overflow || c.ended {
-		return buf
+		return buf, nil
 	}
 	c.overflow = false
-	c.pending = c.pending[:0]
-	return c.s.screen.AppendRepaint(buf)
+	c.pending, c.marks = c.pending[:0], nil
+	var marks []sizeMark
+	if c.follow {
+		marks = []sizeMark{{0, c.s.cols, c.s.rows}}
+	}
+	if c.s.paused.Load() && !c.host { // sharing is paused: the curtain, never the screen
+		return append(buf, curtainScreen(c.s.cols, c.s.rows)...), marks
+	}
+	return c.s.screen.AppendRepaint(buf), marks
 }

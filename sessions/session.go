@@ -49,10 +49,14 @@ type Options struct {
 	Logger     *slog.Logger
 }
 
+// EndedByHost is the Desc of the Exit of a session the host closed: its command's hangup
+// is not news to anyone.
+const EndedByHost = "the host ended it"
+
 // Exit is how a session's command ended.
 type Exit struct {
 	Code int    // exit status; 128+signal if killed by a signal
-	Desc string // "exit status 0", "killed by hangup"
+	Desc string // "exit status 0", "killed by hangup", "the host ended it"
 }
 
 // Session is one command running in a pseudo-terminal (a pseudo console on Windows),
@@ -309,14 +313,25 @@ func (s *Session) waitLoop() {
 	}
 	drain.Stop()
 	s.pty.Close()
-	s.log.Info("session ended", "status", exit.Code)
+	byHost := false
+	select {
+	case <-s.stop: // Close: the host ended it (its hangup is not news to anyone)
+		byHost = true
+		exit.Desc = EndedByHost
+	default:
+	}
+	s.log.Info("session ended", "status", exit.Code, "by_host", byHost)
 
 	s.mu.Lock()
 	s.ended, s.exit = true, exit
 	if s.killTimer != nil {
 		s.killTimer.Stop()
 	}
-	msg := s.endMessage(fmt.Sprintf("[duet: session %s ended: %s]", s.name, exit.Desc))
+	text := fmt.Sprintf("[duet: session %s ended: %s]", s.name, exit.Desc)
+	if byHost {
+		text = fmt.Sprintf("[duet: the host ended the session %s]", s.name)
+	}
+	msg := s.endMessage(text)
 	for _, c := range s.clients {
 		c.end(msg, &ExitError{Session: s.name, Exit: exit})
 	}

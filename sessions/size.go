@@ -53,6 +53,11 @@ func (s *Session) resizeLocked() {
 	if s.tap != nil {
 		s.tap.Resize(time.Now(), cols, rows)
 	}
+	for _, c := range s.clients {
+		if c.follow {
+			c.markSize(cols, rows)
+		}
+	}
 }
 
 // Limiters returns the clients that set the session's size now: those that may type and

@@ -101,7 +101,7 @@ func (r *renderer) Refresh() {
 		r.pal, r.havePal = newPalette(th, v, t.snap.Palette), true
 		r.all = true
 	}
-	rows := t.snap.Rows
+	rows := t.rows // the grid's rows; a smaller screen's end before
 	if len(r.rowDirty) != rows {
 		r.rowDirty = make([]bool, rows)
 		r.rowOver = make([][]overlay, rows)
@@ -122,6 +122,10 @@ func (r *renderer) Refresh() {
 		r.all = true
 	}
 	for y := range rows {
+		if y >= t.snap.Rows {
+			r.view[y] = nil // outside the screen (drawn as such below)
+			continue
+		}
 		if t.scrollOff == 0 {
 			r.view[y] = t.snap.Lines[y]
 			r.sizes[y] = t.snap.Sizes[y]
@@ -155,6 +159,9 @@ func (r *renderer) Refresh() {
 		r.layoutOverlays()
 	}
 	canvas.Refresh(r.raster)
+	if t.scrollHook != nil {
+		t.scrollHook()
+	}
 }
 
 func (r *renderer) markRow(y int) {
@@ -300,9 +307,9 @@ func (r *renderer) drawRow(y int, cw, ch float64) {
 	scale := rowScale(size)
 	limit := t.snap.Cols
 	if t.area != [2]int{} {
-		// Outside the session's area: a partner's smaller terminal sets the size.
+		// Outside the session's screen: a partner's smaller terminal sets the size.
 		outX := r.img.Bounds().Dx() // the columns are all the session's
-		if t.area[0] < t.snap.Cols {
+		if t.area[0] < t.cols {
 			outX = px(float64(t.area[0]) * cw)
 		}
 		if y >= t.area[1] {

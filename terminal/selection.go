@@ -45,8 +45,9 @@ func (s selection) ordered() (pos, pos) {
 // cellAt maps a position in the widget to a grid cell and its stable line.
 func (t *Terminal) cellAt(p fyne.Position) (col, row int, at pos) {
 	cs := t.cell()
-	col = min(max(int(p.X/cs.Width), 0), t.cols-1)
-	row = min(max(int(p.Y/cs.Height), 0), t.rows-1)
+	// The screen's cells: a smaller session's screen ends before the grid does.
+	col = min(max(int(p.X/cs.Width), 0), min(t.cols, max(t.snap.Cols, 1))-1)
+	row = min(max(int(p.Y/cs.Height), 0), min(t.rows, max(t.snap.Rows, 1))-1)
 	return col, row, pos{col: col, line: t.snap.Scrolled - uint64(t.scrollOff) + uint64(row)}
 }
 

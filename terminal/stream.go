@@ -14,10 +14,12 @@ type Stream interface {
 	Resize(cols, rows int) error
 }
 
-// areaStream is a Stream whose program may use less than the widget's grid: a shared
-// session is as small as its smallest typing client. The widget shows the rest as outside.
-type areaStream interface {
-	SessionSize() (cols, rows int)
+// sizedStream is a Stream whose output is meant for a terminal of a size it sets: a
+// shared session is as small as its smallest typing client. The widget's screen takes
+// that size at the point in the output where it changed, and the grid beyond it is
+// shown as outside the session. ReadSized may return no bytes with a new size.
+type sizedStream interface {
+	ReadSized(p []byte) (n, cols, rows int, err error)
 }
 
 // inputQueue carries keystrokes from the UI goroutine to the stream without ever

@@ -49,6 +49,7 @@ type Terminal struct {
 	kick   chan struct{} // a frame is wanted
 	queued atomic.Bool   // a frame is queued and not drawn yet
 	frames atomic.Uint64 // frames painted (raster regenerated), for benchmarks
+	grid   atomic.Uint64 // the grid's size, cols<<32 | rows, for GridSize from any goroutine
 
 	mu      sync.Mutex // guards stream, cancel, input, resizes
 	stream  Stream
@@ -58,9 +59,13 @@ type Terminal struct {
 	loops   sync.WaitGroup // writer, resizer and frame goroutines
 	reader  sync.WaitGroup // the reader, which ends when the stream is closed
 
+	// The Scrollbar's hook, told when the view is drawn (UI goroutine only).
+	scrollHook func()
+
 	// UI goroutine only.
+	sized     bool // the attached stream sets the screen's size (sizedStream)
 	snap      vt.Snapshot
-	area      [2]int // the session's size when smaller than the grid, else 0x0
+	area      [2]int // the screen's size when smaller than the grid, else 0x0
 	cols      int
 	rows      int
 	cellSize  fyne.Size
@@ -80,6 +85,7 @@ type Terminal struct {
 // New returns a Terminal with an 80x24 screen and nothing attached.
 func New() *Terminal {
 	t := &Terminal{kick: make(chan struct{}, 1), cols: 80, rows: 24, blinkOn: true}
+	t.grid.Store(80<<32 | 24)
 	t.screen = vt.New(80, 24, vt.Options{Reply: t.onReply})
 	t.ExtendBaseWidget(t)
 	return t
@@ -111,11 +117,16 @@ func (t *Terminal) onReply(p []byte) {
 func (t *Terminal) Attach(s Stream) {
 	t.Detach()
 	t.queued.Store(false) // a frame asked for before a Detach was never drawn
+	_, t.sized = s.(sizedStream)
+	if !t.sized {
+		if c, r := t.screen.Size(); c != t.cols || r != t.rows {
+			t.screen.Resize(t.cols, t.rows) // a sized stream had set another size
+		}
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	in := newInputQueue()
 	resizes := make(chan [2]int, 1)
-	cols, rows := t.screen.Size()
-	resizes <- [2]int{cols, rows}
+	resizes <- [2]int{t.cols, t.rows}
 	t.mu.Lock()
 	t.stream, t.cancel, t.input, t.resizes = s, cancel, in, resizes
 	t.mu.Unlock()
@@ -185,8 +196,20 @@ func (t *Terminal) Detach() {
 
 func (t *Terminal) readLoop(ctx context.Context, s Stream) {
 	buf := make([]byte, 64<<10)
+	sized, _ := s.(sizedStream)
 	for {
-		n, err := s.Read(buf)
+		var n int
+		var err error
+		if sized != nil {
+			var cols, rows int
+			n, cols, rows, err = sized.ReadSized(buf)
+			if c, r := t.screen.Size(); cols > 0 && rows > 0 && (c != cols || r != rows) {
+				t.screen.Resize(cols, rows) // where the session's size changed
+				t.requestFrame()
+			}
+		} else {
+			n, err = s.Read(buf)
+		}
 		if n > 0 {
 			t.screen.Write(buf[:n])
 			t.requestFrame()
@@ -308,7 +331,10 @@ func (t *Terminal) Resize(s fyne.Size) {
 		return
 	}
 	t.cols, t.rows = cols, rows
-	t.screen.Resize(cols, rows)
+	t.grid.Store(uint64(cols)<<32 | uint64(rows))
+	if !t.sized {
+		t.screen.Resize(cols, rows) // a sized stream's output sets the screen's size
+	}
 	t.mu.Lock()
 	if t.resizes != nil {
 		select { // replace a size not sent yet
@@ -323,26 +349,6 @@ func (t *Terminal) Resize(s fyne.Size) {
 	}
 	t.Refresh()
 }
-
-// sessionArea returns the part of the grid the program uses: all of it, unless the
-// attached stream is a session made smaller by another client.
-func (t *Terminal) sessionArea() [2]int {
-	t.mu.Lock()
-	st := t.stream
-	t.mu.Unlock()
-	a, ok := st.(areaStream)
-	if !ok {
-		return [2]int{}
-	}
-	c, r := a.SessionSize()
-	if c <= 0 || r <= 0 || c >= t.snap.Cols && r >= t.snap.Rows {
-		return [2]int{}
-	}
-	return [2]int{c, r}
-}
-
-// GridSize returns the columns and rows the widget shows.
-func (t *Terminal) GridSize() (cols, rows int) { return t.screen.Size() }
 
 // FocusGained is part of fyne.Focusable.
 func (t *Terminal) FocusGained() {

@@ -314,7 +314,7 @@ func TestHostedSessionAttachment(t *testing.T) {
 	t.Cleanup(func() { _ = s.Close() })
 	term, _ := newTestTerminal(t, 400, 200)
 	cols, rows := term.GridSize()
-	c, err := s.Attach(sessions.AttachOptions{Name: "window", Cols: cols, Rows: rows})
+	c, err := s.Attach(sessions.AttachOptions{Name: "window", Cols: cols, Rows: rows, FollowSize: true})
 	if err != nil {
 		t.Fatalf("attach: %v", err)
 	}
@@ -332,26 +332,16 @@ func TestHostedSessionAttachment(t *testing.T) {
 // TestSessionAreaShownWhenPartnerIsSmaller: a partner with a smaller terminal makes the
 // session smaller than the window; the widget shows the grid beyond it as outside.
 func TestSessionAreaShownWhenPartnerIsSmaller(t *testing.T) {
-	s, err := sessions.Start(sessions.Options{Command: []string{"/bin/sh"}, Env: []string{"PS1=$ "}})
-	if err != nil {
-		t.Fatalf("start session: %v", err)
-	}
-	t.Cleanup(func() { _ = s.Close() })
-	term, win := newTestTerminal(t, 400, 200)
-	cols, rows := term.GridSize()
-	c, err := s.Attach(sessions.AttachOptions{Name: "window", Cols: cols, Rows: rows})
-	if err != nil {
-		t.Fatalf("attach: %v", err)
-	}
-	term.Attach(sessions.NewStream(c))
+	s, term, win := hostedTerminal(t, 400, 200)
 	partner, err := s.Attach(sessions.AttachOptions{Name: "partner", Cols: 10, Rows: 3})
 	if err != nil {
 		t.Fatalf("attach partner: %v", err)
 	}
 	t.Cleanup(partner.Detach)
-	waitFor(t, "the partner's size to set the session's", func() bool {
+	waitFor(t, "the partner's size to set the session's and the widget's screen", func() bool {
 		c2, r2 := s.Size()
-		return c2 == 10 && r2 == 3
+		c3, r3 := term.ScreenSize()
+		return c2 == 10 && r2 == 3 && c3 == 10 && r3 == 3
 	})
 	var inside, outsideRight, outsideBelow color.Color
 	ui(func() {

@@ -61,7 +61,7 @@ func (c *cli) term(o termOptions, args []string) error {
 		}
 		defer s.Close()
 		cols, rows := t.GridSize()
-		cl, err := s.Attach(sessions.AttachOptions{Name: "window", Cols: cols, Rows: rows})
+		cl, err := s.Attach(sessions.AttachOptions{Name: "window", Cols: cols, Rows: rows, FollowSize: true})
 		if err != nil {
 			return fmt.Errorf("attach to the session: %w", err)
 		}

@@ -6,7 +6,6 @@ import (
 
 	"golang.org/x/crypto/ssh"
 
-	"github.com/duetpair/duet/internal/safetext"
 	"github.com/duetpair/duet/keys"
 	"github.com/duetpair/duet/sessions"
 	"github.com/duetpair/duet/sessions/wire"
@@ -38,6 +37,7 @@ type access struct {
 	missing   bool            // saved, but missing from the file at the last look
 	once      map[string]bool // allowed without saving: session names, "" for the listing
 	onceRole  keys.Role
+	given     string // the name the host gave the partner when it let the key in (cleaned)
 	conns     map[*conn]struct{}
 }
 
@@ -125,9 +125,19 @@ func (h *Server) allowed(a *access, want string) (keys.Role, bool) {
 func (h *Server) grant(c *conn, want string, d Decision) keys.Role {
 	a := c.acc
 	role := d.Role.Or(h.defaultRole())
+	claimed, _ := c.names()
+	given := wire.CleanName(d.Name)
+	h.mu.Lock()
+	if given != "" {
+		a.given = given
+	}
+	h.mu.Unlock()
 	if d.Answer == AllowAlways && h.Approved != nil {
-		// The name the partner came with, as the comment: shown escaped, kept short.
-		comment := fmt.Sprintf("%s@%s", safetext.Line(c.sc.User(), 40), sourceOf(c.sc.RemoteAddr()))
+		// The name the host gave, else the one the partner sent, as the comment.
+		comment := firstOf(given, claimed)
+		if comment == "" {
+			comment = fmt.Sprintf("partner from %s", sourceOf(c.sc.RemoteAddr()))
+		}
 		if err := h.Approved.Add(c.key, role, comment); err != nil {
 			c.log.Error("save approved key", "err", err)
 		} else {
@@ -155,24 +165,33 @@ func (h *Server) grant(c *conn, want string, d Decision) keys.Role {
 // input is dropped and it does not limit the session's size.
 func (h *Server) applyRole(a *access) {
 	ro := a.Role() != keys.RoleType
-	for _, cl := range h.clientsOf(a) {
-		cl.SetReadOnly(ro)
+	for _, at := range h.clientsOf(a) {
+		if at.cl.ReadOnly() != ro {
+			at.cl.SetReadOnly(ro)
+			tellRole(at.ch, at.cl, !ro, true) // no lock held while writing to the connection
+		}
 	}
 }
 
+// attached is a client and the channel it is attached through.
+type attached struct {
+	cl *sessions.Client
+	ch ssh.Channel
+}
+
 // clientsOf returns the live clients of every connection of a's key.
-func (h *Server) clientsOf(a *access) []*sessions.Client {
+func (h *Server) clientsOf(a *access) []attached {
 	h.mu.Lock()
 	conns := make([]*conn, 0, len(a.conns))
 	for c := range a.conns {
 		conns = append(conns, c)
 	}
 	h.mu.Unlock()
-	var out []*sessions.Client
+	var out []attached
 	for _, c := range conns {
 		c.mu.Lock()
-		for cl := range c.clients {
-			out = append(out, cl)
+		for cl, ch := range c.clients {
+			out = append(out, attached{cl, ch})
 		}
 		c.mu.Unlock()
 	}

@@ -38,10 +38,12 @@ func (a Answer) String() string {
 }
 
 // Decision is an answer with the role the partner joins with (RoleDefault: the host's
-// default role).
+// default role) and the name the host gives the partner ("": the name it sent, if any).
+// AllowAlways saves the name as the approved key's comment.
 type Decision struct {
 	Answer Answer
 	Role   keys.Role
+	Name   string
 }
 
 // ApprovalRequest describes a partner whose key is not approved for what it asks. The
@@ -51,10 +53,14 @@ type ApprovalRequest struct {
 	Fingerprint   string // "SHA256:..."
 	User          string // the SSH user name the partner gave
 	ClientVersion string // the partner's SSH software, as it says ("SSH-2.0-OpenSSH_9.6")
+	Name          string // the display name a Duet partner sent (cleaned, not checked); "" from OpenSSH
 	// Session is the session the partner asks to join, as it is resolved (a user name
 	// that names no session asks for the default one); "" asks for the list of sessions.
 	Session string
-	Remote  net.Addr
+	// Asked is the session name the partner gave (its SSH user name, or attach NAME);
+	// when no session has that name, Session is the default one it would join instead.
+	Asked  string
+	Remote net.Addr
 }
 
 // ApproveFunc asks the host about a key that is not approved. It runs on a goroutine of
@@ -78,28 +84,33 @@ func (c *conn) refuse(state wire.State) error {
 // or allowed once for exactly this) needs no question; anything else is asked, one
 // question at a time per connection, and the first to ask shows the partner what is
 // going on on ch.
-func (c *conn) authorize(ch ssh.Channel, want string) (keys.Role, error) {
+//
+// asked is the session name the partner gave (see ApprovalRequest.Asked).
+func (c *conn) authorize(ch ssh.Channel, want, asked string) (keys.Role, error) {
 	c.askMu.Lock()
 	defer c.askMu.Unlock()
 	if role, ok := c.h.allowed(c.acc, want); ok {
 		c.admitted()
+		c.setName(c.h.nameOf(c))
 		return role, nil
 	}
-	d, err := c.ask(ch, want)
+	d, err := c.ask(ch, want, asked)
 	if err != nil {
 		c.log.Info("partner refused", "err", err, "session", want)
 		return 0, err
 	}
 	role := c.h.grant(c, want, d)
 	c.admitted()
+	c.setName(c.h.nameOf(c))
 	c.log.Info("partner approved", "answer", d.Answer.String(), "role", role.String(), "session", want)
 	return role, nil
 }
 
 // ask asks the host about the key, if it may: questions at once are bounded in all and
 // per source address, so that a few addresses cannot keep every new partner out.
-func (c *conn) ask(ch ssh.Channel, want string) (Decision, error) {
+func (c *conn) ask(ch ssh.Channel, want, asked string) (Decision, error) {
 	h := c.h
+	claimed, _ := c.names()
 	if h.Approve == nil {
 		return Decision{}, c.refuse(wire.Denied)
 	}
@@ -117,7 +128,7 @@ func (c *conn) ask(ch ssh.Channel, want string) (Decision, error) {
 	defer cancel()
 	req := ApprovalRequest{
 		Key: c.key, Fingerprint: c.fp, User: c.sc.User(), ClientVersion: string(c.sc.ClientVersion()),
-		Session: want, Remote: c.sc.RemoteAddr(),
+		Name: claimed, Session: want, Asked: asked, Remote: c.sc.RemoteAddr(),
 	}
 	answer := make(chan Decision, 1)
 	h.wg.Go(func() { answer <- h.Approve(ctx, req) })
@@ -157,4 +168,35 @@ func (h *Server) stopAsking(src string) {
 	if h.pendingBySrc[src]--; h.pendingBySrc[src] <= 0 {
 		delete(h.pendingBySrc, src)
 	}
+}
+
+// nameOf is what the host calls c's partner: "you" (or the name it sent) for the host's
+// own key; else the approved key's comment; else the name the host gave when it let the
+// key in; else the name the partner sent. All cleaned (wire.CleanName).
+func (h *Server) nameOf(c *conn) string {
+	claimed, _ := c.names()
+	h.mu.Lock()
+	owner, given := c.acc.owner, c.acc.given
+	h.mu.Unlock()
+	if owner {
+		return firstOf(claimed, "you")
+	}
+	if h.Approved != nil {
+		if _, comment, ok := h.Approved.Lookup(c.key); ok {
+			if name := wire.CleanName(comment); name != "" {
+				return name
+			}
+		}
+	}
+	return firstOf(given, claimed)
+}
+
+// firstOf returns the first of names that is not empty.
+func firstOf(names ...string) string {
+	for _, n := range names {
+		if n != "" {
+			return n
+		}
+	}
+	return ""
 }

@@ -25,6 +25,7 @@ type channelState struct {
 
 	ready     chan struct{} // closed once input has a client to go to, or never will
 	readyOnce sync.Once
+	remind    reminder // tells a view-only partner who types why nothing happens
 }
 
 // markReady tells the channel's input that the client is attached (or that there will
@@ -76,6 +77,13 @@ func (c *conn) serveChannel(ch ssh.Channel, reqs <-chan *ssh.Request) {
 				wg.Go(func() { c.run(ch, st, cmd) })
 				continue
 			}
+		case wire.NameRequest:
+			// A Duet partner's display name, before its shell: kept for the question
+			// about its key and for the host's lists.
+			if name, err := wire.ParseName(req.Payload); err == nil {
+				c.claim(name)
+				ok = true
+			}
 		default:
 			// env, subsystem (sftp), x11-req, auth-agent-req@openssh.com, signal, ...
 			c.log.Debug("channel request refused", "type", req.Type)
@@ -124,6 +132,9 @@ func (c *conn) pumpInput(ch ssh.Channel, st *channelState) {
 			st.mu.Unlock()
 			if cl == nil || !c.mayType() {
 				c.dropped.Add(int64(n))
+				if _, kicked := c.isKicked(); cl != nil && !kicked {
+					st.remind.typed(cl) // view only: say why nothing happens
+				}
 			} else if _, werr := cl.Write(buf[:n]); werr != nil {
 				return // the client left, or the session ended
 			}
@@ -160,7 +171,14 @@ func (c *conn) run(ch ssh.Channel, st *channelState, cmd command) {
 	if !ok {
 		return
 	}
-	role, err := c.authorize(ch, want)
+	asked := ""
+	switch cmd.kind {
+	case cmdShell:
+		asked = c.sc.User()
+	case cmdAttach:
+		asked = cmd.arg
+	}
+	role, err := c.authorize(ch, want, asked)
 	if err != nil {
 		if st, kicked := c.isKicked(); kicked {
 			tell(ch, st)
@@ -241,13 +259,16 @@ func (c *conn) attach(ch ssh.Channel, st *channelState, s *sessions.Session, rol
 	}
 	log := c.log.With("session", s.Name())
 	log.Info("partner joined", "role", role.String())
-	if !c.addClient(cl) {
+	if !c.addClient(cl, ch) {
 		log.Info("partner kicked while joining")
 	}
 	defer c.removeClient(cl)
 	// The role may have changed since it was read: the key's record says now.
 	if ro := c.acc.Role() != keys.RoleType; ro != opt.ReadOnly {
 		cl.SetReadOnly(ro)
+	}
+	if c.acc.Role() != keys.RoleType {
+		tellRole(ch, cl, false, false)
 	}
 	if len(early) > 0 && c.mayType() {
 		cl.Write(early) // typed while the host was asked

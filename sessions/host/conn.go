@@ -30,7 +30,7 @@ func (h *Server) serverConfig(signer ssh.Signer) *ssh.ServerConfig {
 	cfg := &ssh.ServerConfig{
 		Config:                  wire.SSHConfig(),
 		PublicKeyAuthAlgorithms: wire.PublicKeyAlgorithms(),
-		ServerVersion:           "SSH-2.0-Duet",
+		ServerVersion:           wire.ServerVersion,
 		PublicKeyCallback: func(_ ssh.ConnMetadata, key ssh.PublicKey) (*ssh.Permissions, error) {
 			if _, ok := key.(*ssh.Certificate); ok {
 				return nil, errors.New("certificates are not supported")
@@ -72,9 +72,34 @@ type conn struct {
 
 	dropped atomic.Int64 // input bytes dropped: the key may not type, or was kicked
 
-	mu      sync.Mutex // guards the fields below
-	clients map[*sessions.Client]struct{}
-	chans   int // session channels open
+	mu      sync.Mutex                       // guards the fields below
+	clients map[*sessions.Client]ssh.Channel // and the channel each is attached through
+	chans   int                              // session channels open
+	claimed string                           // the display name a Duet partner sent (cleaned), "" if none
+	name    string                           // what the host calls the partner, once approved (see decide)
+}
+
+// claim records the display name the partner sent; the first one counts.
+func (c *conn) claim(name string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.claimed == "" {
+		c.claimed = name
+	}
+}
+
+// names returns the name the partner claims and the one the host calls it.
+func (c *conn) names() (claimed, name string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.claimed, c.name
+}
+
+// setName records what the host calls the partner.
+func (c *conn) setName(name string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.name = name
 }
 
 // serveConn runs one connection from the handshake to its end.
@@ -107,7 +132,7 @@ func (h *Server) serveConn(nc net.Conn) {
 	}
 	c := &conn{
 		h: h, nc: nc, sc: sc, key: key, fp: keys.Fingerprint(key), remote: remote, src: src, seat: seat,
-		gone: make(chan struct{}), kicked: make(chan struct{}), clients: make(map[*sessions.Client]struct{}),
+		gone: make(chan struct{}), kicked: make(chan struct{}), clients: make(map[*sessions.Client]ssh.Channel),
 	}
 	c.owner = h.Owner != nil && keys.Fingerprint(h.Owner) == c.fp
 	c.log = h.Logger.With("fp", c.fp, "remote", remote, "user", sc.User())
@@ -244,11 +269,11 @@ func (c *conn) isKicked() (wire.Status, bool) {
 	}
 }
 
-// addClient records a client attached through this connection; false if the connection
-// was kicked meanwhile.
-func (c *conn) addClient(cl *sessions.Client) bool {
+// addClient records a client attached through ch; false if the connection was kicked
+// meanwhile.
+func (c *conn) addClient(cl *sessions.Client, ch ssh.Channel) bool {
 	c.mu.Lock()
-	c.clients[cl] = struct{}{}
+	c.clients[cl] = ch
 	c.mu.Unlock()
 	if st, ok := c.isKicked(); ok {
 		cl.Kick(st.Text)

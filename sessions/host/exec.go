@@ -9,6 +9,7 @@ import (
 
 	"golang.org/x/crypto/ssh"
 
+	"github.com/duetpair/duet/keys"
 	"github.com/duetpair/duet/sessions"
 )
 
@@ -56,18 +57,48 @@ func truncate(s string, n int) string {
 // list writes the session list to w: a table, or JSON (one array) for scripts.
 func (c *conn) list(ch ssh.Channel, asJSON bool) {
 	infos := c.h.Sessions.Infos()
-	if err := writeList(ch, infos, asJSON); err != nil {
+	if err := writeList(ch, listed(infos, c.h.Partners()), asJSON); err != nil {
 		c.log.Debug("write list", "err", err)
 	}
 	sendExitStatus(ch, 0)
 }
 
-func writeList(w io.Writer, infos []sessions.Info, asJSON bool) error {
-	if asJSON {
-		if infos == nil {
-			infos = []sessions.Info{}
+// listEntry is a session as `ls --json` lists it: its Info and its partners.
+type listEntry struct {
+	sessions.Info
+	Partners []listPartner `json:"partners"`
+}
+
+// listPartner is one partner of a listed session; the name is cleaned (wire.CleanName).
+type listPartner struct {
+	Name        string `json:"name"`
+	Fingerprint string `json:"fingerprint"`
+	Role        string `json:"role"` // "type" or "view"
+}
+
+// listed joins the sessions with their partners.
+func listed(infos []sessions.Info, partners []Partner) []listEntry {
+	out := make([]listEntry, 0, len(infos))
+	for _, in := range infos {
+		e := listEntry{Info: in, Partners: []listPartner{}}
+		for _, p := range partners {
+			if p.Session != in.Name {
+				continue
+			}
+			role := keys.RoleType
+			if p.ReadOnly {
+				role = keys.RoleView
+			}
+			e.Partners = append(e.Partners, listPartner{Name: p.Name, Fingerprint: p.Fingerprint, Role: role.String()})
 		}
-		b, err := json.Marshal(infos)
+		out = append(out, e)
+	}
+	return out
+}
+
+func writeList(w io.Writer, entries []listEntry, asJSON bool) error {
+	if asJSON {
+		b, err := json.Marshal(entries)
 		if err != nil {
 			return fmt.Errorf("list sessions: %w", err)
 		}
@@ -75,13 +106,17 @@ func writeList(w io.Writer, infos []sessions.Info, asJSON bool) error {
 		return err
 	}
 	tw := tabwriter.NewWriter(w, 0, 8, 2, ' ', 0)
-	fmt.Fprintln(tw, "NAME\tCOMMAND\tSIZE\tCLIENTS\tDEFAULT")
-	for _, in := range infos {
+	fmt.Fprintln(tw, "NAME\tCOMMAND\tSIZE\tCLIENTS\tDEFAULT\tPARTNERS")
+	for _, e := range entries {
 		def := ""
-		if in.Default {
+		if e.Default {
 			def = "*"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%dx%d\t%d\t%s\n", in.Name, in.Command, in.Cols, in.Rows, in.Clients, def)
+		var names []string
+		for _, p := range e.Partners {
+			names = append(names, firstOf(p.Name, "unnamed")+" ("+p.Role+")")
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%dx%d\t%d\t%s\t%s\n", e.Name, e.Command, e.Cols, e.Rows, e.Clients, def, strings.Join(names, ", "))
 	}
 	return tw.Flush()
 }

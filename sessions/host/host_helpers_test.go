@@ -10,6 +10,7 @@ import (
 
 	"github.com/duetpair/duet/internal/duettest"
 	"github.com/duetpair/duet/sessions"
+	"github.com/duetpair/duet/sessions/wire"
 )
 
 // serve runs h on a loopback port until the test ends, then shuts it down and checks that
@@ -44,23 +45,30 @@ type partner struct {
 // terminal of 80x24 if pty is set.
 func join(tb testing.TB, addr, user string, signer ssh.Signer, cmd string, pty bool) *partner {
 	tb.Helper()
+	return joinNamed(tb, addr, user, signer, "", cmd, pty)
+}
+
+// joinNamed joins as join does, telling the host the display name first as a Duet
+// partner does (wire.NameRequest; "" tells none, as OpenSSH).
+func joinNamed(tb testing.TB, addr, user string, signer ssh.Signer, name, cmd string, pty bool) *partner {
+	tb.Helper()
 	client, err := dial(tb, addr, user, signer)
 	if err != nil {
 		tb.Fatalf("dial: %v", err)
 	}
 	tb.Cleanup(func() { client.Close() })
-	return startOn(tb, client, cmd, pty)
+	return startOn(tb, client, name, cmd, pty)
 }
 
 // startShell opens a session channel on client with an 80x24 terminal and a shell.
 func startShell(tb testing.TB, client *ssh.Client) *partner {
 	tb.Helper()
-	return startOn(tb, client, "", true)
+	return startOn(tb, client, "", "", true)
 }
 
-// startOn opens a session channel on client and starts a shell (cmd == "") or cmd,
-// with a terminal of 80x24 if pty is set.
-func startOn(tb testing.TB, client *ssh.Client, cmd string, pty bool) *partner {
+// startOn opens a session channel on client, tells the host name (if not ""), and
+// starts a shell (cmd == "") or cmd, with a terminal of 80x24 if pty is set.
+func startOn(tb testing.TB, client *ssh.Client, name, cmd string, pty bool) *partner {
 	tb.Helper()
 	sess, err := client.NewSession()
 	if err != nil {
@@ -70,6 +78,11 @@ func startOn(tb testing.TB, client *ssh.Client, cmd string, pty bool) *partner {
 	sess.Stdout, sess.Stderr = p.out, p.out
 	if p.stdin, err = sess.StdinPipe(); err != nil {
 		tb.Fatal(err)
+	}
+	if name != "" {
+		if _, err := sess.SendRequest(wire.NameRequest, false, wire.MarshalName(name)); err != nil {
+			tb.Fatalf("name request: %v", err)
+		}
 	}
 	if pty {
 		if err := sess.RequestPty("xterm-256color", 24, 80, nil); err != nil {

@@ -4,10 +4,12 @@ package host
 // partner: show it escaped (internal/safetext).
 type Partner struct {
 	Fingerprint string
+	Name        string // what the host calls the partner: the approved key's comment, the name given at approval or the one a Duet partner sent (all cleaned); "" if none
 	User        string // SSH user name
 	Remote      string
 	Session     string
 	ReadOnly    bool
+	Cols, Rows  int // the partner's terminal size (0x0: none)
 }
 
 // Partners returns the clients attached through the host now.
@@ -16,10 +18,12 @@ func (h *Server) Partners() []Partner {
 	for _, c := range h.connections() {
 		c.mu.Lock()
 		for cl := range c.clients {
-			out = append(out, Partner{
-				Fingerprint: c.fp, User: c.sc.User(), Remote: c.remote,
+			p := Partner{
+				Fingerprint: c.fp, Name: c.name, User: c.sc.User(), Remote: c.remote,
 				Session: cl.Session().Name(), ReadOnly: cl.ReadOnly(),
-			})
+			}
+			p.Cols, p.Rows = cl.Size()
+			out = append(out, p)
 		}
 		c.mu.Unlock()
 	}

@@ -48,6 +48,11 @@ type Config struct {
 	// AgentSocket is the ssh-agent's socket; "" means $SSH_AUTH_SOCK.
 	AgentSocket string
 
+	// Name is the display name a Duet host is told (see wire.NameRequest), shown to the
+	// host when it approves the key and in its lists; "" tells none. Other servers are
+	// never told it.
+	Name string
+
 	// Command runs instead of the login shell (an exec request): on a Duet host "ls" or
 	// "attach NAME"; on an SSH server anything, such as "tmux new -A -s pair".
 	Command string

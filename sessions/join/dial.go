@@ -6,6 +6,8 @@ import (
 	"fmt"
 
 	"golang.org/x/crypto/ssh"
+
+	"github.com/duetpair/duet/sessions/wire"
 )
 
 // connect makes one connection: the login (see [login.dial]) and the session channel
@@ -29,5 +31,9 @@ func (c *Conn) connect(ctx context.Context, first bool) (*link, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &link{client: s.client, nc: s.nc, ch: ch, reqs: chReqs, hostKey: s.hostKey}, nil
+	l := &link{client: s.client, nc: s.nc, ch: ch, reqs: chReqs, hostKey: s.hostKey}
+	if string(s.client.ServerVersion()) == wire.ServerVersion {
+		l.name = c.cfg.Name // only a Duet host is told the name
+	}
+	return l, nil
 }

@@ -20,6 +20,7 @@ type link struct {
 	ch      ssh.Channel
 	reqs    <-chan *ssh.Request
 	hostKey ssh.PublicKey
+	name    string // the display name told a Duet host (wire.NameRequest); "" tells none
 
 	quit   chan struct{}  // closed by wait: stops the keepalive
 	chanWG sync.WaitGroup // goroutines that end with the channel
@@ -166,8 +167,14 @@ var signalNumbers = map[string]int{
 	"PIPE": 13, "QUIT": 3, "SEGV": 11, "TERM": 15, "USR1": 10, "USR2": 12,
 }
 
-// startSession asks for the terminal and then the shell or command.
+// startSession tells a Duet host the display name, then asks for the terminal and the
+// shell or command.
 func (l *link) startSession(term, command string, notify StatusFunc) {
+	if l.name != "" {
+		if _, err := l.ch.SendRequest(wire.NameRequest, false, wire.MarshalName(l.name)); err != nil {
+			return // the channel is gone; wait says why
+		}
+	}
 	if term != "" {
 		l.mu.Lock()
 		cols, rows := l.cols, l.rows

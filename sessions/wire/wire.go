@@ -1,9 +1,11 @@
 // Package wire is what a Duet host and a Duet partner agree on beyond plain SSH: the
-// default port, and the typed status a host sends on a partner's session channel (waiting
-// for approval, approved, refused, kicked, ended), each with the one sentence a person
-// reads for it. The host (sessions/host) sends statuses and writes their sentences to the
-// channel's standard error for OpenSSH partners; the joining side (sessions/join) reads
-// the typed value and never parses the text.
+// default port, the typed status a host sends on a partner's session channel (waiting
+// for approval, approved, refused, kicked, ended, the partner's role), each with the one
+// sentence a person reads for it, and the display name a partner sends (NameRequest). The
+// host (sessions/host) sends statuses and writes their sentences to the channel's
+// standard error for OpenSSH partners; the joining side (sessions/join) reads the typed
+// value and never parses the text. CleanName is how any name from the other side of a
+// connection (a display name, a key's comment) is bounded and escaped before it is shown.
 //
 // Package wire imports only internal/safetext of Duet's packages.
 package wire
@@ -21,6 +23,10 @@ import (
 // DefaultPort is the port a Duet host listens on, and the port of a partner's address
 // that names none.
 const DefaultPort = 2222
+
+// ServerVersion is the SSH version a Duet host announces: a partner tells only such a
+// host its display name.
+const ServerVersion = "SSH-2.0-Duet"
 
 // DefaultSession is the session a partner's address asks for when it names none; a
 // Duet host serves its default session to a name it does not know.
@@ -65,12 +71,22 @@ const (
 	Paused
 	// Resumed: the host resumed sharing; the screen is repainted.
 	Resumed
+	// Role: what the partner may do, at join and whenever the host changes it (Text:
+	// RoleType or RoleView).
+	Role
+)
+
+// The Text of a Role status.
+const (
+	RoleType = "type"
+	RoleView = "view"
 )
 
 var stateNames = [...]string{
 	Waiting: "waiting", Approved: "approved", Denied: "denied", TimedOut: "timed out",
 	Busy: "busy", Refused: "refused", Kicked: "kicked", Stopped: "stopped", Ended: "ended",
 	Recording: "recording", NotRecording: "not recording", Paused: "paused", Resumed: "resumed",
+	Role: "role",
 }
 
 func (s State) String() string {
@@ -162,6 +178,11 @@ func (s Status) Message() string {
 			return "the session ended"
 		}
 		return "the session ended: " + s.Text
+	case Role:
+		if s.Text == RoleView {
+			return "you are view only: you see the session, but the host has not let you type"
+		}
+		return "you can type"
 	}
 	return s.State.String()
 }

@@ -3,6 +3,8 @@ package wire
 import (
 	"strings"
 	"testing"
+	"unicode"
+	"unicode/utf8"
 )
 
 func TestStatusRoundTrip(t *testing.T) {
@@ -49,7 +51,7 @@ func TestMessages(t *testing.T) {
 			t.Errorf("%+v: %q, want %q", tc.st, got, tc.want)
 		}
 	}
-	for s := Waiting; s <= Resumed; s++ {
+	for s := Waiting; s <= Role; s++ {
 		if final := s.Final(); final != (s >= Denied && s <= Ended) {
 			t.Errorf("%v.Final() = %v", s, final)
 		}
@@ -74,5 +76,65 @@ func FuzzParseStatus(f *testing.F) {
 			t.Fatalf("round trip: %+v -> %+v, %v", st, again, err)
 		}
 		_ = st.Message()
+	})
+}
+
+func TestCleanName(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"Alice", "Alice"},
+		{"  Alice   Smith \t", "Alice Smith"},
+		{"Zoë 李", "Zoë 李"},
+		{"evil\x1b[2J\x07", `evil\033[2J\007`},
+		{"a\r\nb", `a\015\012b`},
+		{"bad\xffutf8", `bad\377utf8`},
+		{"rtl\u202egnp.exe", `rtl\342\200\256gnp.exe`},
+		{"zero\u200bwidth", `zero\342\200\213width`},
+		{`back\slash`, `back\slash`},
+		{"c1\u009bx", `c1\302\233x`},
+		{strings.Repeat("x", 38) + "\x1b", strings.Repeat("x", 38) + "…"},
+		{strings.Repeat("x", 100), strings.Repeat("x", MaxName-1) + "…"},
+		{"", ""},
+	} {
+		if got := CleanName(tc.in); got != tc.want {
+			t.Errorf("CleanName(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestNameRoundTrip(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"Alice", "Alice"},
+		{"\x1b]0;pwned\x07", `\033]0;pwned\007`},
+		{strings.Repeat("é", 1000), strings.Repeat("é", MaxName-1) + "…"},
+	} {
+		got, err := ParseName(MarshalName(tc.in))
+		if err != nil || got != tc.want {
+			t.Errorf("ParseName(MarshalName(%q)) = %q, %v; want %q", tc.in, got, err, tc.want)
+		}
+	}
+	if _, err := ParseName([]byte{0, 0, 1}); err == nil {
+		t.Error("ParseName accepted a malformed payload")
+	}
+	if _, err := ParseName(make([]byte, 10000)); err == nil {
+		t.Error("ParseName accepted an oversized payload")
+	}
+}
+
+func FuzzCleanName(f *testing.F) {
+	f.Add("Alice")
+	f.Add("\x1b[31mred\u202e")
+	f.Fuzz(func(t *testing.T, s string) {
+		got := CleanName(s)
+		if utf8.RuneCountInString(got) > MaxName || !utf8.ValidString(got) {
+			t.Fatalf("CleanName(%q) = %q: too long or invalid", s, got)
+		}
+		if again := CleanName(got); again != got {
+			t.Fatalf("CleanName(%q) = %q, cleaned again %q", s, got, again)
+		}
+		for _, r := range got {
+			if r < 0x20 || r == 0x7f || r >= 0x80 && r < 0xa0 || unicode.Is(unicode.Cf, r) {
+				t.Fatalf("CleanName(%q) = %q keeps %U", s, got, r)
+			}
+		}
 	})
 }
