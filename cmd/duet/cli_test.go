@@ -11,8 +11,12 @@ import (
 )
 
 // TestMain lets the test binary stand in for duet: tests run it as a subprocess with
-// DUET_TEST_AS_DUET=1 to test `duet host` as a user runs it.
+// DUET_TEST_AS_DUET=1 to test `duet host` as a user runs it, and as the far-away
+// benchmark's terminal program with DUET_TEST_WAN_PROGRAM=1.
 func TestMain(m *testing.M) {
+	if os.Getenv(wanProgramEnv) == "1" {
+		os.Exit(runWANProgram())
+	}
 	if os.Getenv("DUET_TEST_AS_DUET") == "1" {
 		os.Exit(newCLI().run(os.Args[1:]))
 	}
@@ -20,7 +24,7 @@ func TestMain(m *testing.M) {
 }
 
 // runCLI runs duet in-process with args and stdin, and returns its exit code and output.
-func runCLI(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {
+func runCLI(t testing.TB, stdin string, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
 	var out, errb bytes.Buffer
 	c := &cli{stdin: strings.NewReader(stdin), stdout: &out, stderr: &errb}

@@ -34,7 +34,7 @@ type hostProc struct {
 }
 
 // startHost runs `duet host` with args and waits until it says where it listens.
-func startHost(t *testing.T, configDir string, args ...string) *hostProc {
+func startHost(t testing.TB, configDir string, args ...string) *hostProc {
 	t.Helper()
 	args = append([]string{"host", "--config-dir", configDir, "--listen", "127.0.0.1:0"}, args...)
 	cmd := exec.Command(os.Args[0], args...)
@@ -69,7 +69,7 @@ func startHost(t *testing.T, configDir string, args ...string) *hostProc {
 
 // waitLine waits for a line of stdout starting with prefix (after the text of a prompt,
 // which has no newline).
-func (p *hostProc) waitLine(t *testing.T, prefix string) string {
+func (p *hostProc) waitLine(t testing.TB, prefix string) string {
 	t.Helper()
 	deadline := time.NewTimer(duettest.Timeout)
 	defer deadline.Stop()

@@ -27,7 +27,7 @@ type ptyJoin struct {
 }
 
 // partnerEnv keeps a partner's duet away from the user's own ~/.ssh and ssh-agent.
-func partnerEnv(t *testing.T) []string {
+func partnerEnv(t testing.TB) []string {
 	return []string{"HOME=" + t.TempDir(), "SSH_AUTH_SOCK="}
 }
 
@@ -139,7 +139,7 @@ func (j *ptyJoin) retypeUntil(t *testing.T, s, want string) {
 
 // newPartner creates a partner's config dir with an identity, and returns the dir and
 // the public key line.
-func newPartner(t *testing.T) (string, string) {
+func newPartner(t testing.TB) (string, string) {
 	t.Helper()
 	dir := t.TempDir()
 	code, pub, stderr := runCLI(t, "", "keygen", "--config-dir", dir)

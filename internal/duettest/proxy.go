@@ -2,6 +2,7 @@ package duettest
 
 import (
 	"bytes"
+	"context"
 	"net"
 	"sync"
 	"sync/atomic"
@@ -15,6 +16,7 @@ type Proxy struct {
 	l      net.Listener
 	target string
 	record bool
+	wan    *wan // nil: a loopback network, as fast as it goes
 	wg     sync.WaitGroup
 
 	mu     sync.Mutex // guards the fields below
@@ -46,11 +48,20 @@ func NewRecorder(tb testing.TB, target string) *Proxy {
 
 func newProxy(tb testing.TB, target string, record bool) *Proxy {
 	tb.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	return startProxy(tb, &Proxy{target: target, record: record})
+}
+
+func startProxy(tb testing.TB, p *Proxy) *Proxy {
+	tb.Helper()
+	var lc net.ListenConfig
+	if p.wan != nil {
+		lc.Control = segmentControl
+	}
+	l, err := lc.Listen(context.Background(), "tcp", "127.0.0.1:0")
 	if err != nil {
 		tb.Fatal(err)
 	}
-	p := &Proxy{l: l, target: target, record: record}
+	p.l = l
 	p.wg.Go(p.accept)
 	tb.Cleanup(func() {
 		l.Close()
@@ -76,7 +87,11 @@ func (p *Proxy) accept() {
 			in.Close()
 			continue
 		}
-		out, err := net.Dial("tcp", p.target)
+		var d net.Dialer
+		if p.wan != nil {
+			d.Control = segmentControl
+		}
+		out, err := d.Dial("tcp", p.target)
 		if err != nil {
 			in.Close()
 			continue
@@ -86,6 +101,10 @@ func (p *Proxy) accept() {
 		p.pairs = append(p.pairs, pair)
 		p.count++
 		p.mu.Unlock()
+		if p.wan != nil {
+			p.wan.forward(&p.wg, pair)
+			continue
+		}
 		p.wg.Go(func() { pair.copy(out, in) })
 		p.wg.Go(func() { pair.copy(in, out) })
 	}
