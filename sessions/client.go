@@ -6,6 +6,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/duetpair/duet/terminal/vt"
 )
 
 // AttachOptions describe a client attaching to a session.
@@ -53,6 +55,7 @@ type Client struct {
 	cols, rows int // guarded by s.mu
 
 	wake chan struct{} // signals the writer; buffered 1
+	gone chan struct{} // closed once ended
 
 	mu       sync.Mutex // guards the fields below; taken after s.mu when both are held
 	pending  []byte     // output not yet written
@@ -60,9 +63,16 @@ type Client struct {
 	overflow bool       // pending output was dropped: a repaint is due
 	ended    bool       // no more output will come; the writer returns once pending is out
 	endErr   error      // what CopyTo returns once ended
-	drops    int        // how often the queue overflowed
+	drops    int        // how often the queue overflowed, or the client fell behind
 
 	noticeTimer *time.Timer // takes a notice away (see Notice); stopped when the client leaves
+	// shadow is what a paced client's terminal shows while it is behind (it gets
+	// updates of the screen instead of output; see copyPaced), nil otherwise; grounded
+	// says the screen was between escape sequences when the latest update was taken, so
+	// output after it can go as it is.
+	shadow   *vt.Screen
+	grounded bool
+	link     Link // what copyPaced writes to, if it runs
 }
 
 // Attach attaches a client: its queue starts with a repaint of the current screen, then
@@ -77,6 +87,7 @@ func (s *Session) Attach(opt AttachOptions) (*Client, error) {
 		budget: s.queueBytes,
 		wake:   make(chan struct{}, 1),
 		follow: opt.FollowSize,
+		gone:   make(chan struct{}),
 	}
 	c.cols, c.rows = clampSize(opt.Cols, opt.Rows)
 	c.readOnly.Store(opt.ReadOnly)
@@ -194,6 +205,7 @@ func (c *Client) leave(msg []byte, err error) {
 	if !c.ended {
 		c.pending = append(c.pending[:0], msg...)
 		c.ended, c.endErr, c.overflow = true, err, false
+		close(c.gone)
 	}
 	if c.noticeTimer != nil {
 		c.noticeTimer.Stop()
@@ -203,11 +215,13 @@ func (c *Client) leave(msg []byte, err error) {
 }
 
 // enqueue queues output. It runs on the session's reader with s.mu held, and never waits
-// for the client.
+// for the client. A client behind keeps only a little: it gets an update instead.
 func (c *Client) enqueue(p []byte) {
 	c.mu.Lock()
 	switch {
 	case c.ended || c.overflow:
+	case c.shadow != nil && len(c.pending)+len(p) > rawWhileBehind:
+		c.pending, c.overflow = c.pending[:0], true
 	case len(c.pending)+len(p) > c.budget:
 		c.pending, c.marks, c.overflow = c.pending[:0], nil, true
 		c.drops++
@@ -228,6 +242,7 @@ func (c *Client) replace(p []byte) {
 		if c.follow {
 			c.marks = []sizeMark{{0, c.s.cols, c.s.rows}} // p is at the session's size
 		}
+		c.shadow = nil // the curtain goes as it is, never as an update of the screen
 	}
 	c.mu.Unlock()
 	c.signal()
@@ -264,6 +279,7 @@ func (c *Client) end(msg []byte, err error) {
 		}
 		c.pending = append(c.pending, msg...)
 		c.ended, c.endErr = true, err
+		close(c.gone)
 	}
 	if c.noticeTimer != nil {
 		c.noticeTimer.Stop()
@@ -282,8 +298,12 @@ func (c *Client) signal() {
 // CopyTo writes the client's output to w until the client is detached (nil), kicked
 // (nil, after the message), the session ends (*ExitError, after a one-line exit message)
 // or a write fails (that error). One goroutine per client runs it; a slow w slows this
-// client only.
+// client only. A w that is a [Link] is paced: a client that falls behind gets the current
+// screen, not the backlog.
 func (c *Client) CopyTo(w io.Writer) error {
+	if l, ok := w.(Link); ok {
+		return c.copyPaced(l)
+	}
 	var buf []byte
 	for {
 		var err error

@@ -163,5 +163,3 @@ func (r *wanRun) report(lat []time.Duration, what string) {
 	r.b.ReportMetric(ms(lat[len(lat)/2]), what+"-p50-ms")
 	r.b.ReportMetric(ms(lat[len(lat)*9/10]), what+"-p90-ms")
 }
-
-

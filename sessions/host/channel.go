@@ -278,7 +278,8 @@ func (c *conn) attach(ch ssh.Channel, st *channelState, s *sessions.Session, rol
 	var wg sync.WaitGroup
 	news := make(chan struct{})
 	wg.Go(func() { tellState(ch, s, news) })
-	err = cl.CopyTo(ch)
+	pc := newPacedChannel(ch)
+	err = cl.CopyTo(pc)
 	close(news)
 	var exit *sessions.ExitError
 	switch {
@@ -296,6 +297,7 @@ func (c *conn) attach(ch ssh.Channel, st *channelState, s *sessions.Session, rol
 	log.Info("partner left")
 	ch.CloseWrite()
 	ch.Close()
+	pc.close()
 	wg.Wait()
 }
 

@@ -1,5 +1,7 @@
 package host
 
+import "time"
+
 // Partner describes a partner's client attached through the host. User comes from the
 // partner: show it escaped (internal/safetext).
 type Partner struct {
@@ -10,6 +12,9 @@ type Partner struct {
 	Session     string
 	ReadOnly    bool
 	Cols, Rows  int // the partner's terminal size (0x0: none)
+	// RTT is the round trip to the partner's terminal (the smallest lately: the
+	// network's own delay), 0 until it is known.
+	RTT time.Duration
 }
 
 // Partners returns the clients attached through the host now.
@@ -20,7 +25,7 @@ func (h *Server) Partners() []Partner {
 		for cl := range c.clients {
 			p := Partner{
 				Fingerprint: c.fp, Name: c.name, User: c.sc.User(), Remote: c.remote,
-				Session: cl.Session().Name(), ReadOnly: cl.ReadOnly(),
+				Session: cl.Session().Name(), ReadOnly: cl.ReadOnly(), RTT: cl.RoundTrip(),
 			}
 			p.Cols, p.Rows = cl.Size()
 			out = append(out, p)

@@ -120,6 +120,7 @@ type Conn struct {
 	status  int         // exit status, once done
 	err     error       // why it ended, once done
 	said    wire.Status // the last status a Duet host sent
+	rtt     time.Duration
 
 	notifyMu sync.Mutex // held while Config.Status runs: it is never called concurrently
 }
@@ -297,6 +298,7 @@ func (c *Conn) attach(l *link) bool {
 	c.link = l
 	c.hostKey = l.hostKey
 	l.cols, l.rows = c.cols, c.rows
+	l.onRTT = c.setRTT
 	c.mu.Unlock()
 	stderr := io.Writer(c.pw)
 	if c.cfg.Stderr != nil {
@@ -344,6 +346,25 @@ func (c *Conn) HostSaid() wire.Status {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.said
+}
+
+// RTT returns the round trip to the host, smoothed over the last few seconds (measured
+// every few seconds with a request every SSH server answers; output on its way to us
+// counts, as it delays what we see); 0 before the first.
+func (c *Conn) RTT() time.Duration {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.rtt
+}
+
+func (c *Conn) setRTT(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.rtt == 0 {
+		c.rtt = d
+	} else {
+		c.rtt += (d - c.rtt) / 4
+	}
 }
 
 // keepAlive returns the interval of keepalive checks; 0 means none.

@@ -22,9 +22,11 @@ type link struct {
 	hostKey ssh.PublicKey
 	name    string // the display name told a Duet host (wire.NameRequest); "" tells none
 
-	quit   chan struct{}  // closed by wait: stops the keepalive
-	chanWG sync.WaitGroup // goroutines that end with the channel
-	kaWG   sync.WaitGroup // the keepalive
+	quit   chan struct{}       // closed by wait: stops the keepalive and the round trips
+	chanWG sync.WaitGroup      // goroutines that end with the channel
+	kaWG   sync.WaitGroup      // the keepalive and the round trips
+	ack    acker               // answers a Duet host's pings
+	onRTT  func(time.Duration) // told each round trip measured; set before start
 
 	mu         sync.Mutex // guards the fields below
 	cols, rows int        // the size wanted
@@ -78,12 +80,15 @@ type outcome struct {
 func (l *link) start(out, stderr io.Writer, term, command string, keepAlive time.Duration, notify StatusFunc) {
 	l.quit = make(chan struct{})
 	l.status = -1
-	l.chanWG.Go(func() { io.Copy(out, l.ch) })
+	l.chanWG.Go(func() { l.ack.copy(out, l.ch) })
 	l.chanWG.Go(func() { io.Copy(stderr, l.ch.Stderr()) })
 	l.chanWG.Go(func() { l.handleRequests(notify) })
 	l.chanWG.Go(func() { l.startSession(term, command, notify) })
 	if keepAlive > 0 {
 		l.kaWG.Go(func() { l.keepAlive(keepAlive) })
+	}
+	if l.onRTT != nil {
+		l.kaWG.Go(func() { probeRTT(l.client, l.quit, l.onRTT) })
 	}
 }
 
@@ -121,6 +126,11 @@ func (l *link) wait() outcome {
 func (l *link) handleRequests(notify StatusFunc) {
 	for req := range l.reqs {
 		switch req.Type {
+		case wire.PingRequest:
+			if p, err := wire.ParsePing(req.Payload); err == nil && req.WantReply {
+				l.ack.ping(req, p)
+				continue
+			}
 		case wire.StatusRequest:
 			if st, err := wire.ParseStatus(req.Payload); err == nil {
 				if st.State.Final() {

@@ -1,0 +1,152 @@
+package host
+
+import (
+	"sync"
+	"time"
+
+	"golang.org/x/crypto/ssh"
+
+	"github.com/duetpair/duet/sessions"
+	"github.com/duetpair/duet/sessions/wire"
+)
+
+// Pinging a partner (see wire.PingRequest): never more often than pingGap (a partner on
+// loopback answers in microseconds), and every idlePing when nothing is written, so the
+// round trip is known (and shown) for a partner who only watches.
+const (
+	pingGap  = time.Millisecond
+	idlePing = 2 * time.Second
+	// unanswered is how long a ping may go unanswered before what was written counts as
+	// read anyway: a client that never answers (none is known) then gets output as
+	// before pacing, held back only by its SSH window.
+	unanswered = 10 * time.Second
+	// minRTTFor is how long a round trip counts toward the smallest one: the path's own
+	// delay may change (another network), and a stale minimum would make every later
+	// round trip look queued.
+	minRTTFor = 10 * time.Second
+)
+
+// pacedChannel is a partner's session channel as a [sessions.Link]: it counts the output
+// written and pings the partner after it, so the session paces output to what the
+// partner has read. Its pinger runs until close.
+type pacedChannel struct {
+	ch    ssh.Channel
+	acked chan struct{} // buffered 1: an acknowledgement arrived
+	wrote chan struct{} // buffered 1: output was written
+	quit  chan struct{} // closed by close
+	wg    sync.WaitGroup
+
+	mu     sync.Mutex // guards the fields below
+	p      sessions.Progress
+	mins   [2]time.Duration // the smallest round trip of this and the previous minRTTFor
+	minsAt time.Time        // when mins[0] started
+}
+
+func newPacedChannel(ch ssh.Channel) *pacedChannel {
+	pc := &pacedChannel{ch: ch, acked: make(chan struct{}, 1), wrote: make(chan struct{}, 1), quit: make(chan struct{})}
+	pc.wg.Go(pc.pinger)
+	return pc
+}
+
+func (pc *pacedChannel) Write(b []byte) (int, error) {
+	n, err := pc.ch.Write(b)
+	pc.mu.Lock()
+	pc.p.Written += int64(n)
+	pc.mu.Unlock()
+	select {
+	case pc.wrote <- struct{}{}:
+	default:
+	}
+	return n, err
+}
+
+func (pc *pacedChannel) Progress() sessions.Progress {
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	return pc.p
+}
+
+func (pc *pacedChannel) Acked() <-chan struct{} { return pc.acked }
+
+// close stops the pinger and waits for it; a ping on the way ends with the channel.
+func (pc *pacedChannel) close() {
+	close(pc.quit)
+	pc.wg.Wait()
+}
+
+// pinger pings the partner after output (one ping on the way at a time), and now and
+// then when there is none, until close or the channel fails.
+func (pc *pacedChannel) pinger() {
+	idle := time.NewTimer(0) // the first ping: the round trip is known at once
+	defer idle.Stop()
+	for {
+		select {
+		case <-pc.quit:
+			return
+		case <-pc.wrote:
+		case <-idle.C:
+		}
+		pc.mu.Lock()
+		sent := pc.p.Written
+		pc.mu.Unlock()
+		t0 := time.Now()
+		deaf := time.AfterFunc(unanswered, pc.assumeRead)
+		_, err := pc.ch.SendRequest(wire.PingRequest, true, wire.Ping{Sent: uint64(sent)}.Marshal())
+		deaf.Stop()
+		if err != nil {
+			return // the channel is gone
+		}
+		now := time.Now()
+		pc.record(sent, now.Sub(t0), now)
+		select {
+		case pc.acked <- struct{}{}:
+		default:
+		}
+		if !idle.Stop() {
+			select {
+			case <-idle.C:
+			default:
+			}
+		}
+		idle.Reset(idlePing)
+		// At most one ping every pingGap.
+		gap := time.NewTimer(pingGap)
+		select {
+		case <-gap.C:
+		case <-pc.quit:
+			gap.Stop()
+			return
+		}
+	}
+}
+
+// assumeRead counts everything written as read, for a ping that is not answered.
+func (pc *pacedChannel) assumeRead() {
+	pc.mu.Lock()
+	pc.p.Acked, pc.p.AckedAt = pc.p.Written, time.Now()
+	pc.mu.Unlock()
+	select {
+	case pc.acked <- struct{}{}:
+	default:
+	}
+}
+
+// record takes in a ping's answer: sent bytes are acknowledged, after rtt.
+func (pc *pacedChannel) record(sent int64, rtt time.Duration, now time.Time) {
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	if now.Sub(pc.minsAt) > minRTTFor {
+		pc.mins = [2]time.Duration{0, pc.mins[0]}
+		pc.minsAt = now
+	}
+	if pc.mins[0] == 0 || rtt < pc.mins[0] {
+		pc.mins[0] = rtt
+	}
+	pc.p.MinRTT = pc.mins[0]
+	if pc.mins[1] != 0 && pc.mins[1] < pc.p.MinRTT {
+		pc.p.MinRTT = pc.mins[1]
+	}
+	pc.p.Acked = max(pc.p.Acked, sent)
+	pc.p.RTT = rtt
+	pc.p.AckedAt = now
+}

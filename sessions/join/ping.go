@@ -1,0 +1,110 @@
+package join
+
+import (
+	"io"
+	"sync"
+	"time"
+
+	"golang.org/x/crypto/ssh"
+
+	"github.com/duetpair/duet/sessions/wire"
+)
+
+// maxWaitingPings bounds the pings of a host waiting for their answer; more are
+// answered at once (a Duet host has one on the way at a time).
+const maxWaitingPings = 16
+
+// acker answers a Duet host's pings (wire.PingRequest) once the output sent before each
+// was consumed, not only received: whatever reads the Conn (a terminal, the window's
+// widget) is part of the way, so a partner whose terminal is slow is paced like one whose
+// network is, and no backlog builds up here.
+type acker struct {
+	mu       sync.Mutex // guards the fields below
+	consumed uint64     // output bytes written on so far
+	waiting  []waitingPing
+}
+
+type waitingPing struct {
+	sent uint64
+	req  *ssh.Request
+}
+
+// ping answers req once p.Sent bytes were consumed.
+func (a *acker) ping(req *ssh.Request, p wire.Ping) {
+	a.mu.Lock()
+	if p.Sent > a.consumed && len(a.waiting) < maxWaitingPings {
+		a.waiting = append(a.waiting, waitingPing{p.Sent, req})
+		a.mu.Unlock()
+		return
+	}
+	a.mu.Unlock()
+	req.Reply(true, nil)
+}
+
+// copy copies the channel's output to out, answering pings as it goes.
+func (a *acker) copy(out io.Writer, in io.Reader) {
+	buf := make([]byte, 32<<10)
+	for {
+		n, err := in.Read(buf)
+		if n > 0 {
+			if _, werr := out.Write(buf[:n]); werr != nil {
+				a.answerAll()
+				return
+			}
+			a.done(uint64(n))
+		}
+		if err != nil {
+			a.answerAll()
+			return
+		}
+	}
+}
+
+// done counts n more bytes consumed and answers the pings that waited for them.
+func (a *acker) done(n uint64) {
+	a.mu.Lock()
+	a.consumed += n
+	k := 0
+	for k < len(a.waiting) && a.waiting[k].sent <= a.consumed {
+		k++
+	}
+	ready := append([]waitingPing(nil), a.waiting[:k]...)
+	a.waiting = append(a.waiting[:0], a.waiting[k:]...)
+	a.mu.Unlock()
+	for _, w := range ready {
+		w.req.Reply(true, nil)
+	}
+}
+
+func (a *acker) answerAll() {
+	a.mu.Lock()
+	ready := a.waiting
+	a.waiting = nil
+	a.mu.Unlock()
+	for _, w := range ready {
+		w.req.Reply(true, nil)
+	}
+}
+
+// rttProbe is how often a link measures its round trip to the server.
+const rttProbe = 2 * time.Second
+
+// probeRTT measures the round trip to the server every rttProbe (at once first), with a
+// request every SSH server answers, and reports it, until quit is closed.
+func probeRTT(conn ssh.Conn, quit <-chan struct{}, report func(time.Duration)) {
+	t := time.NewTimer(0)
+	defer t.Stop()
+	for {
+		select {
+		case <-quit:
+			return
+		case <-t.C:
+		}
+		t0 := time.Now()
+		if _, _, err := conn.SendRequest("keepalive@openssh.com", true, nil); err != nil {
+			return
+		}
+		report(time.Since(t0))
+		t.Reset(rttProbe)
+	}
+}
