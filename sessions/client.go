@@ -56,6 +56,9 @@ type Client struct {
 
 	wake chan struct{} // signals the writer; buffered 1
 	gone chan struct{} // closed once ended
+	keys chan struct{} // signals a paced writer that the client typed; buffered 1
+	// typedAt is when the client last typed (UnixNano), for the echo of a client behind.
+	typedAt atomic.Int64
 
 	mu       sync.Mutex // guards the fields below; taken after s.mu when both are held
 	pending  []byte     // output not yet written
@@ -88,6 +91,7 @@ func (s *Session) Attach(opt AttachOptions) (*Client, error) {
 		wake:   make(chan struct{}, 1),
 		follow: opt.FollowSize,
 		gone:   make(chan struct{}),
+		keys:   make(chan struct{}, 1),
 	}
 	c.cols, c.rows = clampSize(opt.Cols, opt.Rows)
 	c.readOnly.Store(opt.ReadOnly)
@@ -168,6 +172,7 @@ func (c *Client) Write(p []byte) (int, error) {
 	n, err := c.s.input(p)
 	if n > 0 && record {
 		c.s.tapInput(Who{Name: c.name, Fingerprint: c.fp}, p[:n])
+		c.typed()
 	}
 	return n, err
 }
