@@ -36,8 +36,18 @@ type partnerState struct {
 	name        string // see partnerName
 	remote      string
 	readOnly    bool
-	limits      bool // sets the session's size
-	cols, rows  int  // their terminal's size
+	limits      bool          // sets the session's size
+	cols, rows  int           // their terminal's size
+	rtt         time.Duration // round trip to the partner, in whole milliseconds; 0 unknown
+}
+
+// shownRTT rounds a round trip to what the panel shows, so that the snapshot changes
+// only when the figure does; under a millisecond stays above 0 ("<1 ms").
+func shownRTT(d time.Duration) time.Duration {
+	if d <= 0 {
+		return 0
+	}
+	return max(d.Round(time.Millisecond), time.Microsecond)
 }
 
 func (s hostSnapshot) session(name string) (sessionState, bool) {
@@ -68,6 +78,7 @@ func takeSnapshot(h *hosting) hostSnapshot {
 			st.partners = append(st.partners, partnerState{
 				fingerprint: p.Fingerprint, name: partnerName(p), remote: p.Remote,
 				readOnly: p.ReadOnly, limits: limiters[p.Fingerprint], cols: p.Cols, rows: p.Rows,
+				rtt: shownRTT(p.RTT),
 			})
 		}
 		slices.SortFunc(st.partners, func(a, b partnerState) int {

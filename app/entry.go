@@ -45,8 +45,9 @@ type entry struct {
 	started time.Time         // hosted: when it started
 	ending  bool              // hosted: the host asked it to end
 
-	recorded bool // joined: the host says it records the session
-	paused   bool // joined: the host paused sharing
+	recorded bool          // joined: the host says it records the session
+	paused   bool          // joined: the host paused sharing
+	rtt      time.Duration // joined: the round trip to the host, once measured
 
 	join   *joining // joined: the connection, once Dial returned
 	cancel context.CancelFunc
@@ -296,6 +297,8 @@ func (e *entry) describe() string {
 	s := e.badges() + e.command + " · " + e.state
 	if e.hosted() {
 		s += " · " + plural(e.partners, "partner", "partners")
+	} else if e.rtt > 0 && !e.ended {
+		s += " · round trip " + roundTrip(e.rtt)
 	}
 	if e.viewOnly && !e.ended {
 		s += " · view only: the host has not let you type"

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -128,10 +129,45 @@ func (u *UI) join(addr join.Address) {
 		}
 		j.stream.start(conn)
 		fyne.Do(func() { u.joinConnected(e) })
+		watchRTT(conn, func(d time.Duration) { fyne.Do(func() { u.joinRTT(e, d) }) })
 		status, werr := conn.Wait()
 		said := conn.HostSaid()
 		fyne.Do(func() { u.joinFinished(e, addr, status, werr, said) })
 	}()
+}
+
+// rttEvery is how often a joined session's round trip is shown anew.
+const rttEvery = 2 * time.Second
+
+// watchRTT tells show the connection's round trip every rttEvery until it ends.
+func watchRTT(conn *join.Conn, show func(time.Duration)) {
+	t := time.NewTicker(rttEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-conn.Done():
+			return
+		case <-t.C:
+			if d := conn.RTT(); d > 0 {
+				show(d)
+			}
+		}
+	}
+}
+
+// joinRTT shows a joined session's round trip in its header, and lets its terminal
+// predict the echo of what is typed when the round trip is long.
+func (u *UI) joinRTT(e *entry, d time.Duration) {
+	if e.ended || !u.has(e) {
+		return
+	}
+	e.term.SetRoundTrip(d)
+	if d = shownRTT(d); d != e.rtt {
+		e.rtt = d
+		if u.centre.shown == e {
+			u.centre.updateHeader()
+		}
+	}
 }
 
 // joinConnected shows the connection in the entry's terminal.

@@ -3,6 +3,7 @@ package app
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -194,10 +195,8 @@ func (p *partnersPanel) newRow(ps partnerState) *partnerRow {
 	r.name.Truncation = fyne.TextTruncateEllipsis
 	r.fp = mono(ps.fingerprint)
 	r.fp.SizeName = theme.SizeNameCaptionText
-	r.note = caption("")
-	if ps.limits {
-		r.note.SetText("Limits the terminal size")
-	} else {
+	r.note = caption(partnerNote(ps))
+	if r.note.Text == "" {
 		r.note.Hide()
 	}
 	r.role = widget.NewCheck("Can type", r.onRole)
@@ -250,6 +249,27 @@ func (r *partnerRow) onKick() {
 	d.SetDismissText("Cancel")
 	r.panel.kick = d
 	d.Show()
+}
+
+// partnerNote says what else there is to know of a partner: its round trip, and whether it
+// sets the terminal size.
+func partnerNote(ps partnerState) string {
+	var notes []string
+	if ps.rtt > 0 {
+		notes = append(notes, "Round trip "+roundTrip(ps.rtt))
+	}
+	if ps.limits {
+		notes = append(notes, "Limits the terminal size")
+	}
+	return strings.Join(notes, " · ")
+}
+
+// roundTrip says a round trip as people read it: "152 ms", "<1 ms".
+func roundTrip(d time.Duration) string {
+	if d < time.Millisecond {
+		return "<1 ms"
+	}
+	return strconv.FormatInt(d.Milliseconds(), 10) + " ms"
 }
 
 func samePartners(a, b sessionState) bool {

@@ -5,6 +5,7 @@ import (
 	"image/color"
 	"image/draw"
 	"math"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -38,6 +39,7 @@ type renderer struct {
 	all      bool
 
 	lastCursor [2]int
+	predRow    int // the row drawn with predicted echoes, -1 for none
 	lastSel    selection
 	lastOff    int
 	lastShown  bool
@@ -60,7 +62,7 @@ func rowScale(s vt.LineSize) int {
 }
 
 func newRenderer(t *Terminal) *renderer {
-	r := &renderer{t: t, cov: coverage{}, all: true, lastCursor: [2]int{-1, -1}}
+	r := &renderer{t: t, cov: coverage{}, all: true, lastCursor: [2]int{-1, -1}, predRow: -1}
 	r.raster = canvas.NewRaster(r.generate)
 	r.objects = []fyne.CanvasObject{r.raster}
 	return r
@@ -121,13 +123,17 @@ func (r *renderer) Refresh() {
 		t.area = area
 		r.all = true
 	}
+	t.pred.check(&t.snap, time.Now())
+	if t.scrollOff != 0 {
+		t.pred.drop()
+	}
 	for y := range rows {
 		if y >= t.snap.Rows {
 			r.view[y] = nil // outside the screen (drawn as such below)
 			continue
 		}
 		if t.scrollOff == 0 {
-			r.view[y] = t.snap.Lines[y]
+			r.view[y] = t.pred.apply(y, t.snap.Lines[y])
 			r.sizes[y] = t.snap.Sizes[y]
 			if t.snap.Dirty[y] {
 				r.rowDirty[y] = true
@@ -140,8 +146,17 @@ func (r *renderer) Refresh() {
 			r.rowDirty[y] = true
 		}
 	}
+	// Rows with predicted echoes, before and now.
+	r.markRow(r.predRow)
+	r.predRow = -1
+	if len(t.pred.pending) > 0 {
+		r.predRow = t.pred.row
+		r.markRow(r.predRow)
+	}
 	// The cursor's old and new rows.
-	cx, cy, shown := t.snap.CursorX, t.snap.CursorY+t.scrollOff, r.cursorShown()
+	cx, cy := t.pred.cursor(t.snap.CursorX, t.snap.CursorY)
+	cy += t.scrollOff
+	shown := r.cursorShown()
 	if [2]int{cx, cy} != r.lastCursor || shown != r.lastShown {
 		r.markRow(r.lastCursor[1])
 		r.markRow(cy)

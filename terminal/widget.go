@@ -80,6 +80,7 @@ type Terminal struct {
 	title     string
 	blinkOn   bool
 	answer    bool
+	pred      predictor
 }
 
 // New returns a Terminal with an 80x24 screen and nothing attached.
@@ -374,6 +375,9 @@ func (t *Terminal) AcceptsTab() bool { return true }
 
 // TypedRune is part of fyne.Focusable: printable text in any layout, IME text included.
 func (t *Terminal) TypedRune(r rune) {
+	if t.scrollOff == 0 && t.pred.typed(r, &t.snap, t.drawnCols(), time.Now()) {
+		t.Refresh()
+	}
 	var b [utf8.UTFMax]byte
 	n := utf8.EncodeRune(b[:], r)
 	t.send(append([]byte(nil), b[:n]...))
@@ -393,6 +397,10 @@ func (t *Terminal) TypedKey(ev *fyne.KeyEvent) {
 	}
 	if len(ev.Name) == 1 || ev.Name == fyne.KeySpace {
 		return // text arrives as TypedRune
+	}
+	if len(t.pred.pending) > 0 {
+		t.pred.drop() // the host's echo of other keys is not predicted
+		t.Refresh()
 	}
 	t.send(encodeKey(ev.Name, t.mods, t.modes()))
 }
