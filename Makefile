@@ -8,7 +8,7 @@ FYNE      := fyne.io/tools/cmd/fyne@v1.7.4
 FUZZTIME  ?= 20s
 BENCHTIME ?= 1s
 
-.PHONY: all run build deps deps-test test test-xterm test-windows lint fuzz bench package package-check clean
+.PHONY: all run build deps deps-test test test-xterm test-windows lint fuzz bench bench-wan package package-check clean
 
 all: build
 
@@ -59,6 +59,15 @@ bench: deps-test build
 	xvfb-run -a -s "-screen 0 1280x800x24" ./$(BIN) term --latency 100 2>/dev/null
 	cfg=$$(mktemp -d) && SHELL=/bin/sh xvfb-run -a -s "-screen 0 1280x800x24" ./$(BIN) --config-dir $$cfg --listen 127.0.0.1:0 --flood 100 2>/dev/null | grep '^window flood'; rm -rf $$cfg
 	$(GO) test -run=NONE -bench=. -benchtime=$(BENCHTIME) -timeout 30m ./sessions/host/
+	$(MAKE) bench-wan
+
+# Far-away partners: Duet (with an OpenSSH and a duet join partner) and sshd + tmux, each
+# through a userspace WAN proxy (75 ms each way, 10 and 1 Mbit/s, a router's buffer) next to
+# a partner on loopback. It waits on the network, not the CPU: about four minutes.
+# WAN_SAMPLES sets the echo samples per row.
+WAN_SAMPLES ?= 30
+bench-wan: deps-test
+	DUET_WAN_SAMPLES=$(WAN_SAMPLES) $(GO) test -run=NONE -bench=WAN -benchtime=1x -timeout 20m ./cmd/duet/
 
 # The Windows build, made and tested here: go vet for Windows and macOS, the core packages'
 # tests under Wine, duet.exe cross-compiled with cgo (mingw-w64) hosting a Linux OpenSSH

@@ -23,6 +23,11 @@
 // client's queue overflows, what it holds is dropped and the client gets a fresh repaint
 // once its writer is ready again.
 //
+// A client whose output goes to a [Link] (an SSH channel whose partner acknowledges what
+// it read) is paced: on a slow, distant link about two round trips' worth is on the way,
+// and a client that cannot keep up gets the current screen (a repaint, then updates: a
+// diff from what its terminal shows) instead of the backlog, until it can again.
+//
 // # What reaches clients' terminals
 //
 // Programs ask the terminal questions (device attributes, cursor position, mode state).

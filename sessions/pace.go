@@ -146,31 +146,54 @@ func (c *Client) isDone() bool {
 	return c.ended && len(c.pending) == 0
 }
 
+// takeAsItIs takes the output as it came, if the client ended or keeps up; ok is false
+// if it gets an update (or a repaint) instead. c.mu is held.
+func (c *Client) takeAsItIs(buf []byte, f *flow, p Progress, now time.Time) (out []byte, ok bool, err error) {
+	switch {
+	case c.ended:
+		out, c.pending = c.pending, buf[:0]
+		return out, true, c.endErr
+	case c.shadow != nil:
+		return nil, false, nil
+	}
+	curtain := c.s.paused.Load() && !c.host // what is pending is the curtain, or nothing
+	if !curtain && (c.overflow || f.lag(p, now, c.budget, len(c.pending)) > lagLimit) {
+		return nil, false, nil
+	}
+	// Keeping up: the output as it is, as much as the window takes.
+	n := len(c.pending)
+	if room := f.window(p, now, c.budget) - (p.Written - p.Acked); room < int64(n) {
+		n = max(int(room), min(n, batchBytes))
+	}
+	if n == len(c.pending) {
+		out, c.pending = c.pending, buf[:0]
+	} else {
+		out = append(buf[:0], c.pending[:n]...)
+		c.pending = append(c.pending[:0], c.pending[n:]...)
+	}
+	return out, true, nil
+}
+
 // takePaced takes the output to write now into buf: what came, or an update of the
 // screen when the client is behind. update says which; err is set once the client
 // ended (with its last output in out).
 func (c *Client) takePaced(buf []byte, f *flow, p Progress, now time.Time) (out []byte, update bool, err error) {
+	// Output as it is needs the client's lock only, not the session's: the reader goes on.
+	c.mu.Lock()
+	out, ok, err := c.takeAsItIs(buf, f, p, now)
+	c.mu.Unlock()
+	if ok {
+		return out, false, err
+	}
 	s := c.s
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.ended {
-		out, c.pending = append(buf, c.pending...), c.pending[:0]
-		return out, false, c.endErr
+	if out, ok, err := c.takeAsItIs(buf, f, p, now); ok { // it may have changed meanwhile
+		return out, false, err
 	}
 	if c.shadow == nil {
-		curtain := s.paused.Load() && !c.host // what is pending is the curtain, or nothing
-		if curtain || !c.overflow && f.lag(p, now, c.budget, len(c.pending)) <= lagLimit {
-			// Keeping up: the output as it is, as much as the window takes.
-			n := len(c.pending)
-			if room := f.window(p, now, c.budget) - (p.Written - p.Acked); room < int64(n) {
-				n = max(int(room), min(n, batchBytes))
-			}
-			out = append(buf, c.pending[:n]...)
-			c.pending = append(c.pending[:0], c.pending[n:]...)
-			return out, false, nil
-		}
 		// Behind: the current screen instead of the backlog (CAN first: the last output
 		// may have stopped inside an escape sequence), and updates from now on.
 		c.drops++

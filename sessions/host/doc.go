@@ -32,6 +32,13 @@
 // status and its sentence on standard error. [Listen] finds the port (2222, or the next
 // free one).
 //
+// # Pacing
+//
+// A partner's channel pings the partner's client after output (wire.PingRequest; every
+// SSH client answers once it has read what came before), and the session paces its
+// output by the answers (the channel is a sessions.Link, pace.go); [Partner] has the
+// round trip.
+//
 // Package host uses sessions, sessions/wire, keys and internal/safetext; it never
 // imports sessions/join or Fyne.
 package host

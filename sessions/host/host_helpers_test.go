@@ -17,7 +17,7 @@ import (
 // none of its goroutines is left. It returns the address.
 func serve(tb testing.TB, h *Server) string {
 	tb.Helper()
-	duettest.CheckGoroutines(tb, "Shutdown", "host.(*Server)", "host.(*conn)") // after Shutdown, registered below
+	duettest.CheckGoroutines(tb, "Shutdown", "host.(*Server)", "host.(*conn)", "host.(*pacedChannel)") // after Shutdown, registered below
 	return duettest.Serve(tb, h, ErrServerClosed)
 }
 

@@ -11,20 +11,28 @@ import (
 )
 
 // Pinging a partner (see wire.PingRequest): never more often than pingGap (a partner on
-// loopback answers in microseconds), and every idlePing when nothing is written, so the
+// loopback answers in microseconds), or nearPingGap for a partner whose round trip is
+// under nearRTT (its output is not paced: the pings only measure, and would cost the
+// host CPU at its rate of writes), and every idlePing when nothing is written, so the
 // round trip is known (and shown) for a partner who only watches.
 const (
-	pingGap  = time.Millisecond
-	idlePing = 2 * time.Second
-	// unanswered is how long a ping may go unanswered before what was written counts as
-	// read anyway: a client that never answers (none is known) then gets output as
-	// before pacing, held back only by its SSH window.
-	unanswered = 10 * time.Second
+	pingGap     = time.Millisecond
+	nearPingGap = 50 * time.Millisecond
+	nearRTT     = 5 * time.Millisecond
+	idlePing    = 2 * time.Second
+	// unansweredDefault is how long a ping may go unanswered before what is written
+	// counts as read anyway, until a ping is answered: a client that never answers
+	// (none is known) then gets output as before pacing, held back only by its SSH
+	// window.
+	unansweredDefault = 10 * time.Second
 	// minRTTFor is how long a round trip counts toward the smallest one: the path's own
 	// delay may change (another network), and a stale minimum would make every later
 	// round trip look queued.
 	minRTTFor = 10 * time.Second
 )
+
+// unanswered is unansweredDefault; tests shorten it.
+var unanswered = unansweredDefault
 
 // pacedChannel is a partner's session channel as a [sessions.Link]: it counts the output
 // written and pings the partner after it, so the session paces output to what the
@@ -40,6 +48,7 @@ type pacedChannel struct {
 	p      sessions.Progress
 	mins   [2]time.Duration // the smallest round trip of this and the previous minRTTFor
 	minsAt time.Time        // when mins[0] started
+	deaf   bool             // a ping went unanswered for long: all written counts as read
 }
 
 func newPacedChannel(ch ssh.Channel) *pacedChannel {
@@ -63,6 +72,9 @@ func (pc *pacedChannel) Write(b []byte) (int, error) {
 func (pc *pacedChannel) Progress() sessions.Progress {
 	pc.mu.Lock()
 	defer pc.mu.Unlock()
+	if pc.deaf {
+		pc.p.Acked = pc.p.Written
+	}
 	return pc.p
 }
 
@@ -110,7 +122,7 @@ func (pc *pacedChannel) pinger() {
 		}
 		idle.Reset(idlePing)
 		// At most one ping every pingGap.
-		gap := time.NewTimer(pingGap)
+		gap := time.NewTimer(pc.gap())
 		select {
 		case <-gap.C:
 		case <-pc.quit:
@@ -120,9 +132,21 @@ func (pc *pacedChannel) pinger() {
 	}
 }
 
-// assumeRead counts everything written as read, for a ping that is not answered.
+// gap returns how long to wait after an answer before the next ping.
+func (pc *pacedChannel) gap() time.Duration {
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	if pc.p.MinRTT < nearRTT {
+		return nearPingGap
+	}
+	return pingGap
+}
+
+// assumeRead counts everything written as read from now on, for a ping that is not
+// answered, until one is.
 func (pc *pacedChannel) assumeRead() {
 	pc.mu.Lock()
+	pc.deaf = true
 	pc.p.Acked, pc.p.AckedAt = pc.p.Written, time.Now()
 	pc.mu.Unlock()
 	select {
@@ -146,6 +170,7 @@ func (pc *pacedChannel) record(sent int64, rtt time.Duration, now time.Time) {
 	if pc.mins[1] != 0 && pc.mins[1] < pc.p.MinRTT {
 		pc.p.MinRTT = pc.mins[1]
 	}
+	pc.deaf = false
 	pc.p.Acked = max(pc.p.Acked, sent)
 	pc.p.RTT = rtt
 	pc.p.AckedAt = now

@@ -12,6 +12,7 @@ import (
 	"github.com/duetpair/duet/internal/duettest"
 	"github.com/duetpair/duet/keys"
 	"github.com/duetpair/duet/sessions"
+	"github.com/duetpair/duet/sessions/wire"
 )
 
 // farLink is a distant, slow path for the tests: 40 ms each way, 2 Mbit/s.
@@ -84,4 +85,37 @@ func TestFarPartnerBehindSeesTheCurtain(t *testing.T) {
 	s.Resume()
 	want := s.Screen().Text()
 	far.out.WaitUntil(t, "the screen again", func(b []byte) bool { return screenOf(b) == want })
+}
+
+// TestClientThatNeverAnswersPings: a client that does not answer the host's pings still
+// gets its output, once the host stops waiting for the answers.
+func TestClientThatNeverAnswersPings(t *testing.T) {
+	unanswered = 300 * time.Millisecond
+	t.Cleanup(func() { unanswered = unansweredDefault })
+	reg := shellRegistry(t, "main")
+	h, addr := openSSHHost(t, reg)
+	client, err := dial(t, addr, "main", newSignerApproved(t, h, keys.RoleType))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer client.Close()
+	ch, reqs, err := client.OpenChannel("session", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		for req := range reqs {
+			if req.Type != wire.PingRequest && req.WantReply {
+				req.Reply(false, nil)
+			}
+		}
+	}()
+	if ok, err := ch.SendRequest("shell", true, nil); !ok || err != nil {
+		t.Fatalf("shell: %v %v", ok, err)
+	}
+	out := &duettest.Output{}
+	go io.Copy(out, ch)
+	// More output than the first window: it only arrives if the host stopped waiting.
+	io.WriteString(ch, "i=0; while [ $i -lt 3000 ]; do echo line-$i-of-the-output-here; i=$((i+1)); done; echo END''MARK\n")
+	out.WaitFor(t, "ENDMARK")
 }

@@ -6,8 +6,10 @@
 // with Duet's identity, the user's agent and ~/.ssh keys, checks the host key against
 // known_hosts, and returns a [Conn]: the channel's output to read, input to write,
 // resizes, the exit status, what a Duet host said about the channel (typed, from
-// sessions/wire: waiting for approval, refused, ...), and reconnection with backoff when
-// the network (not the host) drops it.
+// sessions/wire: waiting for approval, refused, ...), the round trip ([Conn.RTT]), and
+// reconnection with backoff when the network (not the host) drops it. A Duet host's pings
+// are answered once what came before them was read from the Conn, so whatever reads it is
+// part of the way the host paces its output by, and nothing piles up in between.
 //
 // It speaks OpenSSH 9's algorithms less SHA-1 (sessions/wire), gives up on a server that
 // does not complete the handshake in time (questions to the user apart), offers only the

@@ -6,6 +6,8 @@
 // standard error for OpenSSH partners; the joining side (sessions/join) reads the typed
 // value and never parses the text. CleanName is how any name from the other side of a
 // connection (a display name, a key's comment) is bounded and escaped before it is shown.
+// The host also pings partners after output (PingRequest), which every SSH client
+// answers.
 //
 // Package wire imports only internal/safetext of Duet's packages.
 package wire

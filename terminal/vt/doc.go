@@ -1,7 +1,8 @@
 // Package vt is Duet's headless terminal emulator: an xterm-compatible parser, the screen
 // model it drives (primary and alternate screens, a scrollback reflowed with the width,
 // cursor, margins, modes, palette, title), its answers to the program's queries (see
-// AnswersQuery), and a repaint that reproduces the screen on another terminal. It draws
+// AnswersQuery), a repaint that reproduces the screen on another terminal, and updates
+// that take another terminal from what it showed to the screen (AppendUpdate). It draws
 // nothing and imports no Fyne; sessions feed it every byte a shared program prints, and
 // the terminal widget draws it.
 package vt
