@@ -62,6 +62,16 @@ func TestJoinWithPastedInvite(t *testing.T) {
 	})
 	h.waitFor("the partner count", func() bool { return host.partners == 1 })
 
+	// Round trips: in the joined session's header, and for the partner in the host's
+	// panel.
+	h.waitFor("the round trip in the header", func() bool {
+		return h.u.selected == joined && strings.Contains(h.u.centre.detail.Text, "round trip ")
+	})
+	h.ui(func() { h.u.selectEntry(host) })
+	h.waitFor("the partner's round trip", func() bool {
+		return len(h.u.partners.rows) == 1 && strings.HasPrefix(h.u.partners.rows[0].note.Text, "Round trip ")
+	})
+
 	// Closing the joined session leaves the host untouched.
 	h.ui(func() {
 		h.u.selectEntry(joined)
