@@ -172,6 +172,8 @@ func (c *Client) Write(p []byte) (int, error) {
 	n, err := c.s.input(p)
 	if n > 0 && record {
 		c.s.tapInput(Who{Name: c.name, Fingerprint: c.fp}, p[:n])
+	}
+	if n > 0 {
 		c.typed()
 	}
 	return n, err

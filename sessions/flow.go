@@ -55,9 +55,11 @@ const (
 	maxUpdateGap    = 250 * time.Millisecond
 	updatesOnTheWay = 3
 	// echoWait is how long after a key a client behind gets an update, whatever the
-	// above: the echo of what it typed (the program's answer comes within this) shows
-	// after a round trip, not up to half a round trip later.
+	// above, and for echoFor after it one every minUpdateGap: the echo of what it typed
+	// (a busy program answers within a few milliseconds) shows after a round trip, not
+	// up to half a round trip later.
 	echoWait = 5 * time.Millisecond
+	echoFor  = 50 * time.Millisecond
 	// caughtUp is how long a client behind has to get only small output before it gets
 	// output as it is again.
 	caughtUp = time.Second
@@ -190,10 +192,12 @@ func (f *flow) ready(p Progress, now time.Time, budget int, behind bool, typed t
 		}
 		return true, 0
 	}
-	if len(f.updates) >= updatesOnTheWay {
+	gap := min(max(f.srtt/2, minUpdateGap), maxUpdateGap)
+	if now.Sub(typed) < echoFor {
+		gap = minUpdateGap // the echo may come a little later
+	} else if len(f.updates) >= updatesOnTheWay {
 		return false, 0
 	}
-	gap := min(max(f.srtt/2, minUpdateGap), maxUpdateGap)
 	if wait := f.lastUpdate.Add(gap).Sub(now); wait > 0 {
 		return false, wait
 	}

@@ -114,6 +114,12 @@ func TestFlowUpdatesBehind(t *testing.T) {
 	if ok, _ := l.f.ready(l.p, typed.Add(echoWait), DefaultQueueBytes, true, typed); !ok {
 		t.Fatal("no update for the echo")
 	}
+	// For a moment after the key, updates come every minUpdateGap (the echo may be late).
+	l.f.wrote(l.p.Written, typed.Add(echoWait))
+	if ok, wait := l.f.ready(l.p, typed.Add(echoWait+5*time.Millisecond), DefaultQueueBytes, true, typed); ok || wait != minUpdateGap-5*time.Millisecond {
+		t.Fatalf("soon after a key: ready %v, wait %v", ok, wait)
+	}
+	l.f.updates = l.f.updates[:1]
 	// No more than updatesOnTheWay unacknowledged, however long it has been.
 	for i := range updatesOnTheWay - 1 {
 		l.f.wrote(l.p.Written+int64(i+1)*3000, now)
