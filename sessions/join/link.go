@@ -76,19 +76,16 @@ type outcome struct {
 
 // start starts moving output to out (and the remote standard error to stderr), handling the channel's requests, asking for a
 // terminal (if term is set) and the shell or command, and checking the connection
-// every keepAlive (if not 0). cols and rows must be set.
-func (l *link) start(out, stderr io.Writer, term, command string, keepAlive time.Duration, notify StatusFunc) {
+// every aliveEvery (if not 0), measuring the round trip for onRTT. cols and rows must be set.
+func (l *link) start(out, stderr io.Writer, term, command string, aliveEvery time.Duration, notify StatusFunc) {
 	l.quit = make(chan struct{})
 	l.status = -1
 	l.chanWG.Go(func() { l.ack.copy(out, l.ch) })
 	l.chanWG.Go(func() { io.Copy(stderr, l.ch.Stderr()) })
 	l.chanWG.Go(func() { l.handleRequests(notify) })
 	l.chanWG.Go(func() { l.startSession(term, command, notify) })
-	if keepAlive > 0 {
-		l.kaWG.Go(func() { l.keepAlive(keepAlive) })
-	}
-	if l.onRTT != nil {
-		l.kaWG.Go(func() { probeRTT(l.client, l.quit, l.onRTT) })
+	if aliveEvery > 0 || l.onRTT != nil {
+		l.kaWG.Go(func() { keepAlive(l.client, l.nc, aliveEvery, l.quit, l.onRTT) })
 	}
 }
 
@@ -263,9 +260,4 @@ func (l *link) sendSizeLocked() {
 	l.sentCols, l.sentRows = l.cols, l.rows
 	msg := struct{ Cols, Rows, WidthPx, HeightPx uint32 }{uint32(l.cols), uint32(l.rows), 0, 0}
 	l.ch.SendRequest("window-change", false, ssh.Marshal(&msg))
-}
-
-// keepAlive checks the connection every interval; see [keepAlive].
-func (l *link) keepAlive(interval time.Duration) {
-	keepAlive(l.client, l.nc, interval, l.quit)
 }

@@ -403,10 +403,19 @@ func (o *offered) close() {
 }
 
 // keepAlive asks the server every interval whether it is there, and cuts nc if it does
-// not answer within two intervals, so that whatever reads from it sees the drop. It
-// returns when quit is closed or the connection is gone.
-func keepAlive(conn ssh.Conn, nc net.Conn, interval time.Duration, quit <-chan struct{}) {
-	t := time.NewTicker(interval)
+// not answer within two intervals, so that whatever reads from it sees the drop (an
+// interval of 0 never cuts). With rtt set it also measures the round trip: it asks at
+// once, then at least every rttProbe, and tells rtt each answer's. It returns when quit
+// is closed or the connection is gone.
+func keepAlive(conn ssh.Conn, nc net.Conn, interval time.Duration, quit <-chan struct{}, rtt func(time.Duration)) {
+	every, first := interval, interval
+	if rtt != nil {
+		every, first = rttProbe, 0
+		if interval > 0 {
+			every = min(interval, rttProbe)
+		}
+	}
+	t := time.NewTimer(first)
 	defer t.Stop()
 	for {
 		select {
@@ -414,11 +423,21 @@ func keepAlive(conn ssh.Conn, nc net.Conn, interval time.Duration, quit <-chan s
 			return
 		case <-t.C:
 		}
-		cut := time.AfterFunc(2*interval, func() { nc.Close() })
+		var cut *time.Timer
+		if interval > 0 {
+			cut = time.AfterFunc(2*interval, func() { nc.Close() })
+		}
+		t0 := time.Now()
 		_, _, err := conn.SendRequest("keepalive@openssh.com", true, nil)
-		cut.Stop()
+		if cut != nil {
+			cut.Stop()
+		}
 		if err != nil {
 			return
 		}
+		if rtt != nil {
+			rtt(time.Since(t0))
+		}
+		t.Reset(every)
 	}
 }

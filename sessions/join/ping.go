@@ -86,25 +86,5 @@ func (a *acker) answerAll() {
 	}
 }
 
-// rttProbe is how often a link measures its round trip to the server.
+// rttProbe is how often a link measures its round trip to the server (see keepAlive).
 const rttProbe = 2 * time.Second
-
-// probeRTT measures the round trip to the server every rttProbe (at once first), with a
-// request every SSH server answers, and reports it, until quit is closed.
-func probeRTT(conn ssh.Conn, quit <-chan struct{}, report func(time.Duration)) {
-	t := time.NewTimer(0)
-	defer t.Stop()
-	for {
-		select {
-		case <-quit:
-			return
-		case <-t.C:
-		}
-		t0 := time.Now()
-		if _, _, err := conn.SendRequest("keepalive@openssh.com", true, nil); err != nil {
-			return
-		}
-		report(time.Since(t0))
-		t.Reset(rttProbe)
-	}
-}

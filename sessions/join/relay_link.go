@@ -70,7 +70,7 @@ func (r *Relay) connect(ctx context.Context, first bool) (*relayLink, error) {
 	lk.s = s
 	lk.wg.Go(func() { lk.pump(r.ln) })
 	if ka := r.keepAlive(); ka > 0 {
-		lk.wg.Go(func() { keepAlive(s.client, s.nc, ka, lk.quit) })
+		lk.wg.Go(func() { keepAlive(s.client, s.nc, ka, lk.quit, nil) })
 	}
 	r.port = lk.port // asked for again after a drop
 	lk.status = RelayStatus{State: RelayListening, Port: lk.port, Public: r.probe(ctx, lk.port)}

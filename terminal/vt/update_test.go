@@ -44,7 +44,6 @@ func TestUpdateRandom(t *testing.T) {
 		s := New(w, h, Options{})
 		s.Write(randomStream(rng, 1+rng.IntN(100)))
 		model, term := partnerOf(s)
-		var sent [][]byte
 		for j := range 15 {
 			var stream []byte
 			if rng.IntN(3) == 0 {
@@ -59,7 +58,6 @@ func TestUpdateRandom(t *testing.T) {
 				break // the repaint's own tests' business; this case ends here
 			}
 			upd := s.AppendUpdate(nil, model)
-			sent = append(sent, upd)
 			term.Write(upd)
 			updates++
 			if isRepaint(upd) {
