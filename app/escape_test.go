@@ -31,7 +31,7 @@ func TestWindowShowsPartnerTextEscaped(t *testing.T) {
 	key := duettest.Signer(t)
 	go func() {
 		client, err := ssh.Dial("tcp", h.hostAddr(), &ssh.ClientConfig{
-			User: hostile, Auth: []ssh.AuthMethod{ssh.PublicKeys(key)},
+			User: hostile, Auth: duettest.KeyAuth(key),
 			HostKeyCallback: ssh.InsecureIgnoreHostKey(), Timeout: duettest.Timeout,
 		})
 		if err != nil {

@@ -9,7 +9,7 @@ set -euo pipefail
 
 build_pkgs=(gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev
   libxinerama-dev libxi-dev libxxf86vm-dev libwayland-dev libxkbcommon-dev)
-test_pkgs=(openssh-client openssh-server tmux xterm xvfb xauth xdotool imagemagick vim-tiny less procps bash asciinema)
+test_pkgs=(openssh-client openssh-server putty-tools dropbear-bin tmux xterm xvfb xauth xdotool imagemagick vim-tiny less procps bash asciinema)
 windows_pkgs=(gcc-mingw-w64-x86-64-win32 wine wine64 openssh-client xvfb imagemagick)
 package_pkgs=(imagemagick dpkg-dev gcc-mingw-w64-x86-64-win32 zip desktop-file-utils xvfb xauth)
 

@@ -26,7 +26,7 @@ func TestHostPromptEscapesPartnerText(t *testing.T) {
 	asked := make(chan error, 1)
 	go func() {
 		client, err := ssh.Dial("tcp", h.addr, &ssh.ClientConfig{
-			User: fakeQuestion, Auth: []ssh.AuthMethod{ssh.PublicKeys(signer)},
+			User: fakeQuestion, Auth: duettest.KeyAuth(signer),
 			ClientVersion:   "SSH-2.0-Evil\u009b2J\x7f",
 			HostKeyCallback: ssh.InsecureIgnoreHostKey(), Timeout: duettest.Timeout,
 		})

@@ -122,7 +122,7 @@ func runSSH(t *testing.T, addr, keyFile, user string, command ...string) (int, s
 	}
 	host, port, _ := net.SplitHostPort(addr)
 	args := []string{"-F", "/dev/null", "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
-		"-o", "IdentitiesOnly=yes", "-o", "IdentityAgent=none", "-o", "BatchMode=yes", "-o", "LogLevel=ERROR",
+		"-o", "IdentitiesOnly=yes", "-o", "IdentityAgent=none", "-o", "PasswordAuthentication=no", "-o", "LogLevel=ERROR",
 		"-i", keyFile, "-p", port, user + "@" + host}
 	cmd := exec.Command(sshPath, append(args, command...)...)
 	var out, errb bytes.Buffer

@@ -104,7 +104,7 @@ func TestWindowUnderXvfb(t *testing.T) {
 
 	sshArgs := func(extra ...string) []string {
 		return append([]string{"-i", partner.Path, "-p", port, "-o", "StrictHostKeyChecking=no",
-			"-o", "UserKnownHostsFile=/dev/null", "-o", "IdentitiesOnly=yes", "-o", "BatchMode=yes",
+			"-o", "UserKnownHostsFile=/dev/null", "-o", "IdentitiesOnly=yes", "-o", "PasswordAuthentication=no",
 			"-o", "LogLevel=ERROR"}, extra...)
 	}
 	ssh := exec.Command(sshBin, sshArgs("-tt", "main@127.0.0.1")...)

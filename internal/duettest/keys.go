@@ -7,6 +7,7 @@ import (
 	"crypto/rand"
 	"crypto/x509"
 	"encoding/pem"
+	"errors"
 	"os"
 	"path/filepath"
 	"testing"
@@ -26,6 +27,20 @@ func Signer(tb testing.TB) ssh.Signer {
 		tb.Fatal(err)
 	}
 	return s
+}
+
+// KeyAuth returns the authentication methods a Go client logs in to a Duet host with, as
+// OpenSSH does: the signers' keys, then a keyboard-interactive step that answers no
+// question (the host asks none: it is how an unknown key that was proven reaches the
+// host's approval question). It fails if the server asks anything.
+func KeyAuth(signers ...ssh.Signer) []ssh.AuthMethod {
+	return []ssh.AuthMethod{ssh.PublicKeys(signers...), ssh.KeyboardInteractive(
+		func(_, _ string, questions []string, _ []bool) ([]string, error) {
+			if len(questions) > 0 {
+				return nil, errors.New("duettest: the server asked a question")
+			}
+			return nil, nil
+		})}
 }
 
 // PublicKey returns the public half of a fresh ed25519 key.

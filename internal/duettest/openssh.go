@@ -34,7 +34,7 @@ func SSHArgs(tb testing.TB, addr, keyFile, user string, extra ...string) []strin
 	}
 	args := []string{"-F", "/dev/null",
 		"-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
-		"-o", "IdentitiesOnly=yes", "-o", "IdentityAgent=none", "-o", "BatchMode=yes",
+		"-o", "IdentitiesOnly=yes", "-o", "IdentityAgent=none", "-o", "PasswordAuthentication=no",
 		"-o", "LogLevel=ERROR", "-i", keyFile, "-p", port}
 	args = append(args, extra...)
 	return append(args, user+"@"+host)

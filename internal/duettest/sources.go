@@ -33,7 +33,7 @@ func SSHClient(nc net.Conn, user string, signer ssh.Signer) (*ssh.Client, error)
 	nc.SetDeadline(time.Now().Add(Timeout))
 	sc, chans, reqs, err := ssh.NewClientConn(nc, nc.RemoteAddr().String(), &ssh.ClientConfig{
 		User:            user,
-		Auth:            []ssh.AuthMethod{ssh.PublicKeys(signer)},
+		Auth:            KeyAuth(signer),
 		HostKeyCallback: ssh.InsecureIgnoreHostKey(),
 	})
 	if err != nil {

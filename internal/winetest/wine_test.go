@@ -143,7 +143,7 @@ type partner struct {
 func join(t *testing.T, h *host, key string) *partner {
 	t.Helper()
 	cmd := exec.Command("ssh", "-tt", "-i", key, "-p", h.port, "-o", "StrictHostKeyChecking=no",
-		"-o", "UserKnownHostsFile=/dev/null", "-o", "IdentitiesOnly=yes", "-o", "BatchMode=yes",
+		"-o", "UserKnownHostsFile=/dev/null", "-o", "IdentitiesOnly=yes", "-o", "PasswordAuthentication=no",
 		"-o", "LogLevel=ERROR", "main@127.0.0.1")
 	cmd.Env = append(os.Environ(), "TERM=xterm")
 	in, err := cmd.StdinPipe()

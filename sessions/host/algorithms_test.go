@@ -114,7 +114,7 @@ func TestAlgorithmsOfOpenSSH9(t *testing.T) {
 			t.Fatal(err)
 		}
 		client, err := ssh.Dial("tcp", addr, &ssh.ClientConfig{
-			User: "main", Auth: []ssh.AuthMethod{ssh.PublicKeys(signer)},
+			User: "main", Auth: duettest.KeyAuth(signer),
 			HostKeyCallback: ssh.InsecureIgnoreHostKey(), Timeout: duettest.Timeout,
 		})
 		if err == nil {

@@ -87,7 +87,7 @@ type benchClient struct {
 func dialBench(tb testing.TB, addr, user string, signer ssh.Signer, cmd, ready string) (*benchClient, <-chan struct{}) {
 	tb.Helper()
 	client, err := ssh.Dial("tcp", addr, &ssh.ClientConfig{
-		User: user, Auth: []ssh.AuthMethod{ssh.PublicKeys(signer)},
+		User: user, Auth: duettest.KeyAuth(signer),
 		HostKeyCallback: ssh.InsecureIgnoreHostKey(), Timeout: duettest.Timeout,
 	})
 	if err != nil {

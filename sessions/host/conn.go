@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net"
 	"sync"
 	"sync/atomic"
@@ -16,36 +17,99 @@ import (
 	"github.com/duetpair/duet/sessions/wire"
 )
 
-// Permissions.Extensions keys set by the public key callback.
+// Permissions.Extensions keys set by the authentication callbacks.
 const (
-	extKey = "duet-pubkey" // the wire form of the key that authenticated
-	extFP  = "pubkey-fp"
+	extKey    = "duet-pubkey" // the wire form of the proven key the partner joins with
+	extFP     = "pubkey-fp"
+	extSecond = "duet-second" // set on keys offered after a partial success
 )
 
-// serverConfig returns the SSH configuration: public key authentication only, and the
-// callback only records the key. Every decision is made after the handshake, once the
-// client has proven it holds the key (CVE-2024-45337). The algorithms are OpenSSH 9's
-// defaults without SHA-1 (see wire.SSHConfig).
+// serverConfig returns the SSH configuration. Partners log in with a public key; which
+// one is decided so that an approved key wins wherever it is among those a client
+// offers, and an unknown key still reaches the host's question (see ARCHITECTURE.md,
+// "Logging in"):
+//
+//  1. Any acceptable key may be offered (PublicKeyCallback answers queries, before any
+//     signature). Once the client proved it holds a key (VerifiedPublicKeyCallback), a
+//     key the host knows logs in; an unknown one is a partial success.
+//  2. After a partial success the client may go on offering keys: only keys the host
+//     knows are accepted then. A client with none left tries keyboard-interactive,
+//     which asks nothing and logs in with the unknown key proven in step 1.
+//
+// No callback grants anything: they only pick the proven key the connection is
+// authenticated with (recorded in its Permissions, never taken from the last key a
+// callback saw: CVE-2024-45337). What the key may do is decided after the handshake
+// (enroll, approve). The algorithms are OpenSSH 9's defaults without SHA-1 (see
+// wire.SSHConfig).
 func (h *Server) serverConfig(signer ssh.Signer) *ssh.ServerConfig {
 	cfg := &ssh.ServerConfig{
 		Config:                  wire.SSHConfig(),
 		PublicKeyAuthAlgorithms: wire.PublicKeyAlgorithms(),
 		ServerVersion:           wire.ServerVersion,
 		PublicKeyCallback: func(_ ssh.ConnMetadata, key ssh.PublicKey) (*ssh.Permissions, error) {
-			if _, ok := key.(*ssh.Certificate); ok {
-				return nil, errors.New("certificates are not supported")
+			return keyPermissions(key)
+		},
+		VerifiedPublicKeyCallback: func(meta ssh.ConnMetadata, key ssh.PublicKey, perms *ssh.Permissions, _ string) (*ssh.Permissions, error) {
+			if perms.Extensions[extSecond] != "" || h.knows(key, meta.RemoteAddr()) {
+				return perms, nil
 			}
-			if !wire.KeyTypeAllowed(key.Type()) {
-				return nil, fmt.Errorf("%s keys are not accepted", key.Type())
-			}
-			return &ssh.Permissions{Extensions: map[string]string{
-				extKey: string(key.Marshal()),
-				extFP:  keys.Fingerprint(key),
-			}}, nil
+			return nil, h.secondStep(perms)
 		},
 	}
 	cfg.AddHostKey(signer)
 	return cfg
+}
+
+// keyPermissions returns the Permissions that record key, or why it is not accepted.
+func keyPermissions(key ssh.PublicKey) (*ssh.Permissions, error) {
+	if _, ok := key.(*ssh.Certificate); ok {
+		return nil, errors.New("certificates are not supported")
+	}
+	if !wire.KeyTypeAllowed(key.Type()) {
+		return nil, fmt.Errorf("%s keys are not accepted", key.Type())
+	}
+	return &ssh.Permissions{Extensions: map[string]string{
+		extKey: string(key.Marshal()),
+		extFP:  keys.Fingerprint(key),
+	}}, nil
+}
+
+// secondStep is the partial success after an unknown key was proven (proven: its
+// Permissions): the client may offer keys the host knows, or log in with the proven
+// one through a keyboard-interactive step that asks nothing.
+func (h *Server) secondStep(proven *ssh.Permissions) error {
+	return &ssh.PartialSuccessError{Next: ssh.ServerAuthCallbacks{
+		PublicKeyCallback: func(meta ssh.ConnMetadata, key ssh.PublicKey) (*ssh.Permissions, error) {
+			if !h.knows(key, meta.RemoteAddr()) {
+				return nil, errors.New("not approved")
+			}
+			perms, err := keyPermissions(key)
+			if err == nil {
+				perms.Extensions[extSecond] = "1"
+			}
+			return perms, err
+		},
+		KeyboardInteractiveCallback: func(ssh.ConnMetadata, ssh.KeyboardInteractiveChallenge) (*ssh.Permissions, error) {
+			return &ssh.Permissions{Extensions: maps.Clone(proven.Extensions)}, nil
+		},
+	}}
+}
+
+// knows reports whether key would get in without asking the host now: the host's own,
+// saved in approved_keys (its options allowing remote), or allowed once while the host
+// runs. It only steers which proven key a connection logs in with; enroll decides.
+func (h *Server) knows(key ssh.PublicKey, _ net.Addr) bool {
+	fp := keys.Fingerprint(key)
+	if h.Owner != nil && keys.Fingerprint(h.Owner) == fp {
+		return true
+	}
+	if _, saved := h.lookupFile(key); saved {
+		return true
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	a := h.keys[fp]
+	return a != nil && h.effectiveRole(a) != 0
 }
 
 // conn is one partner's SSH connection.

@@ -25,7 +25,7 @@ func dial(tb testing.TB, addr, user string, signer ssh.Signer) (*ssh.Client, err
 	tb.Helper()
 	return ssh.Dial("tcp", addr, &ssh.ClientConfig{
 		User:            user,
-		Auth:            []ssh.AuthMethod{ssh.PublicKeys(signer)},
+		Auth:            duettest.KeyAuth(signer),
 		HostKeyCallback: ssh.InsecureIgnoreHostKey(),
 		Timeout:         duettest.Timeout,
 	})
