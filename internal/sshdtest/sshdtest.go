@@ -17,6 +17,7 @@ import (
 	"os/exec"
 	"os/user"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -49,8 +50,12 @@ type Options struct {
 	// GatewayPorts is sshd's setting of that name (no, yes, clientspecified); "" leaves
 	// sshd's default, no: remote forwards listen on the loopback only.
 	GatewayPorts string
-	// Config holds more sshd_config lines ("KexAlgorithms diffie-hellman-group14-sha1").
+	// Config holds more sshd_config lines ("KexAlgorithms diffie-hellman-group14-sha1");
+	// they come first, so they win over the defaults ("UsePAM yes").
 	Config []string
+	// Password, if set, is the user's password on this server: sshd runs in a mount
+	// namespace of its own where /etc/shadow says so (see Private). It needs root.
+	Password string
 }
 
 // Server is a running sshd.
@@ -153,23 +158,25 @@ func (s *Server) start(tb testing.TB, sshd string, port int, hostKey string, opt
 	if opt.Forwarding {
 		forwarding = "yes"
 	}
-	lines := []string{
-		"Port " + strconv.Itoa(port), "ListenAddress " + listenAddr, "HostKey " + hostKey,
+	lines := append(slices.Clone(opt.Config),
+		"Port "+strconv.Itoa(port), "ListenAddress " + listenAddr, "HostKey " + hostKey,
 		"AuthorizedKeysFile " + s.authorized, "PidFile none", "UsePAM no", "StrictModes no",
 		"PermitRootLogin yes", "PubkeyAuthentication yes", "PasswordAuthentication no",
 		"KbdInteractiveAuthentication no", "AllowTcpForwarding " + forwarding, "X11Forwarding no",
 		"AllowAgentForwarding no", "PrintMotd no", "PrintLastLog no", "UseDNS no",
 		"LogLevel INFO", "MaxStartups 50",
-	}
+	)
 	if opt.GatewayPorts != "" {
 		lines = append(lines, "GatewayPorts "+opt.GatewayPorts)
 	}
 	if len(opt.Env) > 0 {
 		lines = append(lines, "SetEnv "+strings.Join(opt.Env, " "))
 	}
-	lines = append(lines, opt.Config...)
 	config := s.write(tb, "sshd_config", []byte(strings.Join(lines, "\n")+"\n"))
 	cmd := exec.Command(sshd, "-D", "-e", "-f", config)
+	if opt.Password != "" {
+		cmd = Private(tb, s.Dir, "", opt.Password, cmd.Args...)
+	}
 	listening := make(chan struct{})
 	cmd.Stderr = &logWriter{s: s, want: fmt.Sprintf("listening on %s port %d", listenAddr, port), found: listening}
 	if err := cmd.Start(); err != nil {

@@ -71,6 +71,10 @@ type Config struct {
 	// Passphrase is asked for the passphrase of a protected key once a server is willing
 	// to accept that key; nil leaves such keys out.
 	Passphrase keys.PassphraseFunc
+	// Prompt is asked what a server asks while logging in (a password, a one-time code;
+	// see PromptFunc), also when reconnecting; nil gives up on such servers, saying what
+	// they asked for (*AuthError).
+	Prompt PromptFunc
 	// Status is told what happens on the way (banners, a refused terminal, reconnecting).
 	// It is never called concurrently, and must not block.
 	Status StatusFunc
@@ -131,7 +135,7 @@ type Conn struct {
 //
 // Errors a user must act on have their own types: *keys.HostKeyError (the host key
 // changed, or an unknown host was not trusted), *PinError (the host key is not the
-// invite's), *AuthError (no key was accepted), *RefusedError (the host refused the
+// invite's), *AuthError (no key was accepted, or what the server asked for was not given), *RefusedError (the host refused the
 // session).
 func Dial(ctx context.Context, addr Address, cfg Config) (*Conn, error) {
 	if cfg.Store == nil {
@@ -161,7 +165,7 @@ func Dial(ctx context.Context, addr Address, cfg Config) (*Conn, error) {
 	}
 	c.login = &login{
 		addr: addr, store: cfg.Store, ids: ids, confirm: cfg.ConfirmHost, timeout: cfg.DialTimeout, handshake: cfg.HandshakeTimeout,
-		banner: func(msg string) { c.notify(Status{State: Banner, Text: msg}) },
+		prompt: cfg.Prompt, banner: func(msg string) { c.notify(Status{State: Banner, Text: msg}) },
 		log:    c.log, what: "join",
 	}
 	if addr.Jump != "" {
@@ -171,7 +175,7 @@ func Dial(ctx context.Context, addr Address, cfg Config) (*Conn, error) {
 		}
 		c.login.jump = &login{
 			addr: jump, store: cfg.Store, ids: ids, confirm: cfg.ConfirmHost, timeout: cfg.DialTimeout, handshake: cfg.HandshakeTimeout,
-			banner: c.login.banner, log: c.log.With("jump", jump.HostPort()), what: "jump",
+			prompt: cfg.Prompt, banner: c.login.banner, log: c.log.With("jump", jump.HostPort()), what: "jump",
 		}
 	}
 	l, err := c.connect(ctx, true)

@@ -3,6 +3,7 @@ package join
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -29,17 +30,56 @@ func (e *PinError) Error() string {
 		e.Host, e.Offered, e.Pinned)
 }
 
-// AuthError says that the server accepted none of the keys offered.
+// AuthError says that the server did not let the user in: it accepted none of the keys
+// offered, or asked for more (a password, a one-time code) and that was not given or not
+// accepted. Error says which, plainly.
 type AuthError struct {
 	Addr    Address
 	Offered []string // "SHA256:... (Duet key)", one per key offered
 	// DuetKey is the user's Duet public key as an authorized_keys line ("" if it was not
 	// offered): what the host has to approve, or to add to ~/.ssh/authorized_keys.
 	DuetKey string
+	// Methods are the ways the server offered to log in ("publickey", "password",
+	// "keyboard-interactive"), as it said last.
+	Methods []string
+	// KeyAccepted: the server accepted a key, then asked for more (a second factor).
+	KeyAccepted bool
+	// Asked is what the server asked for, in words ("a password", or its question
+	// quoted and escaped); "" if it asked nothing.
+	Asked string
+	// Answered: the user answered, and the server did not accept it.
+	Answered bool
+	// NotAsked: the server asked, and there was no way to ask the user (no terminal).
+	NotAsked bool
+	// Declined: the user was asked and gave no answer (cancelled).
+	Declined bool
+}
+
+// KeysRefused reports whether the keys were the problem: the server takes keys and
+// accepted none, and asked for nothing else the user could have answered.
+func (e *AuthError) KeysRefused() bool {
+	return !e.KeyAccepted && e.Asked == "" && (len(e.Methods) == 0 || slices.Contains(e.Methods, "publickey"))
 }
 
 func (e *AuthError) Error() string {
-	if len(e.Offered) == 0 {
+	switch {
+	case e.Declined && e.KeyAccepted:
+		return fmt.Sprintf("%s accepted your key, then asked for %s, and you gave none", e.Addr, e.Asked)
+	case e.Declined:
+		return fmt.Sprintf("%s asked for %s, and you gave none", e.Addr, e.Asked)
+	case e.KeyAccepted && e.Asked != "" && e.Answered:
+		return fmt.Sprintf("%s accepted your key, then asked for %s, and did not accept the answer", e.Addr, e.Asked)
+	case e.KeyAccepted && e.Asked != "":
+		return fmt.Sprintf("%s accepted your key, then asked for %s, which Duet could not ask you here (join from a terminal or the window)", e.Addr, e.Asked)
+	case e.KeyAccepted:
+		return fmt.Sprintf("%s accepted your key, then asked for more (%s), which Duet cannot do", e.Addr, strings.Join(e.Methods, ", "))
+	case e.Asked != "" && e.Answered:
+		return fmt.Sprintf("%s asked for %s, and did not accept the answer", e.Addr, e.Asked)
+	case e.Asked != "":
+		return fmt.Sprintf("%s asked for %s, which Duet could not ask you here (join from a terminal or the window)", e.Addr, e.Asked)
+	case len(e.Methods) > 0 && !slices.Contains(e.Methods, "publickey"):
+		return fmt.Sprintf("%s does not accept keys, and offers only %s", e.Addr, strings.Join(e.Methods, ", "))
+	case len(e.Offered) == 0:
 		return fmt.Sprintf("%s accepts only keys, and there was no key to offer", e.Addr)
 	}
 	return fmt.Sprintf("%s accepted none of your keys (offered %s)", e.Addr, strings.Join(e.Offered, ", "))

@@ -34,6 +34,7 @@ type login struct {
 	// means DefaultHandshakeTimeout.
 	handshake time.Duration
 	banner    func(string) // receives the server's banner; may be nil
+	prompt    PromptFunc   // asks what a server asks (a password, a code); nil: nobody to ask
 	log       *slog.Logger
 	what      string // what the login is for, as errors say it: "join", "relay"
 	jump      *login // the server to connect through, as ssh -J; nil to connect directly
@@ -95,14 +96,14 @@ func (lg *login) dialOnce(ctx context.Context, first bool, setup func(*ssh.Clien
 
 	o := lg.ids.signers(lg.log.Debug)
 	defer o.close()
+	auth := &authState{server: lg.addr.String(), prompt: lg.prompter(clock)}
 	var hostKey ssh.PublicKey
 	var hostKeyErr error // what the host key check said, if it refused
 	known := lg.store.KnownHosts()
 	conf := &ssh.ClientConfig{
 		User: lg.addr.User,
-		Auth: []ssh.AuthMethod{ssh.PublicKeysCallback(func() ([]ssh.Signer, error) {
-			return o.signers, nil
-		})},
+		Auth:         auth.methods(func() ([]ssh.Signer, error) { return o.signers, nil }),
+		AuthCallback: auth.callback,
 		HostKeyCallback: func(host string, remote net.Addr, key ssh.PublicKey) error {
 			hostKey = key
 			if lg.jump != nil {
@@ -135,7 +136,7 @@ func (lg *login) dialOnce(ctx context.Context, first bool, setup func(*ssh.Clien
 		if timedOut.Load() {
 			return nil, asked, lg.timeoutError()
 		}
-		return nil, asked, lg.handshakeError(err, o)
+		return nil, asked, lg.handshakeError(err, o, auth)
 	}
 	client := ssh.NewClient(sc, chans, reqs)
 	if setup != nil {
@@ -152,6 +153,18 @@ func (lg *login) dialOnce(ctx context.Context, first bool, setup func(*ssh.Clien
 	}
 	lg.log.Info("connected", "host_fp", keys.Fingerprint(hostKey), "server", string(sc.ServerVersion()))
 	return &session{client: client, nc: tc, hostKey: hostKey}, asked, nil
+}
+
+// prompter returns the login's PromptFunc, with the handshake clock stopped while the
+// user answers; nil if there is nobody to ask.
+func (lg *login) prompter(clock *handshakeClock) PromptFunc {
+	if lg.prompt == nil {
+		return nil
+	}
+	return func(p Prompt) ([]string, error) {
+		defer clock.pause()()
+		return lg.prompt(p)
+	}
 }
 
 // hostKeyAlgorithms keeps of want (the known key's algorithms first; nil: no
@@ -235,10 +248,11 @@ func (lg *login) timeoutError() error {
 
 // handshakeError turns a failed handshake (past the host key) into the error a user can
 // act on.
-func (lg *login) handshakeError(err error, o *offered) error {
-	if strings.Contains(err.Error(), "unable to authenticate") {
+func (lg *login) handshakeError(err error, o *offered, auth *authState) error {
+	if strings.Contains(err.Error(), "unable to authenticate") || errors.Is(err, errNoPrompt) {
 		ae := &AuthError{Addr: lg.addr, Offered: o.labels}
-		if lg.ids.duet != nil {
+		auth.fill(ae)
+		if lg.ids.duet != nil && ae.KeysRefused() {
 			ae.DuetKey = lg.ids.duet.AuthorizedKey()
 		}
 		return ae
@@ -340,15 +354,15 @@ func (ids *identities) signers(log func(msg string, args ...any)) *offered {
 	o := &offered{}
 	seen := make(map[string]bool)
 	add := func(s ssh.Signer, label string) {
-		s, ok := safeSigner(s)
-		if !ok {
+		ss := safeSigners(s)
+		if len(ss) == 0 {
 			log("key not offered: DSA", "key", label)
 			return
 		}
 		fp := keys.Fingerprint(s.PublicKey())
 		if !seen[fp] {
 			seen[fp] = true
-			o.signers = append(o.signers, s)
+			o.signers = append(o.signers, ss...)
 			o.labels = append(o.labels, fp+" ("+label+")")
 		}
 	}
@@ -374,26 +388,29 @@ func (ids *identities) signers(log func(msg string, args ...any)) *offered {
 	return o
 }
 
-// safeSigner returns s restricted to the signatures Duet makes: an RSA key signs with
-// SHA-2 only (never ssh-rsa, even to a server that does not say what it takes), and a
-// DSA key is not used at all.
-func safeSigner(s ssh.Signer) (ssh.Signer, bool) {
+// safeSigners returns s restricted to the signatures Duet makes: an RSA key signs with
+// SHA-2 only (never ssh-rsa, even to a server that does not say what it takes), as
+// rsa-sha2-512 or rsa-sha2-256, whichever the server lists first, and then once more as
+// rsa-sha2-256 only, for servers that list both but take only that one (as OpenSSH
+// tries both). A DSA key is not used at all (none returned).
+func safeSigners(s ssh.Signer) []ssh.Signer {
 	if !wire.KeyTypeAllowed(s.PublicKey().Type()) {
-		return nil, false
+		return nil
 	}
-	switch s.PublicKey().Type() {
-	case ssh.KeyAlgoRSA:
-		as, ok := s.(ssh.AlgorithmSigner)
-		if !ok {
-			return nil, false
-		}
-		rs, err := ssh.NewSignerWithAlgorithms(as, []string{ssh.KeyAlgoRSASHA512, ssh.KeyAlgoRSASHA256})
-		if err != nil {
-			return nil, false
-		}
-		return rs, true
+	if s.PublicKey().Type() != ssh.KeyAlgoRSA {
+		return []ssh.Signer{s}
 	}
-	return s, true
+	as, ok := s.(ssh.AlgorithmSigner)
+	if !ok {
+		return nil
+	}
+	var out []ssh.Signer
+	for _, algs := range [][]string{{ssh.KeyAlgoRSASHA512, ssh.KeyAlgoRSASHA256}, {ssh.KeyAlgoRSASHA256}} {
+		if rs, err := ssh.NewSignerWithAlgorithms(as, algs); err == nil {
+			out = append(out, rs)
+		}
+	}
+	return out
 }
 
 func (o *offered) close() {

@@ -49,6 +49,9 @@ type Relay struct {
 	SSHDir       string
 	AgentSocket  string
 	Passphrase   keys.PassphraseFunc
+	// Prompt is asked what the relay's server asks while logging in (see
+	// Config.Prompt); nil gives up on such servers.
+	Prompt PromptFunc
 	// ConfirmHost is asked whether to trust the relay if its key is not in known_hosts;
 	// nil refuses an unknown relay. It is asked only in Start, never when reconnecting.
 	ConfirmHost keys.ConfirmHostFunc
@@ -171,7 +174,7 @@ func (r *Relay) init() error {
 	}
 	r.login = &login{
 		addr: r.Server, store: r.Store, ids: ids, confirm: r.ConfirmHost, timeout: r.DialTimeout, handshake: r.HandshakeTimeout,
-		log: r.log, what: "relay",
+		prompt: r.Prompt, log: r.log, what: "relay",
 	}
 	r.port = r.Port
 	r.ln = newRelayListener(func() { r.stopOnce.Do(func() { close(r.stop) }) })
