@@ -159,10 +159,10 @@ func (s *Server) start(tb testing.TB, sshd string, port int, hostKey string, opt
 		forwarding = "yes"
 	}
 	lines := append(slices.Clone(opt.Config),
-		"Port "+strconv.Itoa(port), "ListenAddress " + listenAddr, "HostKey " + hostKey,
-		"AuthorizedKeysFile " + s.authorized, "PidFile none", "UsePAM no", "StrictModes no",
+		"Port "+strconv.Itoa(port), "ListenAddress "+listenAddr, "HostKey "+hostKey,
+		"AuthorizedKeysFile "+s.authorized, "PidFile none", "UsePAM no", "StrictModes no",
 		"PermitRootLogin yes", "PubkeyAuthentication yes", "PasswordAuthentication no",
-		"KbdInteractiveAuthentication no", "AllowTcpForwarding " + forwarding, "X11Forwarding no",
+		"KbdInteractiveAuthentication no", "AllowTcpForwarding "+forwarding, "X11Forwarding no",
 		"AllowAgentForwarding no", "PrintMotd no", "PrintLastLog no", "UseDNS no",
 		"LogLevel INFO", "MaxStartups 50",
 	)

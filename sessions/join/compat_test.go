@@ -64,7 +64,9 @@ func (p *prompts) ask(pr Prompt) ([]string, error) {
 // may drop what was typed before it set up its terminal).
 func runs(t *testing.T, j *joined) {
 	t.Helper()
-	j.out.WaitUntil(t, "the prompt", func(b []byte) bool { return bytes.HasSuffix(bytes.TrimRight(b, " "), []byte("#")) || bytes.HasSuffix(bytes.TrimRight(b, " "), []byte("$")) })
+	j.out.WaitUntil(t, "the prompt", func(b []byte) bool {
+		return bytes.HasSuffix(bytes.TrimRight(b, " "), []byte("#")) || bytes.HasSuffix(bytes.TrimRight(b, " "), []byte("$"))
+	})
 	j.typeLine(t, "echo compat-$((40+2))")
 	j.out.WaitFor(t, "compat-42")
 }

@@ -166,7 +166,7 @@ func Dial(ctx context.Context, addr Address, cfg Config) (*Conn, error) {
 	c.login = &login{
 		addr: addr, store: cfg.Store, ids: ids, confirm: cfg.ConfirmHost, timeout: cfg.DialTimeout, handshake: cfg.HandshakeTimeout,
 		prompt: cfg.Prompt, banner: func(msg string) { c.notify(Status{State: Banner, Text: msg}) },
-		log:    c.log, what: "join",
+		log: c.log, what: "join",
 	}
 	if addr.Jump != "" {
 		jump, err := ParseServer(addr.Jump)

@@ -101,7 +101,7 @@ func (lg *login) dialOnce(ctx context.Context, first bool, setup func(*ssh.Clien
 	var hostKeyErr error // what the host key check said, if it refused
 	known := lg.store.KnownHosts()
 	conf := &ssh.ClientConfig{
-		User: lg.addr.User,
+		User:         lg.addr.User,
 		Auth:         auth.methods(func() ([]ssh.Signer, error) { return o.signers, nil }),
 		AuthCallback: auth.callback,
 		HostKeyCallback: func(host string, remote net.Addr, key ssh.PublicKey) error {
