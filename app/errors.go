@@ -92,6 +92,8 @@ func joinError(addr join.Address, err error) error {
 		return fmt.Errorf("%s is not a known host and its key was not trusted", he.Host)
 	case errors.As(err, &pe):
 		return fmt.Errorf("the host key of %s is not the one in the invite, so Duet did not join (someone may be intercepting the connection)", pe.Host)
+	case errors.As(err, &ae) && !ae.KeysRefused():
+		return ae // what the server asked for, in its sentence
 	case errors.As(err, &ae):
 		return fmt.Errorf("%s accepted none of your keys: send the host your public key (Keys) to approve", addr.HostPort())
 	case errors.As(err, &re):

@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 	"golang.org/x/crypto/ssh"
 
+	"github.com/duetpair/duet/internal/safetext"
 	"github.com/duetpair/duet/keys"
 	"github.com/duetpair/duet/sessions"
 	"github.com/duetpair/duet/sessions/join"
@@ -102,8 +103,9 @@ func (u *UI) join(addr join.Address) {
 		Cols:        cols,
 		Rows:        rows,
 		Stderr:      j.stream.stderr(),
-		ConfirmHost: u.confirmHost(ctx, false),
+		ConfirmHost: u.confirmHost(ctx, trustKindOf(addr)),
 		Passphrase:  u.askPassphrase(ctx),
+		Prompt:      u.askPrompt(ctx),
 		Status:      func(s join.Status) { fyne.Do(func() { u.joinStatus(e, s) }) },
 		Logger:      u.log,
 	}
@@ -308,12 +310,28 @@ type trustDialog struct {
 	cancel *widget.Button
 }
 
+// trustKind is what an unknown host is to the user, which says where to check its key.
+type trustKind uint8
+
+const (
+	trustDuetHost  trustKind = iota // a Duet host: it shows its fingerprint
+	trustSSHServer                  // an SSH server joined with ssh://
+	trustRelay                      // the relay the window hosts through
+)
+
+func trustKindOf(addr join.Address) trustKind {
+	if addr.SSH {
+		return trustSSHServer
+	}
+	return trustDuetHost
+}
+
 // confirmHost is the join's keys.ConfirmHostFunc: it asks on the UI goroutine and
-// waits for the answer or ctx. relay says the host is a relay, not one to join.
-func (u *UI) confirmHost(ctx context.Context, relay bool) keys.ConfirmHostFunc {
+// waits for the answer or ctx. kind says what the host is, and so where to check it.
+func (u *UI) confirmHost(ctx context.Context, kind trustKind) keys.ConfirmHostFunc {
 	return func(host string, key ssh.PublicKey) error {
 		ans := make(chan bool, 1)
-		fyne.Do(func() { u.askTrust(host, key, relay, ans) })
+		fyne.Do(func() { u.askTrust(host, key, kind, ans) })
 		select {
 		case ok := <-ans:
 			if ok {
@@ -331,7 +349,7 @@ func (u *UI) confirmHost(ctx context.Context, relay bool) keys.ConfirmHostFunc {
 	}
 }
 
-func (u *UI) askTrust(host string, key ssh.PublicKey, relay bool, ans chan<- bool) {
+func (u *UI) askTrust(host string, key ssh.PublicKey, kind trustKind, ans chan<- bool) {
 	t := &trustDialog{}
 	answered := false
 	answer := func(ok bool) {
@@ -345,10 +363,14 @@ func (u *UI) askTrust(host string, key ssh.PublicKey, relay bool, ans chan<- boo
 	trustText := "Trust and join"
 	introText := fmt.Sprintf("You have not joined %s before. Check with the host that its key fingerprint is:", host)
 	noteText := "Duet remembers the key; an invite (duet://…) checks it without asking."
-	if relay {
+	switch kind {
+	case trustSSHServer:
+		introText = fmt.Sprintf("You have not joined %s before. Check on that server (ssh-keygen -lf %s) that its key fingerprint is:",
+			host, keys.ServerKeyFile(key))
+	case trustRelay:
 		trustText = "Trust and relay"
-		introText = fmt.Sprintf("You have not relayed through %s before. Check on that server (ssh-keygen -lf /etc/ssh/ssh_host_%s_key.pub) that its key fingerprint is:",
-			host, keyFileKind(key))
+		introText = fmt.Sprintf("You have not relayed through %s before. Check on that server (ssh-keygen -lf %s) that its key fingerprint is:",
+			host, keys.ServerKeyFile(key))
 		noteText = "Duet remembers the key. Partners check your host's key, not the relay's."
 	}
 	t.trust = widget.NewButtonWithIcon(trustText, theme.ConfirmIcon(), func() { answer(true) })
@@ -364,6 +386,99 @@ func (u *UI) askTrust(host string, key ssh.PublicKey, relay bool, ans chan<- boo
 	t.dlg.SetOnClosed(func() { answer(false) })
 	u.trustDlg = t
 	t.dlg.Show()
+}
+
+// askPrompt is the join's join.PromptFunc: it shows what the server asks (a password,
+// a one-time code) in a dialog on the UI goroutine, with secret answers in password
+// entries, and waits for the answers or ctx. The answers go to the server only; the
+// entries are emptied once read.
+func (u *UI) askPrompt(ctx context.Context) join.PromptFunc {
+	return func(p join.Prompt) ([]string, error) {
+		ans := make(chan []string, 1)
+		fyne.Do(func() { u.showPrompt(p, ans) })
+		select {
+		case a := <-ans:
+			if a == nil {
+				return nil, errors.New("not answered")
+			}
+			return a, nil
+		case <-ctx.Done():
+			fyne.Do(func() {
+				if u.promptDlg != nil {
+					u.promptDlg.Hide()
+				}
+			})
+			return nil, ctx.Err()
+		}
+	}
+}
+
+// promptIntro says who asks what, in a sentence (the server's own words escaped).
+func promptIntro(p join.Prompt) string {
+	server := safetext.Line(p.Server, safetext.MaxLine)
+	var s string
+	switch {
+	case p.Again:
+		s = server + " did not accept that. Try again."
+	case p.AfterKey:
+		s = server + " accepted your key and asks for more (a second factor)."
+	case p.Kind == join.AskPassword:
+		s = server + " asks for your password."
+	default:
+		s = server + " asks:"
+	}
+	for _, t := range []string{p.Name, p.Instruction} {
+		if t = strings.TrimSpace(t); t != "" {
+			s += "\n" + safetext.Line(t, safetext.MaxLine)
+		}
+	}
+	return s
+}
+
+// showPrompt shows the dialog of askPrompt; ans gets the answers, or nil if the user
+// cancelled. UI goroutine.
+func (u *UI) showPrompt(p join.Prompt, ans chan<- []string) {
+	answered := false
+	var entries []*widget.Entry
+	var items []*widget.FormItem
+	for _, q := range p.Questions {
+		e := widget.NewEntry()
+		if !q.Echo {
+			e = widget.NewPasswordEntry()
+		}
+		entries = append(entries, e)
+		items = append(items, widget.NewFormItem(safetext.Line(strings.TrimSpace(q.Text), 60), e))
+	}
+	intro := widget.NewLabel(promptIntro(p))
+	intro.Wrapping = fyne.TextWrapWord
+	items = append([]*widget.FormItem{widget.NewFormItem("", intro)}, items...)
+	title := "Log in"
+	if p.Kind == join.AskPassword {
+		title = "Password"
+	}
+	d := dialog.NewForm(title, "Log in", "Cancel", items, func(ok bool) {
+		if answered {
+			return
+		}
+		answered = true
+		var out []string
+		if ok {
+			out = make([]string, len(entries))
+			for i, e := range entries {
+				out[i] = e.Text
+			}
+		}
+		for _, e := range entries {
+			e.SetText("") // the secret leaves the widget
+		}
+		ans <- out // buffered 1, sent once
+	}, u.w)
+	d.Resize(fyne.NewSize(440, d.MinSize().Height))
+	u.promptDlg = d
+	d.Show()
+	if len(entries) > 0 {
+		u.w.Canvas().Focus(entries[0])
+	}
 }
 
 // askPassphrase is the join's keys.PassphraseFunc: it asks for a key's passphrase on
@@ -394,15 +509,4 @@ func (u *UI) askPassphrase(ctx context.Context) keys.PassphraseFunc {
 			return nil, ctx.Err()
 		}
 	}
-}
-
-// keyFileKind names the host key file OpenSSH keeps a key of this type in.
-func keyFileKind(key ssh.PublicKey) string {
-	switch t := key.Type(); {
-	case t == ssh.KeyAlgoED25519:
-		return "ed25519"
-	case strings.HasPrefix(t, "ecdsa"):
-		return "ecdsa"
-	}
-	return "rsa"
 }

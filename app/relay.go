@@ -65,7 +65,7 @@ func (u *UI) startRelay() {
 		Host:        u.hosting.host,
 		Server:      server,
 		Store:       u.cfg.Store,
-		ConfirmHost: u.confirmHost(ctx, true),
+		ConfirmHost: u.confirmHost(ctx, trustRelay),
 		Passphrase:  u.askPassphrase(ctx),
 		Logger:      u.log,
 		Status: func(st join.RelayStatus) {
@@ -147,6 +147,8 @@ func relayError(server string, err error) error {
 		return fmt.Errorf("you did not trust the key of %s, so Duet does not relay through it", he.Host)
 	case errors.As(err, &he):
 		return fmt.Errorf("%s is not a known host and its key was not trusted, so Duet does not relay through it", he.Host)
+	case errors.As(err, &ae) && !ae.KeysRefused():
+		return fmt.Errorf("the relay %w", ae)
 	case errors.As(err, &ae) && ae.DuetKey != "":
 		return fmt.Errorf("the relay %s accepted none of your keys: add your Duet key (Keys) to ~/.ssh/authorized_keys there", server)
 	case errors.As(err, &ae):

@@ -77,6 +77,7 @@ type UI struct {
 	lastError   *errorDialog
 	joinDlg     *joinDialog
 	trustDlg    *trustDialog
+	promptDlg   dialog.Dialog // what a server asks while joining (a password), while shown
 	quitDialog  *dialog.ConfirmDialog
 	settingsDlg *settingsDialog
 }

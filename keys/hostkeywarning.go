@@ -10,6 +10,20 @@ import (
 	"golang.org/x/crypto/ssh"
 )
 
+// ServerKeyFile names the file an OpenSSH server keeps its key of key's type in, as
+// "/etc/ssh/ssh_host_ed25519_key.pub": where to check a server's fingerprint
+// (ssh-keygen -lf FILE).
+func ServerKeyFile(key ssh.PublicKey) string {
+	kind := "rsa"
+	switch t := key.Type(); {
+	case t == ssh.KeyAlgoED25519:
+		kind = "ed25519"
+	case strings.HasPrefix(t, "ecdsa"):
+		kind = "ecdsa"
+	}
+	return "/etc/ssh/ssh_host_" + kind + "_key.pub"
+}
+
 // Warning returns what to tell the user about the error, in a few lines: for a changed
 // key, that the connection was refused, the offered and the stored fingerprints, and how
 // to remove the stale entry if the change is expected; for an unknown host, its

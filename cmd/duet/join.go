@@ -69,6 +69,7 @@ func (c *cli) join(addr join.Address, o joinOptions) error {
 		return err
 	}
 	defer t.restore() // on every way out; signals too (see watchSignals)
+	t.sshServer = addr.SSH
 	cfg := join.Config{
 		Store:        store,
 		IdentityFile: o.identity,
@@ -81,6 +82,7 @@ func (c *cli) join(addr join.Address, o joinOptions) error {
 	}
 	if t.tty {
 		cfg.ConfirmHost = t.confirmHost
+		cfg.Prompt = t.prompt
 		cfg.Term = os.Getenv("TERM")
 		if cfg.Term == "" || cfg.Term == "dumb" {
 			cfg.Term = "xterm-256color"
@@ -136,7 +138,7 @@ func joinError(err error) error {
 		return fmt.Errorf("%s; join from a terminal to check and trust its key, or use the host's invite (duet://...)",
 			strings.TrimSuffix(he.Warning(), "."))
 	case errors.As(err, &ae):
-		if ae.DuetKey == "" {
+		if ae.DuetKey == "" || !ae.KeysRefused() {
 			return err
 		}
 		return fmt.Errorf("%w\nyour Duet key, for the host to approve (or to add to ~/.ssh/authorized_keys on an SSH server):\n  %s",

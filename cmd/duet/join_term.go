@@ -15,6 +15,7 @@ import (
 	"golang.org/x/crypto/ssh"
 	"golang.org/x/term"
 
+	"github.com/duetpair/duet/internal/safetext"
 	"github.com/duetpair/duet/keys"
 	"github.com/duetpair/duet/sessions/join"
 )
@@ -29,6 +30,7 @@ type joinTerm struct {
 	orig *term.State // the terminal as it was; put back on every way out
 
 	restoreOutput func() // puts the console's output mode back (Windows); set by makeRaw
+	sshServer     bool   // joining an SSH server (ssh://), not a Duet host
 
 	mu         sync.Mutex // guards the fields below
 	raw        bool
@@ -142,9 +144,12 @@ func (t *joinTerm) status(s join.Status) {
 
 // confirmHost asks whether to trust a host seen for the first time.
 func (t *joinTerm) confirmHost(host string, key ssh.PublicKey) error {
-	fmt.Fprintf(t.c.stderr, "The host %s is not known yet. Its key fingerprint is\n  %s (%s)\n"+
-		"Check it with the host: 'duet host' prints it as \"host key SHA256:...\".\n"+
-		"Trust this host and join? (yes/no): ", host, keys.Fingerprint(key), key.Type())
+	check := "Check it with the host: 'duet host' prints it as \"host key SHA256:...\"."
+	if t.sshServer {
+		check = fmt.Sprintf("Check it on that server: ssh-keygen -lf %s prints it.", keys.ServerKeyFile(key))
+	}
+	fmt.Fprintf(t.c.stderr, "The host %s is not known yet. Its key fingerprint is\n  %s (%s)\n%s\n"+
+		"Trust this host and join? (yes/no): ", host, keys.Fingerprint(key), key.Type(), check)
 	line, err := t.readLine()
 	if err != nil {
 		return fmt.Errorf("%w: %w", errNotTrusted, err)
@@ -188,6 +193,61 @@ func (t *joinTerm) passphrase(path string) ([]byte, error) {
 	pass, err := term.ReadPassword(t.fd)
 	fmt.Fprintln(t.c.stderr)
 	return pass, err
+}
+
+// prompt asks what the server asks while logging in (a password, a one-time code),
+// while joining only, as passphrase does. Secret answers are read without echo; no
+// answer is logged or kept.
+func (t *joinTerm) prompt(p join.Prompt) ([]string, error) {
+	if !t.tty {
+		return nil, errors.New("no terminal to ask")
+	}
+	if t.isJoined() {
+		return nil, errors.New("cannot ask during the session")
+	}
+	fmt.Fprint(t.c.stderr, promptIntro(p))
+	answers := make([]string, 0, len(p.Questions))
+	for _, q := range p.Questions {
+		fmt.Fprintf(t.c.stderr, "%s ", safetext.Line(strings.TrimRight(q.Text, " "), safetext.MaxLine))
+		var line string
+		var err error
+		if q.Echo {
+			line, err = t.readLine()
+			line = strings.TrimSuffix(line, "\r")
+		} else {
+			var b []byte
+			b, err = term.ReadPassword(t.fd)
+			fmt.Fprintln(t.c.stderr)
+			line = string(b)
+			clear(b)
+		}
+		if err != nil {
+			return nil, err
+		}
+		answers = append(answers, line)
+	}
+	return answers, nil
+}
+
+// promptIntro says, in a line or two, who asks what (the server's own words escaped).
+func promptIntro(p join.Prompt) string {
+	var b strings.Builder
+	switch {
+	case p.Again:
+		fmt.Fprintf(&b, "%s did not accept that; try again.\n", p.Server)
+	case p.AfterKey:
+		fmt.Fprintf(&b, "%s accepted your key and asks for more (a second factor).\n", p.Server)
+	case p.Kind == join.AskPassword:
+		fmt.Fprintf(&b, "%s asks for your password.\n", p.Server)
+	default:
+		fmt.Fprintf(&b, "%s asks:\n", p.Server)
+	}
+	for _, s := range []string{p.Name, p.Instruction} {
+		if s = strings.TrimSpace(s); s != "" {
+			fmt.Fprintf(&b, "  %s\n", safetext.Line(s, safetext.MaxLine))
+		}
+	}
+	return b.String()
 }
 
 // watchSignals handles the signals that stop duet (interrupt, terminate, hang-up): while

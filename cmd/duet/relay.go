@@ -125,8 +125,8 @@ func (p *prompter) confirmRelay(host string, key ssh.PublicKey) error {
 	defer func() { <-p.turn }()
 	p.drain()
 	p.printf("The relay %s is not known yet. Its key fingerprint is\n  %s (%s)\n"+
-		"Check it on the relay (ssh-keygen -lf /etc/ssh/ssh_host_%s_key.pub).\n"+
-		"Trust this relay? (yes/no): ", host, keys.Fingerprint(key), key.Type(), keyFileKind(key))
+		"Check it on the relay (ssh-keygen -lf %s).\n"+
+		"Trust this relay? (yes/no): ", host, keys.Fingerprint(key), key.Type(), keys.ServerKeyFile(key))
 	line, ok := <-p.lines
 	if !ok {
 		return fmt.Errorf("%w: no answer", errNotTrusted)
@@ -138,13 +138,3 @@ func (p *prompter) confirmRelay(host string, key ssh.PublicKey) error {
 	return errNotTrusted
 }
 
-// keyFileKind names the host key file OpenSSH keeps a key of this type in.
-func keyFileKind(key ssh.PublicKey) string {
-	switch t := key.Type(); {
-	case t == ssh.KeyAlgoED25519:
-		return "ed25519"
-	case strings.HasPrefix(t, "ecdsa"):
-		return "ecdsa"
-	}
-	return "rsa"
-}
