@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 
 	"golang.org/x/crypto/ssh"
@@ -269,6 +270,11 @@ func (c *conn) attach(ch ssh.Channel, st *channelState, s *sessions.Session, rol
 	}
 	if c.acc.Role() != keys.RoleType {
 		tellRole(ch, cl, false, false)
+	}
+	if opt.Cols == 0 && !strings.HasPrefix(string(c.sc.ClientVersion()), wire.ClientVersion) {
+		// ssh -T, or a command without -t: no terminal of its own, so everything shows
+		// twice and nothing resizes. One line says how to do better.
+		fmt.Fprint(ch.Stderr(), noticeNoTerminal+"\r\n")
 	}
 	if len(early) > 0 && c.mayType() {
 		cl.Write(early) // typed while the host was asked

@@ -234,3 +234,35 @@ func newSignerApproved(t *testing.T, h *Server, role keys.Role) ssh.Signer {
 	}
 	return s
 }
+
+// ssh -T (and attach without -t): the partner is told once, in one line on its standard
+// error, to use -t; a partner with a terminal is not.
+func TestOpenSSHWithoutTerminalIsTold(t *testing.T) {
+	duettest.NeedOpenSSH(t)
+	h, addr := openSSHHost(t, shellRegistry(t, "main"))
+	key := approvedKey(t, h, keys.RoleType)
+	for _, extra := range [][]string{{"-T"}, {"-T", "attach", "main"}} {
+		args := duettest.SSHArgs(t, addr, key, "main", extra[0])
+		cmd := exec.Command("ssh", append(args, extra[1:]...)...)
+		cmd.Stdin = strings.NewReader("echo piped-$((40+2))\n")
+		stderr := &duettest.Output{}
+		cmd.Stdout, cmd.Stderr = io.Discard, stderr
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() {
+			cmd.Process.Kill()
+			cmd.Wait()
+		})
+		stderr.WaitFor(t, noticeNoTerminal)
+		if n := strings.Count(stderr.String(), "ssh -t"); n != 1 {
+			t.Fatalf("told %d times: %q", n, stderr.String())
+		}
+	}
+	p := duettest.RunSSH(t, duettest.SSHArgs(t, addr, key, "main"), false)
+	p.Type(t, "echo tty-$((40+2))\r")
+	p.Out.WaitFor(t, "tty-42")
+	if strings.Contains(p.Out.String(), "ssh -t") {
+		t.Fatalf("a partner with a terminal was told to use -t: %q", p.Out.String())
+	}
+}

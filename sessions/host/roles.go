@@ -17,6 +17,9 @@ const (
 	noticeTyped     = "duet: you are view only, so your typing is not sent; ask the host"
 	noticeCanTypeNw = "duet: the host let you type: you can type now"
 	noticeViewNow   = "duet: the host made you view only: you are view only now"
+	// noticeNoTerminal goes to the standard error of an OpenSSH partner that asked for
+	// no terminal (ssh -T, or a command without -t), once.
+	noticeNoTerminal = "[duet: no terminal: join with ssh -t (attach NAME needs -t too) so keys are not echoed twice and the size follows]"
 )
 
 // typedNoticeEvery bounds how often a view-only partner who types is reminded: once at

@@ -18,9 +18,6 @@ import (
 	"github.com/duetpair/duet/sessions/wire"
 )
 
-// clientVersion is the SSH version string Duet logs in with.
-const clientVersion = "SSH-2.0-Duet"
-
 // login is how Duet logs in to an SSH server, shared by a partner joining ([Conn]) and a
 // host registering a forward on a relay ([Relay]): the TCP connection, the handshake with
 // the host key checked against known_hosts (or an invite's pin), and the keys offered.
@@ -122,7 +119,7 @@ func (lg *login) dialOnce(ctx context.Context, first bool, setup func(*ssh.Clien
 			}
 			return nil
 		},
-		ClientVersion: clientVersion,
+		ClientVersion: wire.ClientVersion,
 	}
 	sc, chans, reqs, err := ssh.NewClientConn(tc, hostport, conf)
 	if err != nil {

@@ -30,6 +30,10 @@ const DefaultPort = 2222
 // host its display name.
 const ServerVersion = "SSH-2.0-Duet"
 
+// ClientVersion is the SSH version `duet join` and the window log in with; a host tells
+// such a partner nothing meant for OpenSSH users (how to use ssh -t).
+const ClientVersion = "SSH-2.0-Duet"
+
 // DefaultSession is the session a partner's address asks for when it names none; a
 // Duet host serves its default session to a name it does not know.
 const DefaultSession = "main"
