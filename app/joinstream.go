@@ -62,8 +62,9 @@ func (s *joinStream) abort() {
 
 func (s *joinStream) Read(p []byte) (int, error) { return s.pr.Read(p) }
 
-// Write types into the connection; keys typed while it reconnects are dropped, as in
-// `duet join`, without stopping the widget's writer.
+// Write types into the connection; keys typed while it reconnects are held and sent
+// once it is back (beyond join.MaxHeldInput they are dropped, and the banner says so),
+// as in `duet join`, without stopping the widget's writer.
 func (s *joinStream) Write(p []byte) (int, error) {
 	if s.conn == nil {
 		return len(p), nil

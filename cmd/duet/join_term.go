@@ -345,16 +345,17 @@ func (t *joinTerm) copyInput(in io.Reader, conn *join.Conn) {
 	for {
 		n, err := in.Read(buf)
 		if n > 0 {
-			_, werr := conn.Write(buf[:n])
-			switch {
-			case errors.Is(werr, join.ErrConnClosed):
-				return
-			case errors.Is(werr, join.ErrDisconnected) && t.tty && bytes.IndexByte(buf[:n], ctrlC) >= 0:
+			if t.tty && conn.Reconnecting() && bytes.IndexByte(buf[:n], ctrlC) >= 0 {
 				// C-c while reconnecting: the user gives up.
 				t.mu.Lock()
 				t.stoppedBy = "C-c while reconnecting"
 				t.mu.Unlock()
 				conn.Close()
+				return
+			}
+			// Held while reconnecting (see join.MaxHeldInput); the status says if some
+			// was discarded.
+			if _, werr := conn.Write(buf[:n]); errors.Is(werr, join.ErrConnClosed) {
 				return
 			}
 		}

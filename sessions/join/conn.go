@@ -27,8 +27,14 @@ const (
 var ErrConnClosed = errors.New("connection closed")
 
 // ErrDisconnected is returned by [Conn.Write] while the connection is down and being
-// reconnected: the input is dropped, not sent later.
+// reconnected, once more was typed than MaxHeldInput: the rest is dropped, not sent
+// later.
 var ErrDisconnected = errors.New("disconnected; input dropped")
+
+// MaxHeldInput bounds the input a Conn holds while it reconnects, to send once the new
+// connection is up (and the host repainted the screen); what is typed beyond it is
+// discarded, and the Reconnected status says how much.
+const MaxHeldInput = 4 << 10
 
 // Config configures [Dial]. Store is required; every other field has a useful zero
 // value.
@@ -115,16 +121,20 @@ type Conn struct {
 	done     chan struct{} // closed when the connection ended for good
 	wg       sync.WaitGroup
 
-	mu      sync.Mutex // guards the fields below
-	link    *link      // the connection up now; nil while reconnecting
-	cols    int
-	rows    int
-	hostKey ssh.PublicKey
-	closed  bool
-	status  int         // exit status, once done
-	err     error       // why it ended, once done
-	said    wire.Status // the last status a Duet host sent
-	rtt     time.Duration
+	writeMu sync.Mutex // held by Write and by attach: held input goes first, in order
+
+	mu        sync.Mutex // guards the fields below
+	link      *link      // the connection up now; nil while reconnecting
+	held      []byte     // typed while reconnecting, at most MaxHeldInput
+	discarded int        // bytes typed while reconnecting beyond MaxHeldInput
+	cols      int
+	rows      int
+	hostKey   ssh.PublicKey
+	closed    bool
+	status    int         // exit status, once done
+	err       error       // why it ended, once done
+	said      wire.Status // the last status a Duet host sent
+	rtt       time.Duration
 
 	notifyMu sync.Mutex // held while Config.Status runs: it is never called concurrently
 }
@@ -183,7 +193,7 @@ func Dial(ctx context.Context, addr Address, cfg Config) (*Conn, error) {
 		return nil, err
 	}
 	c.out, c.pw = io.Pipe()
-	if !c.attach(l) {
+	if _, _, ok := c.attach(l); !ok {
 		return nil, ErrConnClosed
 	}
 	c.wg.Add(1)
@@ -205,26 +215,51 @@ func (c *Conn) HostKey() ssh.PublicKey {
 // terminal). It returns io.EOF once the session ended for good and all output was read.
 func (c *Conn) Read(p []byte) (int, error) { return c.out.Read(p) }
 
-// Write sends input to the remote session. While the connection is down it drops the
-// input and returns ErrDisconnected; once the Conn ended, ErrConnClosed.
+// Write sends input to the remote session. While the connection is down and being
+// reconnected it holds up to MaxHeldInput bytes, sent once the connection is back, and
+// drops the rest (returning ErrDisconnected); once the Conn ended, ErrConnClosed.
 func (c *Conn) Write(p []byte) (int, error) {
+	c.writeMu.Lock()
+	defer c.writeMu.Unlock()
 	c.mu.Lock()
 	l, closed := c.link, c.closed
+	if l == nil && !closed && !c.isDone() {
+		defer c.mu.Unlock()
+		return c.hold(p)
+	}
 	c.mu.Unlock()
-	switch {
-	case closed || c.isDone():
+	if closed || c.isDone() {
 		return 0, ErrConnClosed
-	case l == nil:
-		return 0, ErrDisconnected
 	}
 	n, err := l.ch.Write(p)
 	if err != nil {
 		if c.isDone() {
 			return n, ErrConnClosed
 		}
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		m, err := c.hold(p[n:]) // the link is dropping: the rest waits for the next one
+		return n + m, err
+	}
+	return n, nil
+}
+
+// hold keeps p to send once reconnected, as far as MaxHeldInput allows. c.mu is held.
+func (c *Conn) hold(p []byte) (int, error) {
+	n := min(len(p), MaxHeldInput-len(c.held))
+	c.held = append(c.held, p[:n]...)
+	if n < len(p) {
+		c.discarded += len(p) - n
 		return n, ErrDisconnected
 	}
 	return n, nil
+}
+
+// Reconnecting reports whether the connection is down and being reconnected now.
+func (c *Conn) Reconnecting() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.link == nil && !c.closed && !c.isDone()
 }
 
 // CloseWrite tells the remote session that its input ended (the end of a pipe, say).
@@ -291,25 +326,36 @@ func (c *Conn) Close() error {
 	return nil
 }
 
-// attach makes l the connection up now and starts it; false if the Conn was closed.
-func (c *Conn) attach(l *link) bool {
+// attach makes l the connection up now and starts it, then sends it the input held
+// while reconnecting; it returns how many bytes were sent and discarded, and false if
+// the Conn was closed.
+func (c *Conn) attach(l *link) (sent, discarded int, ok bool) {
+	c.writeMu.Lock() // no Write overtakes the held input
+	defer c.writeMu.Unlock()
 	c.mu.Lock()
 	if c.closed {
 		c.mu.Unlock()
 		l.client.Close()
-		return false
+		return 0, 0, false
 	}
 	c.link = l
 	c.hostKey = l.hostKey
 	l.cols, l.rows = c.cols, c.rows
 	l.onRTT = c.setRTT
+	held, discarded := c.held, c.discarded
+	c.held, c.discarded = nil, 0
 	c.mu.Unlock()
 	stderr := io.Writer(c.pw)
 	if c.cfg.Stderr != nil {
 		stderr = c.cfg.Stderr
 	}
 	l.start(c.pw, stderr, c.cfg.Term, c.cfg.Command, c.keepAlive(), c.notify)
-	return true
+	if len(held) > 0 {
+		n, _ := l.ch.Write(held) // a failure is the next drop's to report
+		clear(held)
+		sent = n
+	}
+	return sent, discarded, true
 }
 
 func (c *Conn) isDone() bool {

@@ -137,8 +137,11 @@ type Status struct {
 	Text    string
 	Attempt int
 	Delay   time.Duration
-	Err     error
-	Host    wire.Status // for HostSaid
+	// Sent and Discarded, for Reconnected: the bytes typed while reconnecting that were
+	// sent on the new connection, and those beyond MaxHeldInput, dropped.
+	Sent, Discarded int
+	Err             error
+	Host            wire.Status // for HostSaid
 }
 
 // StatusFunc receives a joined connection's news; see [Config].Status.
@@ -164,10 +167,16 @@ func (s Status) String() string {
 		case s.Attempt > 1:
 			return fmt.Sprintf("reconnecting: attempt %d in %s", s.Attempt, s.Delay.Round(time.Millisecond))
 		case cause != "":
-			return fmt.Sprintf("connection lost (%s); reconnecting", cause)
+			return fmt.Sprintf("connection lost (%s); reconnecting (what you type is sent once back)", cause)
 		}
-		return "connection lost; reconnecting"
+		return "connection lost; reconnecting (what you type is sent once back)"
 	case Reconnected:
+		switch {
+		case s.Discarded > 0:
+			return fmt.Sprintf("reconnected; what you typed meanwhile was too much: %d bytes sent, %d discarded", s.Sent, s.Discarded)
+		case s.Sent > 0:
+			return fmt.Sprintf("reconnected; sent what you typed meanwhile (%d bytes)", s.Sent)
+		}
 		return "reconnected"
 	case HostSaid:
 		return s.Host.Message()

@@ -46,12 +46,39 @@ func TestJoinReconnect(t *testing.T) {
 		p.SetRefuse(true)
 		p.Cut()
 		st.wait(t, Reconnecting, 3) // the first, and two failed attempts
-		if _, err := j.Write([]byte("lost\r")); !errors.Is(err, ErrDisconnected) {
-			t.Errorf("Write while disconnected = %v, want ErrDisconnected", err)
+		// What is typed meanwhile is held (issue 16 item 3), and sent once back.
+		line := "echo held-$((5+5))\r"
+		if n, err := j.Write([]byte(line)); err != nil || n != len(line) {
+			t.Errorf("Write while disconnected = %d, %v; want it held", n, err)
 		}
 		p.SetRefuse(false)
-		st.wait(t, Reconnected, 2)
+		if got := st.wait(t, Reconnected, 2); got.Sent != len(line) || got.Discarded != 0 {
+			t.Errorf("reconnected: %+v, want %d bytes sent", got, len(line))
+		}
+		j.out.WaitFor(t, "held-10")
 		j.typeLineAfterReconnect(t, "echo back-$((3+3))", "back-6")
+	})
+
+	t.Run("too much typed meanwhile", func(t *testing.T) {
+		p.SetRefuse(true)
+		p.Cut()
+		st.wait(t, Reconnecting, st.count(Reconnecting)+1)
+		duettest.Poll(t, "the link to be down", j.Reconnecting)
+		line := "echo kept-$((6+6))\r"
+		junk := bytes.Repeat([]byte{'#'}, MaxHeldInput) // a comment line, longer than what is held
+		j.Write([]byte(line))
+		n, err := j.Write(junk)
+		if !errors.Is(err, ErrDisconnected) || n != MaxHeldInput-len(line) {
+			t.Errorf("Write beyond MaxHeldInput = %d, %v; want %d, ErrDisconnected", n, err, MaxHeldInput-len(line))
+		}
+		p.SetRefuse(false)
+		got := st.wait(t, Reconnected, 3)
+		if got.Sent != MaxHeldInput || got.Discarded != len(line) || !strings.Contains(got.String(), "discarded") {
+			t.Errorf("reconnected: %+v (%q)", got, got)
+		}
+		j.Write([]byte("\x15")) // C-u: the shell forgets the partial comment line
+		j.out.WaitFor(t, "kept-12")
+		j.typeLineAfterReconnect(t, "echo again-$((7+7))", "again-14")
 	})
 
 	t.Run("silent network", func(t *testing.T) {

@@ -49,13 +49,14 @@ func (c *Conn) run(l *link) {
 			c.finish(outcome{final: true, status: -1, err: err})
 			return
 		}
-		if !c.attach(next) {
+		sent, discarded, ok := c.attach(next)
+		if !ok {
 			c.finish(outcome{final: true, status: -1, err: ErrConnClosed})
 			return
 		}
-		// Only now does Write reach the new link: keys typed once "reconnected" shows
-		// are not dropped.
-		c.notify(Status{State: Reconnected, Attempt: attempt})
+		// Only now does Write reach the new link, after what was typed meanwhile: keys
+		// typed once "reconnected" shows are not dropped.
+		c.notify(Status{State: Reconnected, Attempt: attempt, Sent: sent, Discarded: discarded})
 		l = next
 	}
 }
