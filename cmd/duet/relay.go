@@ -137,4 +137,3 @@ func (p *prompter) confirmRelay(host string, key ssh.PublicKey) error {
 	}
 	return errNotTrusted
 }
-
