@@ -45,7 +45,13 @@ func LoadSigner(path string, passphrase PassphraseFunc) (ssh.Signer, error) {
 	}
 	signer, err := ssh.ParsePrivateKey(data)
 	var missing *ssh.PassphraseMissingError
+	if err != nil && isEncryptedPKCS8(data) {
+		missing, err = &ssh.PassphraseMissingError{}, &ssh.PassphraseMissingError{}
+	}
 	if !errors.As(err, &missing) {
+		if ferr := keyFormatError(path, data); ferr != nil {
+			return nil, fmt.Errorf("load key: %w", ferr)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("load key %q: %w", path, err)
 		}
@@ -53,6 +59,9 @@ func LoadSigner(path string, passphrase PassphraseFunc) (ssh.Signer, error) {
 			return nil, fmt.Errorf("load key %q: %w", path, errDSA)
 		}
 		return signer, nil
+	}
+	if missing.PublicKey != nil && strings.HasPrefix(missing.PublicKey.Type(), "sk-") {
+		return nil, fmt.Errorf("load key: %w", keyFormatError(path, data))
 	}
 	if passphrase == nil {
 		return nil, fmt.Errorf("load key %q: protected by a passphrase, and there is nobody to ask", path)
@@ -166,9 +175,9 @@ func (s *lockedSigner) unlock() (ssh.AlgorithmSigner, error) {
 			s.err = fmt.Errorf("unlock key %q: %w", s.path, err)
 			return nil, s.err
 		}
-		signer, err := ssh.ParsePrivateKeyWithPassphrase(s.data, pass)
+		signer, err := parseWithPassphrase(s.data, pass)
 		clear(pass)
-		if errors.Is(err, x509.IncorrectPasswordError) {
+		if errors.Is(err, x509.IncorrectPasswordError) || errors.Is(err, ErrPassphrase) {
 			continue
 		}
 		if err != nil {
