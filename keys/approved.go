@@ -56,6 +56,16 @@ func (a *Approved) Lookup(pub ssh.PublicKey) (role Role, comment string, ok bool
 	return e.Role, e.Comment, ok
 }
 
+// Find returns pub's entry (its first line), with its options (see Entry.Permits).
+func (a *Approved) Find(pub ssh.PublicKey) (Entry, bool) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.refresh() != nil {
+		return Entry{}, false
+	}
+	return a.file.lookup(pub)
+}
+
 // List returns the approved keys in file order.
 func (a *Approved) List() ([]Entry, error) {
 	a.mu.Lock()

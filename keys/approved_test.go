@@ -97,7 +97,7 @@ func TestApprovedHandEdits(t *testing.T) {
 		"duet-role=view " + AuthorizedKey(alice, "alice") + "\n" +
 		"\n" +
 		"garbage that is no key\n" +
-		`from="10.0.0.1" ` + AuthorizedKey(carol, "carol") + "\n" +
+		`no-pty ` + AuthorizedKey(carol, "carol") + "\n" +
 		AuthorizedKey(bob, "bob") // no final newline
 	writeFile(t, ap.Path(), hand)
 
@@ -109,7 +109,7 @@ func TestApprovedHandEdits(t *testing.T) {
 	}
 	wantProblems := []string{
 		ap.Path() + ":4: not a public key",
-		ap.Path() + `:5: unsupported option "from"`,
+		ap.Path() + `:5: unsupported option "no-pty"`,
 	}
 	checkProblems(t, ap, wantProblems)
 
@@ -128,7 +128,7 @@ func TestApprovedHandEdits(t *testing.T) {
 	if got := readFile(t, ap.Path()); got != want {
 		t.Errorf("after Remove:\n%s\nwant:\n%s", got, want)
 	}
-	checkProblems(t, ap, []string{ap.Path() + ":3: not a public key", ap.Path() + `:4: unsupported option "from"`})
+	checkProblems(t, ap, []string{ap.Path() + ":3: not a public key", ap.Path() + `:4: unsupported option "no-pty"`})
 
 	// Revoked by hand: the next Lookup sees it at once.
 	writeFile(t, ap.Path(), strings.Replace(readFile(t, ap.Path()), AuthorizedKey(bob, "bob"), "# bob revoked", 1))

@@ -1,6 +1,7 @@
 package keys
 
 import (
+	"slices"
 	"strings"
 
 	"golang.org/x/crypto/ssh"
@@ -67,8 +68,12 @@ func (f *approvedFile) add(pub ssh.PublicKey, role Role, comment string) bool {
 		comment = old.Comment
 	}
 	raw := AuthorizedKey(pub, comment)
+	opts := slices.Clone(old.options) // from= and expiry-time= stay as written
 	if role != RoleDefault {
-		raw = roleOption + "=" + role.String() + " " + raw
+		opts = append([]string{roleOption + "=" + role.String()}, opts...)
+	}
+	if len(opts) > 0 {
+		raw = strings.Join(opts, ",") + " " + raw
 	}
 	if f.crlf() {
 		raw += "\r"

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -44,6 +45,13 @@ type Entry struct {
 	Role    Role   // from the duet-role option; RoleDefault without it
 	Comment string // text after the key
 	Line    int    // 1-based line number in the text
+	// From is the from="..." option's patterns ("" for none): the addresses the key is
+	// approved from, as sshd's (addresses, CIDR, * and ?, ! to exclude; no host names).
+	From string
+	// Expires is the expiry-time option: after it the key is not approved (zero: never).
+	Expires time.Time
+
+	options []string // the options kept as written (from=, expiry-time=), for rewrites
 }
 
 // Fingerprint returns the SHA256 fingerprint of the entry's key.
@@ -155,36 +163,61 @@ func parseKeyLine(s string, n int) (Entry, error) {
 	if pub.Type() == dsaKeyType {
 		return e, errDSA
 	}
-	role, err := roleFromOptions(opts)
-	if err != nil {
-		return e, err
+	if _, ok := pub.(*ssh.Certificate); ok {
+		return e, errCertificate
 	}
-	e.Key, e.Role, e.Comment = pub, role, comment
+	e.Key, e.Comment = pub, comment
+	if err := e.readOptions(opts); err != nil {
+		return Entry{Line: n}, err
+	}
 	return e, nil
 }
 
-// roleFromOptions reads the duet-role option, the only option Duet supports.
-func roleFromOptions(opts []string) (Role, error) {
-	role, seen := RoleDefault, false
+// errCertificate refuses certificates: Duet approves keys, and a certificate line can
+// never match the key a partner proves.
+var errCertificate = errors.New("a certificate, not a key: Duet approves keys; give the key itself (the .pub file without -cert)")
+
+// readOptions reads the options Duet honours: duet-role, from= and expiry-time= (as
+// sshd does). Any other (restrict, no-pty, command=, ...) refuses the line: Duet cannot
+// do what it asks, and a key must not get more than its line says.
+func (e *Entry) readOptions(opts []string) error {
+	seen := make(map[string]bool)
 	for _, o := range opts {
 		name, value, _ := strings.Cut(o, "=")
-		if !strings.EqualFold(name, roleOption) {
-			return RoleDefault, fmt.Errorf("unsupported option %q (only %s=type or %s=view)",
-				truncate(name, 40), roleOption, roleOption)
+		name = strings.ToLower(name)
+		if seen[name] {
+			return fmt.Errorf("more than one %s option", truncate(name, 40))
 		}
-		if seen {
-			return RoleDefault, fmt.Errorf("more than one %s option", roleOption)
-		}
+		seen[name] = true
 		if len(value) >= 2 && value[0] == '"' && value[len(value)-1] == '"' {
 			value = value[1 : len(value)-1]
 		}
-		r, err := ParseRole(value)
-		if err != nil {
-			return RoleDefault, err
+		switch name {
+		case roleOption:
+			r, err := ParseRole(value)
+			if err != nil {
+				return err
+			}
+			e.Role = r
+		case "from":
+			if err := checkFrom(value); err != nil {
+				return err
+			}
+			e.From = value
+			e.options = append(e.options, o)
+		case "expiry-time":
+			t, err := parseExpiry(value)
+			if err != nil {
+				return err
+			}
+			e.Expires = t
+			e.options = append(e.options, o)
+		default:
+			return fmt.Errorf("unsupported option %q (Duet honours only %s=, from= and expiry-time=): the line approves nobody",
+				truncate(name, 40), roleOption)
 		}
-		role, seen = r, true
 	}
-	return role, nil
+	return nil
 }
 
 // printable replaces control characters and invalid UTF-8 in s, for error messages.

@@ -2,7 +2,9 @@ package host
 
 import (
 	"fmt"
+	"net"
 	"sync/atomic"
+	"time"
 
 	"golang.org/x/crypto/ssh"
 
@@ -64,20 +66,28 @@ func (a *access) covers(want string) bool {
 func (a *access) Role() keys.Role { return keys.Role(a.role.Load()) }
 
 // lookupFile reads key's entry in approved_keys (outside Server.mu: it may read the
-// file).
-func (h *Server) lookupFile(key ssh.PublicKey) (keys.Role, bool) {
+// file). A line whose from= or expiry-time= does not allow remote now approves nothing;
+// a nil remote skips from= (a live key's record, whatever its connections).
+func (h *Server) lookupFile(key ssh.PublicKey, remote net.Addr) (keys.Role, bool) {
 	if h.Approved == nil {
 		return keys.RoleDefault, false
 	}
-	role, _, ok := h.Approved.Lookup(key)
-	return role, ok
+	e, ok := h.Approved.Find(key)
+	if !ok {
+		return keys.RoleDefault, false
+	}
+	if err := e.Permits(remote, time.Now()); err != nil {
+		h.Logger.Info("approved key not let in without asking", "fp", keys.Fingerprint(key), "why", err)
+		return keys.RoleDefault, false
+	}
+	return e.Role, true
 }
 
 // enroll gives c the access record of its key, reading approved_keys, and counts c in
 // it. It reports whether the key has any access already (known: no question needed to
 // leave the waiting room).
 func (h *Server) enroll(c *conn) bool {
-	fileRole, saved := h.lookupFile(c.key)
+	fileRole, saved := h.lookupFile(c.key, c.sc.RemoteAddr())
 	h.mu.Lock()
 	a := h.keys[c.fp]
 	if a == nil {
@@ -234,7 +244,7 @@ func (h *Server) SetRole(fp string, role keys.Role) error {
 		key = e.Key
 	}
 	if key != nil {
-		if _, saved := h.lookupFile(key); saved {
+		if _, saved := h.lookupFile(key, nil); saved {
 			if err := h.Approved.Add(key, role, ""); err != nil {
 				return fmt.Errorf("set role: %w", err)
 			}
@@ -243,7 +253,7 @@ func (h *Server) SetRole(fp string, role keys.Role) error {
 	if a == nil {
 		return nil
 	}
-	fileRole, saved := h.lookupFile(a.key)
+	fileRole, saved := h.lookupFile(a.key, nil)
 	h.mu.Lock()
 	a.saved, a.fileRole = saved, fileRole
 	if a.owner {
@@ -348,7 +358,7 @@ func (h *Server) recheck() (again bool) {
 	}
 	h.mu.Unlock()
 	for _, a := range recs {
-		fileRole, saved := h.lookupFile(a.key)
+		fileRole, saved := h.lookupFile(a.key, nil)
 		h.mu.Lock()
 		old := a.Role()
 		removed := a.saved && !saved && !a.owner

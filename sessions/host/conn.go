@@ -98,12 +98,12 @@ func (h *Server) secondStep(proven *ssh.Permissions) error {
 // knows reports whether key would get in without asking the host now: the host's own,
 // saved in approved_keys (its options allowing remote), or allowed once while the host
 // runs. It only steers which proven key a connection logs in with; enroll decides.
-func (h *Server) knows(key ssh.PublicKey, _ net.Addr) bool {
+func (h *Server) knows(key ssh.PublicKey, remote net.Addr) bool {
 	fp := keys.Fingerprint(key)
 	if h.Owner != nil && keys.Fingerprint(h.Owner) == fp {
 		return true
 	}
-	if _, saved := h.lookupFile(key); saved {
+	if _, saved := h.lookupFile(key, remote); saved {
 		return true
 	}
 	h.mu.Lock()

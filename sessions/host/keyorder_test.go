@@ -5,6 +5,7 @@ package host
 import (
 	"errors"
 	"io"
+	"os"
 	"os/exec"
 	"strconv"
 	"testing"
@@ -179,5 +180,29 @@ func TestOpenSSHBatchModeUnknownKey(t *testing.T) {
 	out, err := exec.Command("ssh", append(duettest.SSHArgs(t, addr, unknown, "main", "-o", "BatchMode=yes"), "true")...).CombinedOutput()
 	if err == nil || a.calls() != 0 {
 		t.Fatalf("ssh -o BatchMode=yes with an unknown key: %v after %d questions: %s", err, a.calls(), out)
+	}
+}
+
+// approved_keys options: a line with from= lets its key in without a question from those
+// addresses only; one past its expiry-time lets nobody in without one.
+func TestApprovedKeyOptions(t *testing.T) {
+	a := &approver{answer: Decision{Answer: Deny}}
+	h, addr := hostWithShell(t, &Server{Approve: a.approve})
+	here, elsewhere, expired := duettest.Signer(t), duettest.Signer(t), duettest.Signer(t)
+	lines := `from="127.0.0.1" ` + keys.AuthorizedKey(here.PublicKey(), "here") + "\n" +
+		`from="10.0.0.0/8" ` + keys.AuthorizedKey(elsewhere.PublicKey(), "elsewhere") + "\n" +
+		`expiry-time="20200101" ` + keys.AuthorizedKey(expired.PublicKey(), "expired") + "\n"
+	if err := os.WriteFile(h.Approved.Path(), []byte(lines), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	p := startShell(t, dialAll(t, addr, here))
+	io.WriteString(p.stdin, "echo here-$((40+2))\r")
+	p.out.WaitFor(t, "here-42")
+	for _, s := range []ssh.Signer{elsewhere, expired} {
+		q := startShell(t, dialAll(t, addr, s))
+		q.out.WaitFor(t, "denied key "+keys.Fingerprint(s.PublicKey()))
+	}
+	if a.calls() != 2 {
+		t.Fatalf("%d questions, want one for each key the options keep out", a.calls())
 	}
 }
