@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/duetpair/duet/internal/safetext"
 	"github.com/duetpair/duet/keys"
 	"github.com/duetpair/duet/sessions/wire"
 )
@@ -27,6 +28,7 @@ type keysScreen struct {
 
 	approved *fyne.Container
 	rows     []*approvedRow
+	problems []string // the approved_keys lines skipped, as shown
 	paste    *widget.Entry
 	role     *widget.RadioGroup
 	add      *widget.Button
@@ -112,7 +114,7 @@ func (k *keysScreen) refreshApproved() {
 	if err != nil {
 		k.u.log.Warn("list approved keys", "err", err)
 	}
-	k.rows = nil
+	k.rows, k.problems = nil, nil
 	var objs []fyne.CanvasObject
 	if len(entries) == 0 {
 		objs = append(objs, caption("No approved keys yet."))
@@ -127,12 +129,25 @@ func (k *keysScreen) refreshApproved() {
 		if e.Role == keys.RoleView {
 			role = "view only"
 		}
+		if e.From != "" {
+			role += " · from " + safetext.Line(e.From, 60)
+		}
+		if !e.Expires.IsZero() {
+			role += " · until " + e.Expires.Format("2006-01-02")
+		}
 		r.label = widget.NewLabel(name + " · " + role + "\n" + r.fp)
 		r.label.Truncation = fyne.TextTruncateEllipsis
 		r.revoke = widget.NewButtonWithIcon("Revoke", theme.DeleteIcon(), func() { k.askRevoke(r.fp, name) })
 		r.revoke.Importance = widget.DangerImportance
 		k.rows = append(k.rows, r)
 		objs = append(objs, container.NewBorder(nil, nil, nil, r.revoke, r.label))
+	}
+	// Lines that approve nobody (an option Duet does not honour, a certificate, a typo)
+	// are named, as the host's log names them.
+	for _, p := range k.u.cfg.Store.Approved().Problems() {
+		w := caption("⚠ skipped: " + safetext.Line(p.Error(), safetext.MaxLine))
+		k.problems = append(k.problems, w.Text)
+		objs = append(objs, w)
 	}
 	k.approved.Objects = objs
 	k.approved.Refresh()

@@ -7,6 +7,7 @@ import (
 
 	"fyne.io/fyne/v2/test"
 
+	"github.com/duetpair/duet/internal/duettest"
 	"github.com/duetpair/duet/keys"
 )
 
@@ -87,6 +88,27 @@ func TestKeysAddRefusesWhatIsNotAKey(t *testing.T) {
 		test.Tap(h.u.keys.add)
 		if h.u.lastError == nil || !strings.HasPrefix(h.u.lastError.text, "That is not a public key") {
 			t.Errorf("pasting junk: %+v", h.u.lastError)
+		}
+	})
+}
+
+// A line of approved_keys that approves nobody (an option Duet does not honour) is named
+// in the Keys panel, and a line with from= shows where from.
+func TestKeysShowsSkippedLines(t *testing.T) {
+	h := newHarness(t, options{noHostOnStart: true})
+	ap := h.u.cfg.Store.Approved()
+	text := "no-pty " + keys.AuthorizedKey(duettest.PublicKey(t), "pty-less") + "\n" +
+		`from="10.0.0.0/8" ` + keys.AuthorizedKey(duettest.PublicKey(t), "office") + "\n"
+	if err := os.WriteFile(ap.Path(), []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	h.ui(func() {
+		h.u.keys.show()
+		if len(h.u.keys.problems) != 1 || !strings.Contains(h.u.keys.problems[0], `approved_keys:1: unsupported option "no-pty"`) {
+			t.Errorf("problems shown: %q", h.u.keys.problems)
+		}
+		if len(h.u.keys.rows) != 1 || !strings.Contains(h.u.keys.rows[0].label.Text, "from 10.0.0.0/8") {
+			t.Errorf("rows: %d", len(h.u.keys.rows))
 		}
 	})
 }
