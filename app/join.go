@@ -31,6 +31,7 @@ type joinDialog struct {
 	addr   *widget.Entry
 	join   *widget.Button
 	cancel *widget.Button
+	failed *widget.Label // why the last attempt failed, when the dialog offers Retry
 }
 
 // joining is a joined connection: its stream, and the connection once Dial returned.
@@ -44,15 +45,27 @@ type joining struct {
 }
 
 // showJoin opens the join dialog.
-func (u *UI) showJoin() {
-	j := &joinDialog{addr: widget.NewEntry()}
+func (u *UI) showJoin() { u.showJoinAgain("", nil) }
+
+// showJoinAgain opens the join dialog with text in it; after a failed attempt (failure
+// not nil) it says why and offers Retry, so the address is not typed again.
+func (u *UI) showJoinAgain(text string, failure error) {
+	j := &joinDialog{addr: widget.NewEntry(), failed: caption("")}
 	j.addr.SetPlaceHolder("192.168.1.5, host:port or duet://… invite")
 	j.addr.OnSubmitted = func(string) { u.onJoinSubmit(j) }
 	j.join = widget.NewButtonWithIcon("Join", theme.LoginIcon(), func() { u.onJoinSubmit(j) })
 	j.join.Importance = widget.HighImportance
 	j.cancel = widget.NewButton("Cancel", func() { j.dlg.Hide() })
 	help := caption("Paste the invite or the address the host shares. Joining also works with any SSH server (ssh://user@server).")
-	content := container.NewVBox(widget.NewLabel("Address or invite"), j.addr, help)
+	j.addr.SetText(text)
+	if failure != nil {
+		j.join.SetText("Retry")
+		j.failed.SetText(sentence("", failure))
+		j.failed.Importance = widget.DangerImportance
+	} else {
+		j.failed.Hide()
+	}
+	content := container.NewVBox(widget.NewLabel("Address or invite"), j.addr, j.failed, help)
 	j.dlg = dialog.NewCustomWithoutButtons("Join a session", fixedWidth(520, content), u.w)
 	j.dlg.SetButtons([]fyne.CanvasObject{j.cancel, j.join})
 	u.joinDlg = j
@@ -205,7 +218,9 @@ func (u *UI) joinFailed(e *entry, addr join.Address, err error) {
 		u.showWarning("The host key has changed", he.Warning())
 		return
 	}
-	u.showError("", joinError(addr, err))
+	// The address stays in the dialog, with why it failed and Retry; no entry is left
+	// behind, so attempts do not pile up in the sidebar.
+	u.showJoinAgain(addr.String(), joinError(addr, err))
 }
 
 // joinFinished shows how a joined session ended: in the list, and in a dialog if the host
@@ -220,8 +235,11 @@ func (u *UI) joinFinished(e *entry, addr join.Address, status int, err error, sa
 	case errors.Is(err, join.ErrConnClosed):
 		e.state = "left"
 	case refused(said.State):
-		e.state = "refused"
-		u.showError("", errors.New(said.Message()))
+		// Refused (denied, timed out, busy): the entry goes, and the dialog offers Retry
+		// with the address, so refused attempts do not pile up as identical entries.
+		u.removeEntry(e)
+		u.showJoinAgain(addr.String(), errors.New(said.Message()))
+		return
 	case err != nil:
 		e.state = "ended"
 		u.showError("", joinError(addr, err))
@@ -269,9 +287,16 @@ func (u *UI) joinStatus(e *entry, s join.Status) {
 			return
 		}
 	case join.Reconnecting:
+		// A banner over the terminal, not only a word in the list: the connection is
+		// down, and what is typed now waits (join.MaxHeldInput).
 		e.state = "reconnecting"
+		e.showOverlay("Connection lost: reconnecting…\n" + s.String())
 	case join.Reconnected:
 		e.state = "joined"
+		e.showOverlay("")
+		if s.Discarded > 0 {
+			u.showError("", errors.New(s.String()))
+		}
 	default:
 		return
 	}

@@ -96,19 +96,25 @@ func TestJoinAsksAboutHostKeyAndShowsDenial(t *testing.T) {
 	h.waitFor("the host-key question", func() bool { return h.u.trustDlg != nil })
 	h.ui(func() { test.Tap(h.u.trustDlg.trust) })
 	fp := h.waitApproval(1)
-	h.ui(func() { test.Tap(h.u.approvals.deny) })
-	h.waitFor("the refusal", func() bool {
-		e := h.joined()
-		return e != nil && e.state == "refused" && h.u.lastError != nil
-	})
 	h.ui(func() {
-		if want := "The host denied key " + fp + "."; h.u.lastError.text != want {
-			t.Errorf("error dialog says %q, want %q", h.u.lastError.text, want)
+		h.u.joinDlg = nil
+		test.Tap(h.u.approvals.deny)
+	})
+	// Refused: no entry stays behind, and the dialog keeps the address and offers Retry.
+	h.waitFor("the refusal", func() bool { return h.u.joinDlg != nil && h.u.joinDlg.failed.Visible() })
+	h.ui(func() {
+		if want := "The host denied key " + fp + "."; h.u.joinDlg.failed.Text != want {
+			t.Errorf("the dialog says %q, want %q", h.u.joinDlg.failed.Text, want)
+		}
+		if h.joined() != nil || h.u.joinDlg.join.Text != "Retry" || h.u.joinDlg.addr.Text == "" {
+			t.Errorf("entry %v, button %q, address %q", h.joined() != nil, h.u.joinDlg.join.Text, h.u.joinDlg.addr.Text)
 		}
 	})
-	// The key is now known: joining again asks no question.
-	h.ui(func() { h.u.removeEntry(h.joined()); h.u.trustDlg = nil })
-	h.paste(h.hostAddr())
+	// The key is now known: retrying asks no question.
+	h.ui(func() {
+		h.u.trustDlg = nil
+		test.Tap(h.u.joinDlg.join)
+	})
 	h.waitApproval(1)
 	h.ui(func() {
 		if h.u.trustDlg != nil {
@@ -123,11 +129,20 @@ func TestJoinErrorsAreOneSentence(t *testing.T) {
 		{"host:99999", "99999"},
 		{"127.0.0.1:1", "Could not reach 127.0.0.1:1"},
 	} {
-		h.ui(func() { h.u.lastError = nil })
+		h.ui(func() { h.u.lastError, h.u.joinDlg = nil, nil })
 		h.paste(tc.addr)
-		h.waitFor("the error dialog", func() bool { return h.u.lastError != nil })
+		// A malformed address: an error; a failed attempt: the dialog again, with Retry.
+		var text string
+		h.waitFor("the error", func() bool {
+			switch {
+			case h.u.lastError != nil:
+				text = h.u.lastError.text
+			case h.u.joinDlg != nil && h.u.joinDlg.failed.Visible():
+				text = h.u.joinDlg.failed.Text
+			}
+			return text != ""
+		})
 		h.ui(func() {
-			text := h.u.lastError.text
 			if !strings.Contains(text, tc.want) || strings.Count(text, ". ") > 0 || !strings.HasSuffix(text, ".") ||
 				strings.Contains(text, "\n") {
 				t.Errorf("%s: error %q is not one sentence containing %q", tc.addr, text, tc.want)
