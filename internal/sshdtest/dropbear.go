@@ -33,16 +33,7 @@ type DropbearOptions struct {
 // NeedDropbear returns the dropbear binary, or skips the test without it.
 func NeedDropbear(tb testing.TB) string {
 	tb.Helper()
-	for _, p := range []string{"/usr/sbin/dropbear", "/usr/bin/dropbear"} {
-		if _, err := os.Stat(p); err == nil {
-			return p
-		}
-	}
-	if p, err := exec.LookPath("dropbear"); err == nil {
-		return p
-	}
-	tb.Skip("dropbear (dropbear-bin) is not installed; make deps-test installs it")
-	return ""
+	return findServer(tb, "dropbear", "dropbear (dropbear-bin) is not installed; make deps-test installs it")
 }
 
 // StartDropbear starts Dropbear on 127.0.0.1, logging in the current user (root) with a

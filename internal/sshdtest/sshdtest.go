@@ -76,16 +76,28 @@ type Server struct {
 // Path returns the sshd binary, or skips the test if there is none.
 func Path(tb testing.TB) string {
 	tb.Helper()
-	for _, p := range []string{"/usr/sbin/sshd", "/usr/local/sbin/sshd"} {
-		if _, err := os.Stat(p); err == nil {
+	return findServer(tb, "sshd", "sshd (openssh-server) is not installed; make deps-test installs it")
+}
+
+// findServer returns the server binary name from sbin or $PATH, or skips the test with
+// why.
+func findServer(tb testing.TB, name, why string) string {
+	tb.Helper()
+	for _, dir := range []string{"/usr/sbin", "/usr/local/sbin"} {
+		if p := filepath.Join(dir, name); fileExists(p) {
 			return p
 		}
 	}
-	if p, err := exec.LookPath("sshd"); err == nil {
+	if p, err := exec.LookPath(name); err == nil {
 		return p
 	}
-	tb.Skip("sshd (openssh-server) is not installed; make deps-test installs it")
+	tb.Skip(why)
 	return ""
+}
+
+func fileExists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
 }
 
 // NeedTmux returns the tmux binary, or skips the test if there is none.
