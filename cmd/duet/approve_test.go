@@ -103,3 +103,13 @@ func TestConcurrentApprovedKeysWriters(t *testing.T) {
 		}
 	}
 }
+
+// keyFingerprint returns the fingerprint of the public key line pub.
+func keyFingerprint(t *testing.T, pub string) string {
+	t.Helper()
+	es, errs := keys.ParsePublicKeys("key", []byte(pub))
+	if len(es) != 1 {
+		t.Fatalf("not a key: %v", errs)
+	}
+	return es[0].Fingerprint()
+}

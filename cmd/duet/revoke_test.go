@@ -11,7 +11,6 @@ import (
 	"github.com/creack/pty"
 
 	"github.com/duetpair/duet/internal/duettest"
-	"github.com/duetpair/duet/keys"
 )
 
 // Attack on a headless host: a partner keeps typing after the host demoted it with duet
@@ -91,14 +90,4 @@ func retype(t *testing.T, p *duettest.SSH, s, want string) {
 			t.Fatalf("timed out waiting for %q; the terminal shows %q", want, duettest.Tail(p.Out.Bytes(), 400))
 		}
 	}
-}
-
-// keyFingerprint returns the fingerprint of the public key line pub.
-func keyFingerprint(t *testing.T, pub string) string {
-	t.Helper()
-	es, errs := keys.ParsePublicKeys("key", []byte(pub))
-	if len(es) != 1 {
-		t.Fatalf("not a key: %v", errs)
-	}
-	return es[0].Fingerprint()
 }

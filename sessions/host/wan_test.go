@@ -23,7 +23,7 @@ const floodScript = "read x; seq 1 500000; echo FLOOD''DONE; read y"
 
 // farAndNear starts the flood session with one partner behind farLink (who may type) and
 // one on loopback (view only).
-func farAndNear(t *testing.T) (s *sessions.Session, proxy *duettest.Proxy, far, near *partner, fc *sessions.Client) {
+func farAndNear(t *testing.T) (s *sessions.Session, proxy *duettest.Proxy, far, near *partner, fc, nc *sessions.Client) {
 	t.Helper()
 	reg := shellRegistry(t, "main", "/bin/sh", "-c", floodScript)
 	h, addr := openSSHHost(t, reg)
@@ -36,9 +36,11 @@ func farAndNear(t *testing.T) (s *sessions.Session, proxy *duettest.Proxy, far, 
 	for _, c := range s.Clients() {
 		if c.Name() == keys.Fingerprint(farKey.PublicKey()) {
 			fc = c
+		} else {
+			nc = c
 		}
 	}
-	return s, proxy, far, near, fc
+	return s, proxy, far, near, fc, nc
 }
 
 // screenOf is what a partner's terminal shows after out.
@@ -48,11 +50,16 @@ func screenOf(out []byte) string { return duettest.ScreenOf(out, 80, 24) }
 // with the screen the host shows, having received a fraction of the output (updates of
 // the screen, not the backlog), while a partner on loopback next to it gets every byte.
 func TestFarPartnerGetsTheCurrentScreen(t *testing.T) {
-	s, proxy, far, near, fc := farAndNear(t)
+	s, proxy, far, near, fc, nc := farAndNear(t)
 	io.WriteString(far.stdin, "\r")
 	all := near.out.WaitFor(t, "FLOODDONE")
-	if !bytes.Contains(all, []byte("\r\n499999\r\n500000\r\n")) {
-		t.Fatal("the partner on loopback missed output")
+	switch {
+	case nc.Drops() > 0:
+		// A loaded machine can make even loopback fall behind (its queue overflows, by
+		// design): then it gets the screen, not every byte.
+		t.Logf("the partner on loopback fell behind %d times; not checking its bytes", nc.Drops())
+	case !bytes.Contains(all, []byte("\r\n499999\r\n500000\r\n")):
+		t.Fatal("the partner on loopback missed output without falling behind")
 	}
 	want := s.Screen().Text()
 	far.out.WaitUntil(t, "the far partner's screen to be the host's", func(b []byte) bool { return screenOf(b) == want })
@@ -72,7 +79,7 @@ func TestFarPartnerGetsTheCurrentScreen(t *testing.T) {
 // TestFarPartnerBehindSeesTheCurtain: pausing while a far partner is behind shows it the
 // curtain, never an update of the screen behind it.
 func TestFarPartnerBehindSeesTheCurtain(t *testing.T) {
-	s, _, far, _, fc := farAndNear(t)
+	s, _, far, _, fc, _ := farAndNear(t)
 	io.WriteString(far.stdin, "\r")
 	duettest.Poll(t, "the far partner to fall behind", func() bool { return fc.Drops() > 0 })
 	s.Pause(false)
