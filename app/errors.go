@@ -11,7 +11,6 @@ import (
 	"unicode"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
@@ -36,15 +35,6 @@ func (u *UI) showError(what string, err error) {
 	l := widget.NewLabel(text)
 	l.Wrapping = fyne.TextWrapWord
 	d := dialog.NewCustom("Duet", "OK", fixedWidth(420, l), u.w)
-	u.lastError = &errorDialog{dlg: d, text: text}
-	d.Show()
-}
-
-// showWarning shows a few lines that must be read whole (a changed host key).
-func (u *UI) showWarning(title, text string) {
-	l := widget.NewLabel(text)
-	l.Wrapping = fyne.TextWrapWord
-	d := dialog.NewCustom(title, "OK", fixedWidth(620, container.NewVBox(l)), u.w)
 	u.lastError = &errorDialog{dlg: d, text: text}
 	d.Show()
 }
@@ -88,6 +78,8 @@ func joinError(addr join.Address, err error) error {
 	switch {
 	case errors.As(err, &he) && errors.Is(err, errNotTrusted):
 		return fmt.Errorf("you did not trust the key of %s, so Duet did not join", he.Host)
+	case errors.As(err, &he) && errors.Is(err, errNotReplaced):
+		return fmt.Errorf("you kept the stored key of %s, so Duet did not join", he.Host)
 	case errors.As(err, &he):
 		return fmt.Errorf("%s is not a known host and its key was not trusted", he.Host)
 	case errors.As(err, &pe):

@@ -117,6 +117,7 @@ func (u *UI) join(addr join.Address) {
 		Rows:        rows,
 		Stderr:      j.stream.stderr(),
 		ConfirmHost: u.confirmHost(ctx, trustKindOf(addr)),
+		ReplaceHost: u.replaceHost(ctx),
 		Passphrase:  u.askPassphrase(ctx),
 		Prompt:      u.askPrompt(ctx),
 		Status:      func(s join.Status) { fyne.Do(func() { u.joinStatus(e, s) }) },
@@ -214,8 +215,8 @@ func (u *UI) joinFailed(e *entry, addr join.Address, err error) {
 	}
 	u.log.Info("join failed", "remote", addr.HostPort(), "err", err)
 	var he *keys.HostKeyError
-	if errors.As(err, &he) && errors.Is(err, keys.ErrHostKeyChanged) {
-		u.showWarning("The host key has changed", he.Warning())
+	if errors.As(err, &he) && errors.Is(err, keys.ErrHostKeyChanged) && !errors.Is(err, errNotReplaced) {
+		u.showHostKeyChanged("the host", he, func() { u.join(addr) })
 		return
 	}
 	// The address stays in the dialog, with why it failed and Retry; no entry is left

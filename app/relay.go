@@ -131,7 +131,12 @@ func (u *UI) relayFailed(wr *windowRelay, err error) {
 	u.log.Info("relay failed", "relay", wr.server, "err", err)
 	var he *keys.HostKeyError
 	if errors.As(err, &he) && errors.Is(err, keys.ErrHostKeyChanged) {
-		u.showWarning("The relay's key has changed", he.Warning())
+		u.showHostKeyChanged("the relay", he, func() {
+			if u.hosting != nil && u.relay == nil && u.settings.Relay != "" {
+				u.startRelay()
+				u.share.showRelay()
+			}
+		})
 		return
 	}
 	u.showError("", relayError(wr.server, err))

@@ -77,7 +77,8 @@ type UI struct {
 	lastError   *errorDialog
 	joinDlg     *joinDialog
 	trustDlg    *trustDialog
-	promptDlg   dialog.Dialog // what a server asks while joining (a password), while shown
+	hostKeyDlg  *hostKeyDialog // a changed host key, or an invite's new key, while shown
+	promptDlg   dialog.Dialog  // what a server asks while joining (a password), while shown
 	quitDialog  *dialog.ConfirmDialog
 	settingsDlg *settingsDialog
 }

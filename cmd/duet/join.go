@@ -82,6 +82,7 @@ func (c *cli) join(addr join.Address, o joinOptions) error {
 	}
 	if t.tty {
 		cfg.ConfirmHost = t.confirmHost
+		cfg.ReplaceHost = t.replaceHost
 		cfg.Prompt = t.prompt
 		cfg.Term = os.Getenv("TERM")
 		if cfg.Term == "" || cfg.Term == "dumb" {
@@ -130,6 +131,8 @@ func joinError(err error) error {
 	var he *keys.HostKeyError
 	var ae *join.AuthError
 	switch {
+	case errors.As(err, &he) && errors.Is(err, errNotReplaced):
+		return fmt.Errorf("not joined: you kept the stored key of %s", he.Host)
 	case errors.As(err, &he) && errors.Is(err, keys.ErrHostKeyChanged):
 		return errors.New(he.Warning())
 	case errors.As(err, &he) && errors.Is(err, errNotTrusted):

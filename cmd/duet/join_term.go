@@ -161,6 +161,29 @@ func (t *joinTerm) confirmHost(host string, key ssh.PublicKey) error {
 	return errNotTrusted
 }
 
+// errNotReplaced is the answer "no" to replacing a stored host key with an invite's.
+var errNotReplaced = errors.New("stored host key kept")
+
+// replaceHost asks whether the key an invite pins replaces the different one on file.
+func (t *joinTerm) replaceHost(e *keys.HostKeyError) error {
+	fmt.Fprintf(t.c.stderr, "The invite gives %s a new key, not the one stored when you joined it before:\n"+
+		"  invite: %s (%s)\n", e.Host, keys.Fingerprint(e.Key), e.Key.Type())
+	for _, k := range e.Known {
+		fmt.Fprintf(t.c.stderr, "  stored: %s (%s), %s line %d\n", keys.Fingerprint(k.Key), k.Key.Type(), k.Filename, k.Line)
+	}
+	fmt.Fprint(t.c.stderr, "Replace it only if the invite came from the host itself; otherwise someone may be intercepting the connection.\n"+
+		"Replace the stored key and join? (yes/no): ")
+	line, err := t.readLine()
+	if err != nil {
+		return fmt.Errorf("%w: %w", errNotReplaced, err)
+	}
+	switch strings.ToLower(strings.TrimSpace(line)) {
+	case "yes", "y":
+		return nil
+	}
+	return errNotReplaced
+}
+
 // readLine reads a line from the terminal, one byte at a time so that nothing typed
 // after it is taken from the session.
 func (t *joinTerm) readLine() (string, error) {

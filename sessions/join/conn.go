@@ -74,6 +74,11 @@ type Config struct {
 	// pinned by an invite; if it returns nil the key is saved. Nil refuses unknown hosts.
 	// It is only asked while Dial runs, never when reconnecting.
 	ConfirmHost keys.ConfirmHostFunc
+	// ReplaceHost is asked whether to put the key an invite pins in place of a different
+	// key known_hosts holds for that host (the host made a new key; e holds both). If it
+	// returns nil, the old entry is forgotten and the pinned key saved; nil refuses such a
+	// host as a changed key. Like ConfirmHost, it is only asked while Dial runs.
+	ReplaceHost func(e *keys.HostKeyError) error
 	// Passphrase is asked for the passphrase of a protected key once a server is willing
 	// to accept that key; nil leaves such keys out.
 	Passphrase keys.PassphraseFunc
@@ -174,7 +179,8 @@ func Dial(ctx context.Context, addr Address, cfg Config) (*Conn, error) {
 		c.log.Debug("key not used", "err", err)
 	}
 	c.login = &login{
-		addr: addr, store: cfg.Store, ids: ids, confirm: cfg.ConfirmHost, timeout: cfg.DialTimeout, handshake: cfg.HandshakeTimeout,
+		addr: addr, store: cfg.Store, ids: ids, confirm: cfg.ConfirmHost, replace: cfg.ReplaceHost,
+		timeout: cfg.DialTimeout, handshake: cfg.HandshakeTimeout,
 		prompt: cfg.Prompt, banner: func(msg string) { c.notify(Status{State: Banner, Text: msg}) },
 		log: c.log, what: "join",
 	}

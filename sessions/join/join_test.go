@@ -204,11 +204,47 @@ func TestJoinKnownHosts(t *testing.T) {
 		if knownText() != before {
 			t.Error("known_hosts changed")
 		}
-		// Even an invite pinning the new key does not replace the stale entry.
+		// An invite pinning the new key does not replace the stale entry by itself:
+		// without ReplaceHost, or when the user says no, it is refused as changed.
 		pinned := addrB
 		pinned.HostKey = keys.Fingerprint(hostB.PublicKey())
 		if err := join(pinned, c.confirm); !errors.Is(err, keys.ErrHostKeyChanged) {
 			t.Errorf("pinned join of a changed host: %v", err)
+		}
+		var asked *keys.HostKeyError
+		replace := func(answer error) error {
+			asked = nil
+			c, err := dialTest(t, pinned, Config{Store: store, Command: "ls", ConfirmHost: c.confirm,
+				ReplaceHost: func(e *keys.HostKeyError) error { asked = e; return answer }})
+			if err == nil {
+				c.Close()
+			}
+			return err
+		}
+		if err := replace(errors.New("not replaced")); !errors.Is(err, keys.ErrHostKeyChanged) || !strings.Contains(err.Error(), "not replaced") {
+			t.Errorf("pinned join, replacing refused: %v", err)
+		}
+		if asked == nil || keys.Fingerprint(asked.Key) != pinned.HostKey || asked.KnownFingerprints()[0] != keys.Fingerprint(hostA.PublicKey()) {
+			t.Fatalf("asked about %+v, want the stored and the pinned key", asked)
+		}
+		if knownText() != before {
+			t.Error("known_hosts changed though the user said no")
+		}
+		// Yes replaces the entry: the next join (even without the pin) passes.
+		if err := replace(nil); err != nil {
+			t.Fatalf("pinned join, replacing confirmed: %v", err)
+		}
+		if err := known.Check(addrB.HostPort(), nil, hostB.PublicKey()); err != nil {
+			t.Errorf("the pinned key was not saved: %v", err)
+		}
+		if strings.Contains(knownText(), "]:"+itoa(addrB.Port)+" "+keys.AuthorizedKey(hostA.PublicKey(), "")) {
+			t.Errorf("the stale entry is still there:\n%s", knownText())
+		}
+		if err := join(addrB, nil); err != nil {
+			t.Errorf("join after the replace: %v", err)
+		}
+		if err := replace(errors.New("asked again")); err != nil || asked != nil {
+			t.Errorf("a join after the replace asked again: %v", err)
 		}
 	})
 	t.Run("invite pins, joins without a question, saves the key", func(t *testing.T) {

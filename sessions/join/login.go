@@ -26,6 +26,9 @@ type login struct {
 	store   *keys.Store
 	ids     *identities
 	confirm keys.ConfirmHostFunc // asked about an unknown host, on the first connection only
+	// replace is asked whether the key an invite pins replaces another one on file for
+	// the host, on the first connection only; nil refuses.
+	replace func(*keys.HostKeyError) error
 	timeout time.Duration        // bounds the TCP connect
 	// handshake bounds the SSH handshake and setup, questions to the user apart; 0
 	// means DefaultHandshakeTimeout.
@@ -213,15 +216,24 @@ func (c *tunnelConn) Close() error {
 }
 
 // checkHostKey accepts the host's key if the invite pins it or known_hosts has it; an
-// unknown host is asked about (on the first connection) and saved if trusted.
+// unknown host is asked about (on the first connection) and saved if trusted, and so is
+// an invite's pinned key that differs from the one on file.
 func (lg *login) checkHostKey(known *keys.KnownHosts, host string, remote net.Addr, key ssh.PublicKey, first bool, asked *bool) error {
 	if pin := lg.addr.HostKey; pin != "" {
 		if fp := keys.Fingerprint(key); fp != pin {
 			return &PinError{Host: host, Pinned: pin, Offered: fp}
 		}
 		err := known.Check(host, remote, key)
-		if errors.Is(err, keys.ErrUnknownHost) {
+		var he *keys.HostKeyError
+		switch {
+		case errors.Is(err, keys.ErrUnknownHost):
 			err = known.Add(host, key)
+		case errors.Is(err, keys.ErrHostKeyChanged) && errors.As(err, &he) && first && lg.replace != nil:
+			*asked = true
+			if rerr := lg.replace(he); rerr != nil {
+				return fmt.Errorf("%w: %w", err, rerr)
+			}
+			err = known.Replace(host, key)
 		}
 		return err
 	}
