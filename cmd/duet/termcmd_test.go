@@ -53,7 +53,7 @@ func TestTermWindowUnderXvfb(t *testing.T) {
 	pollUntil(t, "the window", 120*time.Second, func() bool {
 		select {
 		case <-exited:
-			t.Fatalf("duet term exited before its window showed: %s", duettest.Tail(stderr.Bytes(), 600))
+			t.Fatalf("duet term exited before its window showed: %s", duettest.Tail(stderr.Bytes(), 4000))
 		default:
 		}
 		out, err := xdo("search", "--name", "Duet terminal")
