@@ -132,6 +132,7 @@ type options struct {
 	approveTimeout time.Duration
 	recordDir      string
 	setup          func(store *keys.Store) // prepares the config dir
+	join           string                  // Config.Join: opened to join this (no hosting)
 }
 
 // newHarness opens the window on Fyne's test driver with a fresh config dir and hosts on
@@ -157,7 +158,7 @@ func newHarness(t *testing.T, o options) *harness {
 		o.setup(h.store)
 	}
 	cfg := Config{
-		Store: h.store, Listen: "127.0.0.1:0", ApproveTimeout: o.approveTimeout, RecordDir: o.recordDir,
+		Store: h.store, Listen: "127.0.0.1:0", ApproveTimeout: o.approveTimeout, RecordDir: o.recordDir, Join: o.join,
 		Logger: slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelInfo})),
 	}
 	h.ui(func() {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/duetpair/duet/keys"
 	"github.com/duetpair/duet/sessions"
+	"github.com/duetpair/duet/sessions/join"
 )
 
 // Config is what the window is opened with.
@@ -34,6 +35,10 @@ type Config struct {
 	// RecordDir is where recordings are saved; "" means "Duet recordings" in the home
 	// directory.
 	RecordDir string
+	// Join, if set, is an address or invite (duet://…) to join as the window opens, as
+	// when a partner clicks an invite link; the window then does not host at start,
+	// whatever the settings say.
+	Join string
 }
 
 // UI is the Duet window. Make it with [New], call [UI.Start] once the window shows, and
@@ -119,10 +124,20 @@ func New(a fyne.App, w fyne.Window, cfg Config) *UI {
 	return u
 }
 
-// Start hosts the default session, if the settings say so, and focuses its terminal.
-// It runs on the UI goroutine.
+// Start joins Config.Join if set, or else hosts the default session if the settings
+// say so, and focuses the terminal. It runs on the UI goroutine.
 func (u *UI) Start() {
-	if u.settings.HostOnStart {
+	switch {
+	case u.cfg.Join != "":
+		// Opened to join (an invite link): nothing of this computer is shared unless
+		// the user hosts with a click.
+		addr, err := join.ParseAddress(u.cfg.Join)
+		if err != nil {
+			u.showJoinAgain(u.cfg.Join, err)
+			break
+		}
+		u.join(addr)
+	case u.settings.HostOnStart:
 		u.hostSession(sessions.DefaultName, "")
 	}
 	u.centre.show(u.selected)

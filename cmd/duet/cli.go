@@ -28,6 +28,7 @@ func usageError(format string, args ...any) error {
 
 const usageText = `usage:
   duet [--listen ADDR]         open the window (host with a click, join, approve partners)
+  duet INVITE                  open the window joining duet://… (an invite link); it hosts nothing
   duet host [--listen ADDR] [--name NAME] [--command CMD] [--read-only] [--approve prompt|deny]
             [--relay USER@SERVER[:PORT] [--relay-port N]] [--record FILE]
   duet join [--identity FILE] [--command CMD] [--jump SERVER] ADDR
@@ -94,8 +95,13 @@ func (c *cli) run(args []string) int {
 		return exitOK
 	}
 	cmd, ok := c.commands()[name]
-	if name == "" {
+	switch {
+	case name == "":
 		cmd, ok = windowCommand(), true // no command: open the window
+	case !ok && isInvite(name):
+		// An invite link opened with Duet: the window, joining it.
+		cmd, ok, rest = windowCommand(), true, args
+		name = ""
 	}
 	label := strings.TrimSpace("duet " + name)
 	if !ok {
@@ -158,6 +164,9 @@ func splitCommand(args []string) (string, []string) {
 	}
 	return "", args
 }
+
+// isInvite reports whether a command-line word is an invite link (duet://…).
+func isInvite(a string) bool { return strings.HasPrefix(strings.ToLower(a), "duet://") }
 
 func hasHelp(args []string) bool {
 	for _, a := range args {

@@ -55,6 +55,9 @@ func TestCommandLine(t *testing.T) {
 			code: 1, stderr: "no such file", oneErrLine: true},
 		{name: "approve not a key", args: []string{"approve", "--config-dir", dir, "-"},
 			code: 1, stderr: "-:1: not a public key", oneErrLine: true},
+		{name: "a malformed invite link", args: []string{"duet://main@host:99999/#SHA256:x"}, code: 1,
+			stderr: "99999", oneErrLine: true},
+		{name: "two invites", args: []string{"duet://a@h:1", "duet://b@h:1"}, code: 2, stderr: "one invite at a time"},
 		{name: "help", args: []string{"--help"}, stdout: "usage:"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/duetpair/duet/app"
 	"github.com/duetpair/duet/assets"
+	"github.com/duetpair/duet/sessions/join"
 )
 
 // appID is Duet's application id (FyneApp.toml, desktop files, preferences).
@@ -17,7 +18,8 @@ const appID = "io.github.duetpair.duet"
 // windowOptions are the flags of `duet` without a command.
 type windowOptions struct {
 	listen  string
-	floodMB int // measure: flood the default session with this many MB, report, quit
+	floodMB int    // measure: flood the default session with this many MB, report, quit
+	join    string // an invite or address to join instead of hosting at start
 }
 
 // windowCommand is `duet` with no command: the window.
@@ -29,7 +31,17 @@ func windowCommand() *command {
 			fs.IntVar(&o.floodMB, "flood", 0, "measure: scroll N MB through the hosted session with a partner attached, print the window's responsiveness and the partner's throughput, quit")
 		},
 		run: func(c *cli, args []string) error {
-			if len(args) > 0 {
+			switch {
+			case len(args) == 1 && isInvite(args[0]):
+				// An invite link opened with Duet (the desktop file's duet:// handler):
+				// the window joins it and hosts nothing.
+				if _, err := join.ParseAddress(args[0]); err != nil {
+					return err
+				}
+				o.join = args[0]
+			case len(args) > 1 && isInvite(args[0]):
+				return usageError("the window joins one invite at a time, not %d", len(args))
+			case len(args) > 0:
 				return usageError("unknown command %q", args[0])
 			}
 			if o.floodMB < 0 {
@@ -56,7 +68,7 @@ func (c *cli) window(o windowOptions) error {
 	w := a.NewWindow("Duet")
 	w.SetMaster()
 	w.Resize(fyne.NewSize(1240, 760))
-	ui := app.New(a, w, app.Config{Store: store, Listen: o.listen, Logger: log, Out: c.stdout})
+	ui := app.New(a, w, app.Config{Store: store, Listen: o.listen, Logger: log, Out: c.stdout, Join: o.join})
 	a.Lifecycle().SetOnStarted(func() {
 		ui.Start()
 		if o.floodMB > 0 {

@@ -3,8 +3,11 @@ package join
 import (
 	"errors"
 	"fmt"
+	"io"
+	"net"
 	"slices"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/duetpair/duet/internal/safetext"
@@ -159,11 +162,11 @@ func (s Status) String() string {
 	case Reconnecting:
 		cause := ""
 		if s.Err != nil && s.Err != errConnLost {
-			cause = safetext.Line(s.Err.Error(), safetext.MaxLine)
+			cause = safetext.Line(dropCause(s.Err), safetext.MaxLine)
 		}
 		switch {
 		case s.Attempt > 1 && cause != "":
-			return fmt.Sprintf("reconnecting: attempt %d in %s (last: %s)", s.Attempt, s.Delay.Round(time.Millisecond), cause)
+			return fmt.Sprintf("reconnecting: attempt %d in %s (last time %s)", s.Attempt, s.Delay.Round(time.Millisecond), cause)
 		case s.Attempt > 1:
 			return fmt.Sprintf("reconnecting: attempt %d in %s", s.Attempt, s.Delay.Round(time.Millisecond))
 		case cause != "":
@@ -182,4 +185,33 @@ func (s Status) String() string {
 		return s.Host.Message()
 	}
 	return fmt.Sprintf("State(%d)", s.State)
+}
+
+// dropCause says in a few words why a connection dropped or could not be made again,
+// for the reconnecting notice: "the host refused the connection", not the dial's
+// wrapped errors.
+func dropCause(err error) string {
+	var ne net.Error
+	var de *net.DNSError
+	var he *HandshakeTimeoutError
+	switch {
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return "the host refused the connection: is it still hosting?"
+	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, io.EOF):
+		return "the connection was cut"
+	case errors.Is(err, syscall.ENETUNREACH), errors.Is(err, syscall.EHOSTUNREACH):
+		return "the network is unreachable"
+	case errors.As(err, &de):
+		return "the host name " + de.Name + " was not found"
+	case errors.As(err, &he):
+		return "the host did not answer in time"
+	case errors.As(err, &ne) && ne.Timeout():
+		return "no answer in time"
+	}
+	// The innermost words, without the chain of "connect to X: dial tcp X:" before them.
+	msg := err.Error()
+	if i := strings.LastIndex(msg, ": "); i >= 0 && i+2 < len(msg) {
+		msg = msg[i+2:]
+	}
+	return msg
 }

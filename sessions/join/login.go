@@ -29,7 +29,7 @@ type login struct {
 	// replace is asked whether the key an invite pins replaces another one on file for
 	// the host, on the first connection only; nil refuses.
 	replace func(*keys.HostKeyError) error
-	timeout time.Duration        // bounds the TCP connect
+	timeout time.Duration // bounds the TCP connect
 	// handshake bounds the SSH handshake and setup, questions to the user apart; 0
 	// means DefaultHandshakeTimeout.
 	handshake time.Duration
