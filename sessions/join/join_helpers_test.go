@@ -130,11 +130,11 @@ func (j *joined) typeLine(tb testing.TB, s string) {
 	}
 }
 
-// typeLineAfterReconnect types s until want appears. A test that has just seen a reconnect
-// uses it: on a loaded machine a short keepalive can time out once more, and keys typed
-// while disconnected are dropped by design, so the line is typed again once the link is
-// back.
-func (j *joined) typeLineAfterReconnect(tb testing.TB, s, want string) {
+// retypeUntil types s until want appears. A test uses it where the line may be read
+// before the state it checks: just after a reconnect (on a loaded machine a short
+// keepalive can time out once more, and keys typed while disconnected beyond the held
+// bound are dropped), or after a resize the host applies a moment later.
+func (j *joined) retypeUntil(tb testing.TB, s, want string) {
 	tb.Helper()
 	deadline := time.Now().Add(duettest.Timeout)
 	for {

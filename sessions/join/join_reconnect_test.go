@@ -56,7 +56,7 @@ func TestJoinReconnect(t *testing.T) {
 			t.Errorf("reconnected: %+v, want %d bytes sent", got, len(line))
 		}
 		j.out.WaitFor(t, "held-10")
-		j.typeLineAfterReconnect(t, "echo back-$((3+3))", "back-6")
+		j.retypeUntil(t, "echo back-$((3+3))", "back-6")
 	})
 
 	t.Run("too much typed meanwhile", func(t *testing.T) {
@@ -78,7 +78,7 @@ func TestJoinReconnect(t *testing.T) {
 		}
 		j.Write([]byte("\x15")) // C-u: the shell forgets the partial comment line
 		j.out.WaitFor(t, "kept-12")
-		j.typeLineAfterReconnect(t, "echo again-$((7+7))", "again-14")
+		j.retypeUntil(t, "echo again-$((7+7))", "again-14")
 	})
 
 	t.Run("silent network", func(t *testing.T) {
@@ -92,7 +92,7 @@ func TestJoinReconnect(t *testing.T) {
 		j2.out.WaitFor(t, "two-10")
 		p.BlackHole()
 		st2.wait(t, Reconnected, 1)
-		j2.typeLineAfterReconnect(t, "echo again-$((6+6))", "again-12")
+		j2.retypeUntil(t, "echo again-$((6+6))", "again-12")
 	})
 
 	if msgs := st.String(); !strings.Contains(msgs, "reconnecting") || !strings.Contains(msgs, "reconnected") {

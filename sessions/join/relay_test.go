@@ -120,7 +120,7 @@ func TestRelayRestart(t *testing.T) {
 		t.Errorf("after the restart %+v, before %+v: want the same port", again, up)
 	}
 	js.wait(t, Reconnected, 1)
-	j.typeLineAfterReconnect(t, "echo after-$((2+2))", "after-4")
+	j.retypeUntil(t, "echo after-$((2+2))", "after-4")
 
 	j2 := dialJoin(t, inv, Config{Store: partner, Term: "xterm", Cols: 80, Rows: 24})
 	j2.out.WaitFor(t, "after-4")
@@ -153,7 +153,7 @@ func TestRelaySilentDrop(t *testing.T) {
 	fp, _ := h.Fingerprint()
 	inv, _ := ParseAddress(again.Invite("main", fp))
 	j := dialJoin(t, inv, Config{Store: partner, Term: "xterm", Cols: 80, Rows: 24})
-	j.typeLineAfterReconnect(t, "echo back-$((3+3))", "back-6")
+	j.retypeUntil(t, "echo back-$((3+3))", "back-6")
 }
 
 // TestRelayGatewayPorts: whether partners reach the relay's port from elsewhere depends
