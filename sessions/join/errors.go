@@ -195,11 +195,11 @@ func dropCause(err error) string {
 	var de *net.DNSError
 	var he *HandshakeTimeoutError
 	switch {
-	case errors.Is(err, syscall.ECONNREFUSED):
+	case isErrno(err, errRefused):
 		return "the host refused the connection: is it still hosting?"
-	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, io.EOF):
+	case isErrno(err, errReset), errors.Is(err, io.EOF):
 		return "the connection was cut"
-	case errors.Is(err, syscall.ENETUNREACH), errors.Is(err, syscall.EHOSTUNREACH):
+	case isErrno(err, errUnreachable):
 		return "the network is unreachable"
 	case errors.As(err, &de):
 		return "the host name " + de.Name + " was not found"
@@ -214,4 +214,14 @@ func dropCause(err error) string {
 		msg = msg[i+2:]
 	}
 	return msg
+}
+
+// isErrno reports whether err is one of the system's error numbers in errs.
+func isErrno(err error, errs []syscall.Errno) bool {
+	for _, e := range errs {
+		if errors.Is(err, e) {
+			return true
+		}
+	}
+	return false
 }
