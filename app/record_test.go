@@ -55,6 +55,16 @@ func TestRecordAndPause(t *testing.T) {
 		test.Type(joined.term, "echo from-partner\r")
 	})
 	h.waitFor("the host's private command", func() bool { return strings.Contains(host.session.Screen().Text(), "private-6") })
+	// The partner's keys reach the host a moment later; resuming before they arrived
+	// would let them in, as keys typed after resuming.
+	h.waitFor("the host to ignore the partner's keys", func() bool {
+		for _, c := range host.session.Clients() {
+			if c.Ignored() >= int64(len("echo from-partner\r")) {
+				return true
+			}
+		}
+		return false
+	})
 	h.ui(func() {
 		if strings.Contains(joined.term.Screen().Text(), "private-6") {
 			t.Error("the partner saw output from the pause")

@@ -50,7 +50,8 @@ type Client struct {
 	budget   int
 	follow   bool // marks size changes in its queue (AttachOptions.FollowSize)
 	readOnly atomic.Bool
-	left     atomic.Bool // detached, kicked or ended: input is refused
+	left     atomic.Bool  // detached, kicked or ended: input is refused
+	ignored  atomic.Int64 // bytes typed that the session did not take (view only, paused)
 
 	cols, rows int // guarded by s.mu
 
@@ -156,6 +157,10 @@ func (c *Client) Drops() int {
 	return c.drops
 }
 
+// Ignored returns how many bytes the client typed that the session did not take
+// because it was view only or sharing was paused.
+func (c *Client) Ignored() int64 { return c.ignored.Load() }
+
 // Write types p into the session, unless the client is read-only: then p is dropped here,
 // on the host. Once the client was detached or kicked it types nothing and returns
 // ErrDetached; once the command ended, ErrSessionEnded.
@@ -164,6 +169,7 @@ func (c *Client) Write(p []byte) (int, error) {
 		return 0, ErrDetached
 	}
 	if c.readOnly.Load() || (c.s.paused.Load() && !c.host) {
+		c.ignored.Add(int64(len(p)))
 		return len(p), nil
 	}
 	// Whether the keys answer a password prompt is decided before the program can read

@@ -122,6 +122,9 @@ func TestReadOnlyInputDropped(t *testing.T) {
 	if bytes.Contains(b, []byte("VIEWER")) {
 		t.Fatalf("view-only input reached the session: %q", b)
 	}
+	if n := viewer.Ignored(); n != int64(len("echo VIEWER-$((1+1))\r")) || typer.Ignored() != 0 {
+		t.Errorf("ignored: viewer %d bytes, typer %d", n, typer.Ignored())
+	}
 }
 
 // gateWriter blocks every write until its gate is opened: a partner that stopped reading.
