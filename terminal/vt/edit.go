@@ -117,18 +117,23 @@ func (s *Screen) insertCells(x, n int) {
 	if x > right {
 		return
 	}
-	cells := s.cur.lines[s.y].cells[:right+1]
+	full := s.cur.lines[s.y].cells
+	cells := full[:right+1]
 	n = min(n, right+1-x)
 	if x > 0 && cells[x].st.Attr&attrWideTail != 0 {
 		cells[x-1] = blankCell(cells[x-1].st)
 		cells[x] = blankCell(cells[x].st)
 	}
-	copy(cells[x+n:], cells[x:right+1-n])
-	// A wide character pushed half off the edge is erased.
-	if cells[right].st.Attr&attrWide != 0 {
-		cells[right] = blankCell(cells[right].st)
+	if right+1 < len(full) && full[right].st.Attr&attrWide != 0 {
+		// A wide character across the edge (a margin, the shown half of a double-width
+		// line) loses its left half to the shift: erased.
+		full[right] = blankCell(full[right].st)
+		full[right+1] = blankCell(full[right+1].st)
 	}
+	copy(cells[x+n:], cells[x:right+1-n])
 	clearCells(cells[x:x+n], s.pen)
+	// A wide character pushed half off the edge is erased.
+	fixWideEdges(full, x, right)
 	s.markDirty(s.y)
 }
 

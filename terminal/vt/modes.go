@@ -320,8 +320,15 @@ func (s *Screen) leaveAlt(clearIt, restoreCursor bool) {
 }
 
 // saveCursor is DECSC: the active buffer remembers the cursor, pen, charsets and origin mode.
+// What DECRC does with nothing saved (home, the default pen, ASCII) is kept as nothing
+// saved: the same to restore, and the same as a screen that never saved, for comparing
+// screens (an update's model, after a repaint's ESC 7).
 func (s *Screen) saveCursor() {
 	s.cur.saved = savedCursor{valid: true, cursor: s.cursor, origin: s.modes.Origin}
+	if c := s.cursor; c.x == 0 && c.y == 0 && c.pen == (Style{}) && c.charsets == [4]byte{'B', 'B', 'B', 'B'} &&
+		c.gl == 0 && c.ss == 0 && !s.modes.Origin {
+		s.cur.saved = savedCursor{}
+	}
 }
 
 // restoreCursor is DECRC; with nothing saved it homes the cursor and resets the pen.

@@ -9,15 +9,27 @@ import "unicode/utf8"
 // again), soft-wrapped lines, line sizes, protected cells, the cursor (position, pending
 // wrap, shape, visibility), the pen, saved cursors, scroll region and margins, tab stops,
 // character sets and shifts, palette changes, title, every mode and the modes XTSAVE
-// kept. Scrollback is not included.
+// kept. Scrollback is not included (see AppendHistory).
+//
+// On a terminal that showed something before, it also undoes what that left: the
+// alternate screen, margins, a protected pen (one a DECSC or ?1049h saved too), ISO
+// protection (under which even clearing spares protected cells), the conformance level,
+// tab stops, character sets, the palette. Two things only a hard reset (RIS, which
+// repaints nothing and may reset the window) clears stay: the modes XTSAVE kept that we
+// did not, and xterm's note that DECSCA was used (the repaint leaves it set, so
+// terminals that never saw protection end in that state too; only a selective erase of
+// unprotected cells tells it apart).
 func (s *Screen) Repaint() []byte {
 	return s.AppendRepaint(nil)
 }
 
-// repaintPreamble puts a terminal in any state into a known one: primary screen, no
-// margins or region, modes that change printing off, ASCII, no link, default pen, clear.
-const repaintPreamble = "\x1b[?1049l\x1b[?69l\x1b[r\x1b[?6l\x1b[?7h\x1b[4l\x1b[20l" +
-	"\x1b(B\x1b)B\x1b*B\x1b+B\x0f\x1b]8;;\x1b\\\x1b[0m\x1b[H\x1b[2J"
+// repaintPreamble puts a terminal in any state into a known one: primary screen (whose
+// saved cursor ?1049l restores, maybe with a protected pen), an unprotected pen and DEC
+// protection (DECSCA ends ISO protection, under which the clearing would spare protected
+// cells), no margins or region, modes that change printing off, ASCII, no link, default
+// pen, cleared, and that state saved (DECSC), for a screen with no saved cursor.
+const repaintPreamble = "\x1b[?1049l\x1b[0\"q\x1b[?69l\x1b[r\x1b[?6l\x1b[?7h\x1b[4l\x1b[20l" +
+	"\x1b(B\x1b)B\x1b*B\x1b+B\x0f\x1b]8;;\x1b\\\x1b[0m\x1b[H\x1b[2J\x1b7"
 
 // AppendRepaint appends the repaint to dst and returns it.
 func (s *Screen) AppendRepaint(dst []byte) []byte {
@@ -25,10 +37,8 @@ func (s *Screen) AppendRepaint(dst []byte) []byte {
 	defer s.mu.Unlock()
 	r := repainter{b: dst}
 	b := &r
-	if s.level != defaultLevel {
-		b.csi2(s.level, 1, '"') // DECSCL (a soft reset), before anything it would undo
-		b.b = append(b.b, 'p')
-	}
+	b.csi2(s.level, 1, '"') // DECSCL (a soft reset), before anything it would undo
+	b.b = append(b.b, 'p')
 	b.str(repaintPreamble)
 	s.repaintColors(b)
 	s.repaintSavedModes(b)
@@ -38,8 +48,10 @@ func (s *Screen) AppendRepaint(dst []byte) []byte {
 	s.repaintLineSizes(b, s.prim.lines)
 	// The alternate screen, shown or not: ?47h shows what it holds again. It is cleared
 	// even when empty, for a terminal that held something there.
-	b.style(Style{})                // erase with the default background
-	b.str("\x1b[?47h\x1b[H\x1b[2J") // 47: no cursor save, no clearing of its own
+	b.style(Style{}) // erase with the default background
+	// 47: no cursor save, no clearing of its own; ESC 7 saves the state a screen with no
+	// saved cursor restores.
+	b.str("\x1b[?47h\x1b[H\x1b[2J\x1b7")
 	s.repaintLines(b, s.alt.lines)
 	s.repaintSaved(b, s.alt.saved)
 	s.repaintLineSizes(b, s.alt.lines)
@@ -63,7 +75,10 @@ func (s *Screen) AppendRepaint(dst []byte) []byte {
 		b.str("\x1b[?6h")
 	}
 	x, y := s.x, s.y
-	if s.wrapnext {
+	switch {
+	case s.wrapnext && s.cur.lines[y].attr != LineSingle && s.cur.lines[y].cells[x].Width() == 2:
+		s.repaintWideWrap(b)
+	case s.wrapnext:
 		// Print the last cell again so the terminal is left waiting to wrap, as we are.
 		cells := s.cur.lines[s.y].cells
 		if cells[x].IsWideTail() && x > 0 {
@@ -71,7 +86,7 @@ func (s *Screen) AppendRepaint(dst []byte) []byte {
 		}
 		s.originCup(b, x, y)
 		b.cell(cells[x])
-	} else {
+	default:
 		s.originCup(b, x, y)
 	}
 	b.style(s.pen)
@@ -116,6 +131,26 @@ func (s *Screen) AppendRepaint(dst []byte) []byte {
 		b.str("\x1bO")
 	}
 	return r.b
+}
+
+// repaintWideWrap leaves the terminal waiting to wrap on a double-width or -height row
+// whose last shown column holds the left half of a wide character (the row was made
+// double after the character was printed at the end of it): printed again there, it
+// would not fit. So the row is single width for a moment, its last cells are printed
+// again at the end of the whole row, and the row's size back keeps the cursor waiting in
+// its shown half. The pen is the repainter's, as for the other cells.
+func (s *Screen) repaintWideWrap(b *repainter) {
+	y := s.y
+	cells := s.cur.lines[y].cells
+	x := s.cols - 1
+	if cells[x].IsWideTail() && x > 0 {
+		x--
+	}
+	s.originCup(b, 0, y)
+	b.str("\x1b#5")
+	s.originCup(b, x, y)
+	b.cell(cells[x])
+	b.b = append(b.b, 0x1b, '#', lineSizeFinal[s.cur.lines[y].attr])
 }
 
 // originCup moves the terminal's cursor to x, y (absolute), in origin mode relative to the

@@ -9,9 +9,8 @@ import (
 // protection) the terminal draws with so it only sends changes.
 type repainter struct {
 	b []byte
-	// prot is whether the terminal protects what it prints (DECSCA); protUsed is set once
-	// a DECSCA was sent.
-	prot, protUsed bool
+	// prot is whether the terminal protects what it prints (DECSCA).
+	prot bool
 	colon          bool  // extended colours as 38:5:n and 38:2::r:g:b (DECRQSS), not with semicolons
 	cur            Style // the style the terminal is drawing with
 	link           uint16
@@ -48,7 +47,7 @@ func (r *repainter) style(st Style) {
 		} else {
 			r.str("\x1b[0\"q")
 		}
-		r.prot, r.protUsed = p, true
+		r.prot = p
 	}
 	st.Attr &^= attrProtected
 	if st.Link != r.link {

@@ -45,17 +45,8 @@ func (s *Screen) repaintCharsets(r *repainter, c cursor) {
 	}
 }
 
+// repaintTabs sets our tab stops, also the default ones: the terminal may have others.
 func (s *Screen) repaintTabs(r *repainter) {
-	def := true
-	for i, t := range s.tabs {
-		if t != (i%8 == 0 && i > 0) {
-			def = false
-			break
-		}
-	}
-	if def {
-		return
-	}
 	r.str("\x1b[3g")
 	for i, t := range s.tabs {
 		if t {
@@ -134,7 +125,8 @@ func (s *Screen) repaintSavedModes(r *repainter) {
 }
 
 // repaintProtection leaves the terminal's protection as ours: DECSCA for the pen (the
-// repainter used it for protected cells), or SPA and EPA once SPA was used.
+// repainter used it for protected cells; the preamble put the terminal in that mode), or
+// SPA and EPA once SPA was used.
 func (s *Screen) repaintProtection(r *repainter) {
 	if s.protect == protectISO {
 		r.str("\x1bV")
@@ -142,10 +134,5 @@ func (s *Screen) repaintProtection(r *repainter) {
 			r.str("\x1bW")
 		}
 		r.prot = s.pen.Attr&attrProtected != 0
-		return
-	}
-	if s.protect == protectDEC && !r.protUsed {
-		r.str("\x1b[0\"q") // the mode, though no cell or pen needed it
-		r.protUsed = true
 	}
 }

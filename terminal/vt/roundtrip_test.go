@@ -59,11 +59,17 @@ func stateDiff(a, b *Screen) string {
 	if a.top != b.top || a.bottom != b.bottom || a.left != b.left || a.right != b.right {
 		add("scroll region and margins %d-%d %d-%d vs %d-%d %d-%d", a.top, a.bottom, a.left, a.right, b.top, b.bottom, b.left, b.right)
 	}
-	if a.protect != b.protect || a.level != b.level || a.rectExtent != b.rectExtent {
+	// A repaint leaves DEC protection in force; only RIS turns it off (see Repaint).
+	if a.protect.iso() != b.protect.iso() || a.level != b.level || a.rectExtent != b.rectExtent {
 		add("protection %d level %d rectangle extent %v vs %d %d %v", a.protect, a.level, a.rectExtent, b.protect, b.level, b.rectExtent)
 	}
-	if fmt.Sprint(a.savedModes) != fmt.Sprint(b.savedModes) && len(a.savedModes)+len(b.savedModes) > 0 {
-		add("XTSAVE modes %v vs %v", a.savedModes, b.savedModes)
+	// Modes another program saved stay in the terminal's XTSAVE memory (nothing but RIS
+	// forgets them); those a saved must be there.
+	for m, v := range a.savedModes {
+		if w, ok := b.savedModes[m]; !ok || w != v {
+			add("XTSAVE modes %v vs %v", a.savedModes, b.savedModes)
+			break
+		}
 	}
 	if a.colors.set != b.colors.set {
 		add("colours set differ")
@@ -82,8 +88,16 @@ func stateDiff(a, b *Screen) string {
 	if a.cursorStyle != b.cursorStyle || a.title != b.title {
 		add("cursor style %d vs %d, title %q vs %q", a.cursorStyle, b.cursorStyle, a.title, b.title)
 	}
+	// What DECRC restores: nothing saved restores home and the default pen.
+	restored := func(sv savedCursor) savedCursor {
+		if !sv.valid {
+			return savedCursor{cursor: cursor{charsets: [4]byte{'B', 'B', 'B', 'B'}}}
+		}
+		return sv
+	}
 	for i, p := range []struct{ a, b savedCursor }{{a.prim.saved, b.prim.saved}, {a.alt.saved, b.alt.saved}} {
-		if p.a.valid && (p.a.cursor.x != p.b.cursor.x || p.a.cursor.y != p.b.cursor.y ||
+		p.a, p.b = restored(p.a), restored(p.b)
+		if (p.a.cursor.x != p.b.cursor.x || p.a.cursor.y != p.b.cursor.y ||
 			p.a.cursor.pen != p.b.cursor.pen || p.a.origin != p.b.origin || p.a.cursor.charsets != p.b.cursor.charsets) {
 			add("saved cursor %d: %+v vs %+v", i, p.a, p.b)
 		}
@@ -102,8 +116,15 @@ func norm(c Cell) Cell {
 	return c
 }
 
-// roundTrip feeds a's repaint to a fresh screen of the same size and reports differences.
+// roundTrip feeds a's repaint to a fresh screen of the same size, and to screens that
+// showed something else before (dirtyTerminals), and reports differences.
 func roundTrip(t *testing.T, a *Screen) {
+	t.Helper()
+	roundTripOver(t, a, dirtyTerminals)
+}
+
+// roundTripOver is roundTrip over the dirty terminals given.
+func roundTripOver(t *testing.T, a *Screen, dirty []dirtyTerminal) {
 	t.Helper()
 	cols, rows := a.Size()
 	b := New(cols, rows, Options{})
@@ -113,12 +134,34 @@ func roundTrip(t *testing.T, a *Screen) {
 		t.Fatalf("repaint does not reproduce the screen:\n%s\nrepaint: %q", d, rep)
 	}
 	// A repaint over a screen that already shows something must give the same result.
-	c := New(cols, rows, Options{})
-	c.Write([]byte("\x1b[?1049h\x1b[5;10r\x1b[?1h\x1b[4h\x1b[31mjunk\x1b(0qqq\x0e"))
-	c.Write(rep)
-	if d := stateDiff(a, c); d != "" {
-		t.Fatalf("repaint over a used terminal does not reproduce the screen:\n%s", d)
+	for _, dirt := range dirty {
+		c := New(cols, rows, Options{})
+		c.Write([]byte(dirt.stream))
+		c.Write(rep)
+		if d := stateDiff(a, c); d != "" {
+			t.Fatalf("repaint over a terminal that showed %s does not reproduce the screen:\n%s\nrepaint: %q", dirt.name, d, rep)
+		}
 	}
+}
+
+type dirtyTerminal struct{ name, stream string }
+
+// dirtyTerminals are what a partner's terminal may show before a repaint (a reconnect, a
+// late join in a terminal that ran something else): state a repaint must undo.
+var dirtyTerminals = []dirtyTerminal{
+	{"a full-screen program", "\x1b[?1049h\x1b[5;10r\x1b[?1h\x1b[4h\x1b[31mjunk\x1b(0qqq\x0e"},
+	{"its own tab stops", "\x1b[3g\x1b[3G\x1bH\x1b[12G\x1bH\x1b[1G"},
+	{"a protected pen saved by the alternate screen", "\x1b[1\"q\x1b[?1049hP\x1b[0\"q"},
+	{"a protected pen", "\x1b[1\"qPROT"},
+	{"ISO protection", "\x1bVPROT\x1bWx\x1b[2;3HPP"},
+	{"another conformance level", "\x1b[62;1\"p"},
+	{"a VT100 level and protection", "\x1b[61;1\"p\x1b[1\"qAB\x1b7"},
+	{"double-width lines", "\x1b#6wide\r\n\x1b#3top\r\n\x1b#4bot"},
+	{"a saved cursor", "\x1b[2;2H\x1b[1;31m\x1b(0\x1b7\x1b[m\x1b(B\x1b[H"},
+	{"margins and origin", "\x1b[?69h\x1b[2;5s\x1b[2;3r\x1b[?6h\x1b[?7l\x1b[?45h"},
+	{"XTSAVE", "\x1b[?1;7;1000s\x1b[?1h"},
+	{"a changed palette", "\x1b]4;1;rgb:12/34/56\x07\x1b]10;#fff\x07"},
+	{"a single shift waiting", "\x1b*0\x1bN"},
 }
 
 func TestRepaintRoundTrip(t *testing.T) {
@@ -164,6 +207,10 @@ func TestRepaintRoundTrip(t *testing.T) {
 		{"double-width keeps the right half", 20, 3, strings.Repeat("r", 20) + "\x1b[1;1H\x1b#6"},
 		{"double-width pending wrap", 20, 3, "\x1b#6" + strings.Repeat("w", 10)},
 		{"double-width wrapped", 20, 3, "\x1b#6" + strings.Repeat("w", 13)},
+		{"double-width on a wide character waiting to wrap", 8, 2, "abc中abc\x1b#3"},
+		{"double-width on a wide character in the last column", 2, 3, "中\x1b#6"},
+		{"insert on a double-width row across a wide character", 3, 5, "\x1b[2;1H\x1b#3ab中\x1b[2;1H\x1b[@"},
+		{"insert across a wide character at the right margin", 10, 3, "abcd中\x1b[?69h\x1b[1;5s\x1b[1;1H\x1b[@"},
 		{"palette", 10, 3, "\x1b]4;1;rgb:12/34/56\x07\x1b]4;255;#fff\x07\x1b]10;rgb:1/2/3\x07\x1b]11;#000\x07\x1b]12;#f00\x07\x1b]19;#0f0\x07"},
 		{"alternate screen kept", 10, 4, "main\x1b[?47halt\x1b[?47l"},
 		{"alternate saved cursor kept", 10, 4, "\x1b[?47h\x1b[2;3H\x1b7\x1b[?47l"},
@@ -241,7 +288,40 @@ func TestRepaintRoundTripRandom(t *testing.T) {
 			if err := checkInvariants(a); err != nil {
 				t.Fatal(err)
 			}
-			roundTrip(t, a)
+			// One used terminal per case: all of them for every case are the table's.
+			roundTripOver(t, a, dirtyTerminals[i%len(dirtyTerminals):][:1])
 		})
+	}
+}
+
+// lineSizeVocabulary is text, wide characters and line sizes, with what moves and edits
+// them: where double-width rows and wide characters meet.
+var lineSizeVocabulary = []string{
+	"\x1b#6", "\x1b#3", "\x1b#4", "\x1b#5", "wwwwwww", "abc", "中", "\r\n", "\x1b[A", "\x1b[2;3H",
+	"\x1b[?7l", "\x1b[?7h", "\x1b[K", "\x1b[2J", "\x1bD", "\x1bM", "\x1b[L", "\x1b[M", "\x1b[@",
+	"\x1b[P", "\x1b[2X", "\b", "\t", "\x1b[?1049h", "\x1b[?1049l", "\x1b7", "\x1b8", "\x1b[5G",
+}
+
+// TestRepaintRoundTripLineSizes replays random streams of line sizes and wide characters
+// (random streams of everything seldom make the states where they meet).
+func TestRepaintRoundTripLineSizes(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 9))
+	for i := range 4000 {
+		w, h := 2+rng.IntN(20), 2+rng.IntN(8)
+		var stream []byte
+		for range 1 + rng.IntN(40) {
+			stream = append(stream, lineSizeVocabulary[rng.IntN(len(lineSizeVocabulary))]...)
+		}
+		a := New(w, h, Options{})
+		a.Write(stream)
+		if err := checkInvariants(a); err != nil {
+			t.Fatalf("case %d: %v\nstream %q", i, err, stream)
+		}
+		cols, rows := a.Size()
+		b := New(cols, rows, Options{})
+		b.Write(a.Repaint())
+		if d := stateDiff(a, b); d != "" {
+			t.Fatalf("case %d (%dx%d): repaint does not reproduce the screen:\n%s\nstream %q", i, w, h, d, stream)
+		}
 	}
 }

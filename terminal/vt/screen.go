@@ -93,6 +93,11 @@ const (
 	protectISO             // SPA was used
 )
 
+// iso reports whether every erase spares protected cells. Otherwise the modes differ
+// only in how a selective erase leaves unprotected cells, which a repaint does not keep
+// apart (it uses DECSCA on every terminal).
+func (p protectMode) iso() bool { return p == protectISO }
+
 // LineSize is a line's size: single, double width, or a half of double height (a
 // double-width line twice as tall, drawn in two rows). A double-width or double-height
 // row shows the first half of its cells, each two cells wide.

@@ -36,7 +36,7 @@ func (s *Screen) AppendUpdate(dst []byte, from *Screen) []byte {
 		}
 	}
 	from.Resize(s.Size())
-	dst = s.appendUsedReset(dst[:start], from)
+	dst = dst[:start]
 	if full != nil {
 		dst = append(dst, full...)
 	} else {
@@ -61,50 +61,11 @@ func (s *Screen) comparable(from *Screen) bool {
 	return s.cols == from.cols && s.rows == from.rows && s.altActive == from.altActive &&
 		s.modes == from.modes && !s.modes.LeftRightMargins && !s.sized && !from.sized &&
 		s.top == from.top && s.bottom == from.bottom && s.level == from.level &&
-		s.protect == from.protect && s.rectExtent == from.rectExtent &&
+		s.protect.iso() == from.protect.iso() && s.rectExtent == from.rectExtent &&
 		s.cursorStyle == from.cursorStyle && s.charsets == from.charsets && s.gl == from.gl &&
 		s.ss == 0 && from.ss == 0 &&
 		inactive(s).saved == inactive(from).saved && (s.cur.saved.valid || !from.cur.saved.valid) &&
 		equalTabs(s.tabs, from.tabs) && from.state == stGround && from.utf8n == 0
-}
-
-// appendUsedReset appends what a repaint leaves alone on a terminal that showed from,
-// and must not: protection, the conformance level and the tab stops when s has the
-// default ones and from does not (a repaint sets those only when they are not the
-// default, which a fresh terminal has). No lock is held.
-func (s *Screen) appendUsedReset(dst []byte, from *Screen) []byte {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	from.mu.Lock()
-	defer from.mu.Unlock()
-	if from.protect != protectOff {
-		// The repaint leaves the alternate screen first, which restores the primary
-		// screen's saved pen, and may leave it protecting what it prints; and under ISO
-		// protection its clearing spares protected cells. DECSCA 0 ends both; saved, it
-		// is the pen that leaving restores.
-		dst = append(dst, "\x1b[?1049l\x1b[0\"q\x1b7"...)
-	}
-	if from.level != s.level && s.level == defaultLevel {
-		// The repaint sets the level only when it is not the default (DECSCL, a soft
-		// reset, before everything else it sets).
-		r := repainter{b: dst}
-		r.csi2(defaultLevel, 1, '"')
-		dst = append(r.b, 'p')
-	}
-	if equalTabs(s.tabs, from.tabs) {
-		return dst
-	}
-	for i, t := range s.tabs {
-		if t != (i%8 == 0 && i > 0) {
-			return dst // the repaint sets them
-		}
-	}
-	r := repainter{b: append(dst, "\x1b[3g"...)}
-	for i := 8; i < len(s.tabs); i += 8 {
-		r.csi1(i+1, "G")
-		r.str("\x1bH")
-	}
-	return r.b
 }
 
 func equalTabs(a, b []bool) bool {
