@@ -10,10 +10,10 @@ import (
 type repainter struct {
 	b []byte
 	// prot is whether the terminal protects what it prints (DECSCA).
-	prot bool
-	colon          bool  // extended colours as 38:5:n and 38:2::r:g:b (DECRQSS), not with semicolons
-	cur            Style // the style the terminal is drawing with
-	link           uint16
+	prot  bool
+	colon bool  // extended colours as 38:5:n and 38:2::r:g:b (DECRQSS), not with semicolons
+	cur   Style // the style the terminal is drawing with
+	link  uint16
 }
 
 func (r *repainter) str(s string) { r.b = append(r.b, s...) }

@@ -97,8 +97,8 @@ func stateDiff(a, b *Screen) string {
 	}
 	for i, p := range []struct{ a, b savedCursor }{{a.prim.saved, b.prim.saved}, {a.alt.saved, b.alt.saved}} {
 		p.a, p.b = restored(p.a), restored(p.b)
-		if (p.a.cursor.x != p.b.cursor.x || p.a.cursor.y != p.b.cursor.y ||
-			p.a.cursor.pen != p.b.cursor.pen || p.a.origin != p.b.origin || p.a.cursor.charsets != p.b.cursor.charsets) {
+		if p.a.cursor.x != p.b.cursor.x || p.a.cursor.y != p.b.cursor.y ||
+			p.a.cursor.pen != p.b.cursor.pen || p.a.origin != p.b.origin || p.a.cursor.charsets != p.b.cursor.charsets {
 			add("saved cursor %d: %+v vs %+v", i, p.a, p.b)
 		}
 	}
