@@ -30,6 +30,15 @@ type AttachOptions struct {
 	// FollowSize marks in the client's output where the session's size changed, for a
 	// reader that draws the session at exactly its size (a [Stream]'s ReadSized).
 	FollowSize bool
+	// History is how many lines of the session's scrollback the client gets before its
+	// repaint, into its terminal's own scrollback: 0 none, AllHistory all of it. None
+	// that left the screen while sharing was paused is sent to a client other than the
+	// host's own, and none at all while the curtain is drawn.
+	History int
+	// Has is what the client's terminal has of the session's history already (a
+	// partner reconnecting): only later lines are sent. A Mark of another session counts
+	// as none.
+	Has Mark
 }
 
 // sizeMark says that the output from offset at on is for a terminal of cols x rows.
@@ -65,6 +74,8 @@ type Client struct {
 	pending  []byte     // output not yet written
 	marks    []sizeMark // where in pending the session's size changed (follow only)
 	overflow bool       // pending output was dropped: a repaint is due
+	mark     Mark       // the history the client's terminal has once pending is written
+	taken    Mark       // the same for what the writer took last
 	ended    bool       // no more output will come; the writer returns once pending is out
 	endErr   error      // what CopyTo returns once ended
 	drops    int        // how often the queue overflowed, or the client fell behind
@@ -108,8 +119,9 @@ func (s *Session) Attach(opt AttachOptions) (*Client, error) {
 	s.resizeLocked()
 	if s.paused.Load() && !c.host {
 		c.pending = curtainScreen(s.cols, s.rows)
+		c.mark = Mark{Session: s.id, Lines: s.screen.Scrolled()}
 	} else {
-		c.pending = s.screen.AppendRepaint(c.pending)
+		c.pending = s.screen.AppendRepaint(c.appendHistory(nil, opt))
 	}
 	if c.follow {
 		c.marks = []sizeMark{{0, s.cols, s.rows}} // the repaint is at the session's size
@@ -240,6 +252,7 @@ func (c *Client) enqueue(p []byte) {
 		c.drops++
 	default:
 		c.pending = append(c.pending, p...)
+		c.mark.Lines = c.s.screen.Scrolled()
 	}
 	c.mu.Unlock()
 	c.signal()
@@ -318,6 +331,7 @@ func (c *Client) CopyTo(w io.Writer) error {
 		return c.copyPaced(l)
 	}
 	var buf []byte
+	var told Mark
 	for {
 		var err error
 		var done bool
@@ -327,6 +341,7 @@ func (c *Client) CopyTo(w io.Writer) error {
 				c.Detach()
 				return werr
 			}
+			c.markTo(w, &told)
 		}
 		if done {
 			return err
@@ -361,6 +376,7 @@ func (c *Client) next(buf []byte) (out []byte, marks []sizeMark, done bool, err 
 		if len(c.pending) > 0 || len(c.marks) > 0 {
 			out, c.pending = c.pending, buf
 			marks, c.marks = c.marks, nil
+			c.taken = c.mark
 			c.mu.Unlock()
 			return out, marks, false, nil
 		}
@@ -385,6 +401,7 @@ func (c *Client) repaint(buf []byte) ([]byte, []sizeMark) {
 	}
 	c.overflow = false
 	c.pending, c.marks = c.pending[:0], nil
+	c.skipped() // what scrolled past meanwhile is not sent
 	var marks []sizeMark
 	if c.follow {
 		marks = []sizeMark{{0, c.s.cols, c.s.rows}}

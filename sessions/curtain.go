@@ -18,6 +18,7 @@ func (s *Session) Pause(keepRecording bool) {
 		return
 	}
 	s.paused.Store(true)
+	s.markPrivate(true)
 	s.recordPaused = keepRecording
 	curtain := curtainScreen(s.cols, s.rows)
 	for _, c := range s.clients {
@@ -41,6 +42,7 @@ func (s *Session) Resume() {
 		return
 	}
 	s.paused.Store(false)
+	s.markPrivate(false)
 	for _, c := range s.clients {
 		if !c.host {
 			c.markOverflow()

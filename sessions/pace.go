@@ -15,6 +15,7 @@ func (c *Client) copyPaced(l Link) error {
 	c.mu.Unlock()
 	var f flow
 	var buf []byte
+	var told Mark
 	var timer *time.Timer
 	defer func() {
 		if timer != nil {
@@ -65,6 +66,7 @@ func (c *Client) copyPaced(l Link) error {
 				c.Detach()
 				return werr
 			}
+			c.markTo(l, &told)
 			if update {
 				f.wrote(l.Progress().Written, time.Now())
 			}
@@ -152,6 +154,7 @@ func (c *Client) takeAsItIs(buf []byte, f *flow, p Progress, now time.Time) (out
 	switch {
 	case c.ended:
 		out, c.pending = c.pending, buf[:0]
+		c.taken = c.mark
 		return out, true, c.endErr
 	case c.shadow != nil:
 		return nil, false, nil
@@ -167,6 +170,7 @@ func (c *Client) takeAsItIs(buf []byte, f *flow, p Progress, now time.Time) (out
 	}
 	if n == len(c.pending) {
 		out, c.pending = c.pending, buf[:0]
+		c.taken = c.mark
 	} else {
 		out = append(buf[:0], c.pending[:n]...)
 		c.pending = append(c.pending[:0], c.pending[n:]...)
@@ -203,6 +207,7 @@ func (c *Client) takePaced(buf []byte, f *flow, p Progress, now time.Time) (out 
 		c.shadow.Write(out)
 		c.pending, c.overflow = c.pending[:0], false
 		c.grounded = s.screen.Ground()
+		c.skipped()
 		return out, true, nil
 	}
 	if !c.overflow && c.grounded && len(c.pending) <= rawWhileBehind && f.lag(p, now, c.budget, 0) < lagLimit/2 {
@@ -210,6 +215,7 @@ func (c *Client) takePaced(buf []byte, f *flow, p Progress, now time.Time) (out 
 		out = append(buf, c.pending...)
 		c.shadow.Write(out)
 		c.pending = c.pending[:0]
+		c.taken = c.mark
 		if now.Sub(f.lastUpdate) > caughtUp {
 			c.shadow = nil // caught up: output as it is from now on
 		}
@@ -218,5 +224,14 @@ func (c *Client) takePaced(buf []byte, f *flow, p Progress, now time.Time) (out 
 	out = s.screen.AppendUpdate(buf, c.shadow)
 	c.pending, c.overflow = c.pending[:0], false
 	c.grounded = s.screen.Ground()
+	c.skipped()
 	return out, true, nil
+}
+
+// skipped records that the client's terminal got the screen as it is now instead of the
+// output: the lines that scrolled past meanwhile are not in its scrollback, and it has
+// the history up to now. s.mu and c.mu are held.
+func (c *Client) skipped() {
+	c.mark.Lines = c.s.screen.Scrolled()
+	c.taken = c.mark
 }

@@ -62,6 +62,7 @@ type Exit struct {
 // Session is one command running in a pseudo-terminal (a pseudo console on Windows),
 // shared by the clients attached to it. Its methods are safe for concurrent use.
 type Session struct {
+	id         string
 	name       string
 	command    []string
 	started    time.Time
@@ -80,6 +81,8 @@ type Session struct {
 	rows         int
 	ended        bool
 	exit         Exit
+	private      []lineRange   // lines no partner's history gets: they scrolled past while paused
+	shared       [][]vt.Cell   // the primary screen's rows when sharing was paused
 	tap          Tap           // what records the session, or nil
 	recordPaused bool          // the tap records output while paused
 	changed      chan struct{} // closed and replaced when State changes
@@ -119,6 +122,7 @@ func start(opt Options, onEnd func(*Session)) (*Session, error) {
 		opt.Logger = slog.New(slog.DiscardHandler)
 	}
 	s := &Session{
+		id:         newSessionID(),
 		name:       opt.Name,
 		command:    opt.Command,
 		started:    time.Now(),

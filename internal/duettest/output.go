@@ -2,6 +2,7 @@ package duettest
 
 import (
 	"bytes"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -127,3 +128,57 @@ func ScreenOf(b []byte, cols, rows int) string {
 	s.Write(b)
 	return s.Text()
 }
+
+// Lines returns what a terminal holds, as text: its scrollback, oldest first, then the
+// rows of its screen, trailing blanks trimmed and the empty rows at the bottom left out.
+func Lines(s *vt.Screen) []string {
+	var out []string
+	var cells []vt.Cell
+	for i := range s.ScrollbackLen() {
+		cells, _ = s.Scrollback(i, cells[:0])
+		var b strings.Builder
+		for _, c := range cells {
+			switch {
+			case c.IsWideTail():
+			case c.String() == "":
+				b.WriteByte(' ')
+			default:
+				b.WriteString(c.String())
+			}
+		}
+		out = append(out, strings.TrimRight(b.String(), " "))
+	}
+	screen := strings.Split(strings.TrimRight(s.Text(), "\n"), "\n")
+	for len(screen) > 0 && screen[len(screen)-1] == "" {
+		screen = screen[:len(screen)-1]
+	}
+	return append(out, screen...)
+}
+
+// Terminal is a terminal of a given size fed with output, as a partner's terminal
+// emulator (xterm, tmux, Duet's widget) is: its screen and scrollback (see [Lines]).
+type Terminal struct {
+	mu sync.Mutex
+	vt *vt.Screen
+}
+
+// NewTerminal returns an empty terminal of cols x rows with vt's default scrollback.
+func NewTerminal(cols, rows int) *Terminal {
+	return &Terminal{vt: vt.New(cols, rows, vt.Options{})}
+}
+
+func (t *Terminal) Write(p []byte) (int, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.vt.Write(p)
+}
+
+// Lines returns the terminal's scrollback and screen (see [Lines]).
+func (t *Terminal) Lines() []string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return Lines(t.vt)
+}
+
+// Screen returns the terminal's screen model.
+func (t *Terminal) Screen() *vt.Screen { return t.vt }

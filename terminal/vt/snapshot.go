@@ -102,6 +102,18 @@ func (s *Screen) Scrollback(i int, dst []Cell) ([]Cell, bool) {
 	return append(dst, l.cells...), l.wrapped
 }
 
+// Row appends row y of the active screen to dst and returns it, with whether the row
+// continues on the next one.
+func (s *Screen) Row(y int, dst []Cell) ([]Cell, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if y < 0 || y >= s.rows {
+		return dst, false
+	}
+	l := s.cur.lines[y]
+	return append(dst, l.cells...), l.wrapped
+}
+
 // LineText returns row y of the active screen as text, trailing blanks trimmed.
 func (s *Screen) LineText(y int) string {
 	s.mu.Lock()

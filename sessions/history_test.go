@@ -1,0 +1,182 @@
+//go:build !windows
+
+package sessions
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/duetpair/duet/internal/duettest"
+)
+
+// markedTerminal is a partner's terminal that also keeps the Marks its writer is told
+// (a HistoryMarker, as a Duet partner's channel is).
+type markedTerminal struct {
+	*duettest.Terminal
+	mu   sync.Mutex
+	last Mark
+}
+
+func (m *markedTerminal) MarkHistory(mk Mark) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.last = mk
+}
+
+func (m *markedTerminal) mark() Mark {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.last
+}
+
+// follow attaches a client whose output goes to term until the returned func detaches it.
+func follow(tb testing.TB, s *Session, opt AttachOptions, term *markedTerminal) (detach func()) {
+	tb.Helper()
+	c, err := s.Attach(opt)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		c.CopyTo(term)
+	}()
+	stop := func() {
+		c.Detach()
+		<-done
+	}
+	tb.Cleanup(stop)
+	return stop
+}
+
+// numbered returns the numbers of the lines that are just a number, in order.
+func numbered(lines []string) []int {
+	var out []int
+	for _, l := range lines {
+		if n, err := strconv.Atoi(strings.TrimSpace(l)); err == nil {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// wantRun fails unless got is exactly from, from+1, ..., to.
+func wantRun(tb testing.TB, got []int, from, to int) {
+	tb.Helper()
+	ok := len(got) == to-from+1
+	for i := 0; ok && i < len(got); i++ {
+		ok = got[i] == from+i
+	}
+	if !ok {
+		head, tail := got, got
+		if len(got) > 10 {
+			head, tail = got[:5], got[len(got)-5:]
+		}
+		tb.Fatalf("lines %d...%d (%d of them), want each of %d to %d once", head, tail, len(got), from, to)
+	}
+}
+
+// waitScreen waits until the session's screen shows s.
+func waitScreen(tb testing.TB, sess *Session, s string) {
+	tb.Helper()
+	duettest.Poll(tb, fmt.Sprintf("the session to show %q", s), func() bool {
+		return strings.Contains(sess.Screen().Text(), s)
+	})
+}
+
+// waitTerm waits until the terminal shows s on its screen.
+func waitTerm(tb testing.TB, term *markedTerminal, s string) {
+	tb.Helper()
+	duettest.Poll(tb, fmt.Sprintf("the partner's terminal to show %q", s), func() bool {
+		return strings.Contains(term.Screen().Text(), s)
+	})
+}
+
+// TestHistoryForLateJoiner: a partner joining after 300 lines of output has them in its
+// terminal's scrollback, each once, before the screen; with History N only the last N.
+func TestHistoryForLateJoiner(t *testing.T) {
+	s := startSession(t, Options{}, "seq 1 300; echo done; exec cat")
+	waitScreen(t, s, "done")
+	term := &markedTerminal{Terminal: duettest.NewTerminal(80, 24)}
+	follow(t, s, AttachOptions{Name: "late", Cols: 80, Rows: 24, History: AllHistory}, term)
+	waitTerm(t, term, "done")
+	wantRun(t, numbered(term.Lines()), 1, 300)
+	if m := term.mark(); m.Session != s.ID() || m.Lines != s.Screen().Scrolled() {
+		t.Errorf("mark %+v, want %s at %d", m, s.ID(), s.Screen().Scrolled())
+	}
+
+	few := &markedTerminal{Terminal: duettest.NewTerminal(80, 24)}
+	follow(t, s, AttachOptions{Name: "few", Cols: 80, Rows: 24, History: 50}, few)
+	waitTerm(t, few, "done")
+	got := numbered(few.Lines())
+	onScreen := 300 - int(s.Screen().Scrolled()) // the numbers the screen shows
+	wantRun(t, got, 300-onScreen-50+1, 300)
+
+	none := &markedTerminal{Terminal: duettest.NewTerminal(80, 24)}
+	follow(t, s, AttachOptions{Name: "none", Cols: 80, Rows: 24}, none)
+	waitTerm(t, none, "done")
+	wantRun(t, numbered(none.Lines()), 300-onScreen+1, 300)
+}
+
+// TestHistoryResume: a partner that comes back says what it has (its Mark), and gets
+// only the lines it missed: its terminal then has every line once.
+func TestHistoryResume(t *testing.T) {
+	s := startSession(t, Options{}, "seq 1 100; read x; seq 101 200; read x; seq 201 400; echo done; exec cat")
+	waitScreen(t, s, "100")
+	term := &markedTerminal{Terminal: duettest.NewTerminal(80, 24)}
+	detach := follow(t, s, AttachOptions{Name: "p", Cols: 80, Rows: 24, History: AllHistory}, term)
+	host, _, _ := attach(t, s, AttachOptions{Name: "host", Host: true})
+	host.Write([]byte("\n"))
+	waitTerm(t, term, "200")
+	duettest.Poll(t, "the mark after 200", func() bool { return term.mark().Lines == s.Screen().Scrolled() })
+	detach() // the link drops
+	has := term.mark()
+	host.Write([]byte("\n"))
+	waitScreen(t, s, "done")
+	follow(t, s, AttachOptions{Name: "p again", Cols: 80, Rows: 24, History: AllHistory, Has: has}, term)
+	waitTerm(t, term, "done")
+	wantRun(t, numbered(term.Lines()), 1, 400)
+
+	// A Mark of another session is worth nothing: all the history comes.
+	other := &markedTerminal{Terminal: duettest.NewTerminal(80, 24)}
+	follow(t, s, AttachOptions{Name: "o", Cols: 80, Rows: 24, History: AllHistory, Has: Mark{Session: "elsewhere", Lines: 390}}, other)
+	waitTerm(t, other, "done")
+	wantRun(t, numbered(other.Lines()), 1, 400)
+}
+
+// TestHistoryKeepsPausedOutputPrivate: lines that scrolled past while sharing was paused
+// are in no partner's history; the host's own client gets them.
+func TestHistoryKeepsPausedOutputPrivate(t *testing.T) {
+	s := startSession(t, Options{}, "seq 1 30; read x; seq -f secret-%g 1 40; read x; seq 31 60; echo done; exec cat")
+	waitScreen(t, s, "30")
+	host, _, _ := attach(t, s, AttachOptions{Name: "host", Host: true})
+	s.Pause(false)
+	host.Write([]byte("\n"))
+	waitScreen(t, s, "secret-40")
+	s.Resume()
+	host.Write([]byte("\n"))
+	waitScreen(t, s, "done")
+
+	term := &markedTerminal{Terminal: duettest.NewTerminal(80, 24)}
+	follow(t, s, AttachOptions{Name: "late", Cols: 80, Rows: 24, History: AllHistory}, term)
+	waitTerm(t, term, "done")
+	lines := term.Lines()
+	// The secrets that scrolled past while paused are not there; those still on the
+	// screen at Resume were repainted to everyone then, and scroll on as any line.
+	for _, l := range lines {
+		if l == "secret-1" || l == "secret-10" {
+			t.Fatalf("the history has %q, which scrolled past while sharing was paused:\n%s", l, strings.Join(lines, "\n"))
+		}
+	}
+	wantRun(t, numbered(lines), 1, 60)
+
+	own := &markedTerminal{Terminal: duettest.NewTerminal(80, 24)}
+	follow(t, s, AttachOptions{Name: "window", Host: true, Cols: 80, Rows: 24, History: AllHistory}, own)
+	waitTerm(t, own, "done")
+	if !strings.Contains(strings.Join(own.Lines(), "\n"), "secret-1\n") {
+		t.Error("the host's own client lacks what scrolled past while paused")
+	}
+}
