@@ -23,6 +23,7 @@ type channelState struct {
 	client     *sessions.Client // once attached
 	early      []byte           // input sent before the key had access (maxEarlyInput)
 	earlyTaken bool             // attach took early: input goes straight to client
+	history    *wire.History    // what a Duet partner's terminal has of the history, if it said
 
 	ready     chan struct{} // closed once input has a client to go to, or never will
 	readyOnce sync.Once
@@ -77,6 +78,15 @@ func (c *conn) serveChannel(ch ssh.Channel, reqs <-chan *ssh.Request) {
 				}
 				wg.Go(func() { c.run(ch, st, cmd) })
 				continue
+			}
+		case wire.HistoryRequest:
+			// A Duet partner's terminal has this much of the session's history (a
+			// reconnect): it gets the rest, and marks of how far it got.
+			if h, err := wire.ParseHistory(req.Payload); err == nil {
+				st.mu.Lock()
+				st.history = &h
+				st.mu.Unlock()
+				ok = true
 			}
 		case wire.NameRequest:
 			// A Duet partner's display name, before its shell: kept for the question
@@ -247,6 +257,11 @@ func (c *conn) attach(ch ssh.Channel, st *channelState, s *sessions.Session, rol
 	if st.pty {
 		opt.Cols, opt.Rows = st.cols, st.rows
 	}
+	opt.History = c.h.history(c.owner)
+	marks := st.history != nil
+	if marks {
+		opt.Has = sessions.Mark{Session: st.history.Session, Lines: st.history.Lines}
+	}
 	cl, err := s.Attach(opt)
 	var early []byte
 	if err == nil {
@@ -284,7 +299,7 @@ func (c *conn) attach(ch ssh.Channel, st *channelState, s *sessions.Session, rol
 	var wg sync.WaitGroup
 	news := make(chan struct{})
 	wg.Go(func() { tellState(ch, s, news) })
-	pc := newPacedChannel(ch)
+	pc := newPacedChannel(ch, marks)
 	err = cl.CopyTo(pc)
 	close(news)
 	var exit *sessions.ExitError

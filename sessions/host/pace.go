@@ -39,6 +39,7 @@ var unanswered = unansweredDefault
 // partner has read. Its pinger runs until close.
 type pacedChannel struct {
 	ch    ssh.Channel
+	marks bool          // the partner wants to know how much history it has (wire.MarkRequest)
 	acked chan struct{} // buffered 1: an acknowledgement arrived
 	wrote chan struct{} // buffered 1: output was written
 	quit  chan struct{} // closed by close
@@ -51,8 +52,8 @@ type pacedChannel struct {
 	deaf   bool             // a ping went unanswered for long: all written counts as read
 }
 
-func newPacedChannel(ch ssh.Channel) *pacedChannel {
-	pc := &pacedChannel{ch: ch, acked: make(chan struct{}, 1), wrote: make(chan struct{}, 1), quit: make(chan struct{})}
+func newPacedChannel(ch ssh.Channel, marks bool) *pacedChannel {
+	pc := &pacedChannel{ch: ch, marks: marks, acked: make(chan struct{}, 1), wrote: make(chan struct{}, 1), quit: make(chan struct{})}
 	pc.wg.Go(pc.pinger)
 	return pc
 }
@@ -79,6 +80,18 @@ func (pc *pacedChannel) Progress() sessions.Progress {
 }
 
 func (pc *pacedChannel) Acked() <-chan struct{} { return pc.acked }
+
+// MarkHistory tells a Duet partner that asked (wire.HistoryRequest) how much of the
+// session's history its terminal has once it took what was written so far.
+func (pc *pacedChannel) MarkHistory(m sessions.Mark) {
+	if !pc.marks {
+		return
+	}
+	pc.mu.Lock()
+	at := pc.p.Written
+	pc.mu.Unlock()
+	pc.ch.SendRequest(wire.MarkRequest, false, wire.History{Session: m.Session, Lines: m.Lines, At: uint64(at)}.Marshal())
+}
 
 // close stops the pinger and waits for it; a ping on the way ends with the channel.
 func (pc *pacedChannel) close() {

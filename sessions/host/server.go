@@ -85,6 +85,11 @@ type Server struct {
 	MaxPendingPerSource int
 	// MaxPartners bounds the clients attached to one session; 0 means DefaultMaxPartners.
 	MaxPartners int
+	// History is how many lines of a session's scrollback a partner who joins gets
+	// before the screen, into its terminal's own scrollback: 0 means all the session
+	// keeps, NoHistory none. A Duet partner that reconnects gets only what it lacks; the
+	// host's own key always gets all of it.
+	History int
 	// RecheckInterval is how often approved_keys is checked for changes (edits, duet
 	// approve, duet revoke), which apply to live partners; 0 means
 	// DefaultRecheckInterval.
@@ -282,6 +287,20 @@ func (h *Server) watchApproved() {
 			again = h.recheck()
 		}
 	}
+}
+
+// NoHistory, as Server.History, sends partners none of the scrollback.
+const NoHistory = -1
+
+// history is AttachOptions.History for a partner (owner: the host's own key).
+func (h *Server) history(owner bool) int {
+	switch {
+	case owner || h.History == 0:
+		return sessions.AllHistory
+	case h.History < 0:
+		return 0
+	}
+	return h.History
 }
 
 func (h *Server) approveTimeout() time.Duration {

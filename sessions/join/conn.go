@@ -136,10 +136,11 @@ type Conn struct {
 	rows      int
 	hostKey   ssh.PublicKey
 	closed    bool
-	status    int         // exit status, once done
-	err       error       // why it ended, once done
-	said      wire.Status // the last status a Duet host sent
+	status    int          // exit status, once done
+	err       error        // why it ended, once done
+	said      wire.Status  // the last status a Duet host sent
 	rtt       time.Duration
+	history   wire.History // what the output read so far gave our terminal of the history
 
 	notifyMu sync.Mutex // held while Config.Status runs: it is never called concurrently
 }
@@ -350,6 +351,8 @@ func (c *Conn) attach(l *link) (sent, discarded int, ok bool) {
 	l.onRTT = c.setRTT
 	held, discarded := c.held, c.discarded
 	c.held, c.discarded = nil, 0
+	l.history = c.history
+	l.ack.onMark = c.setHistory
 	c.mu.Unlock()
 	stderr := io.Writer(c.pw)
 	if c.cfg.Stderr != nil {
@@ -402,6 +405,22 @@ func (c *Conn) HostSaid() wire.Status {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.said
+}
+
+// History returns how much of the session's history the output read so far gave the
+// terminal (as a Duet host marks it; the zero History for any other server): what a
+// reconnect tells the host, which sends only the rest.
+func (c *Conn) History() wire.History {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.history
+}
+
+func (c *Conn) setHistory(h wire.History) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	h.At = 0 // a place in one link's output, not the next one's
+	c.history = h
 }
 
 // RTT returns the round trip to the host, smoothed over the last few seconds (measured

@@ -33,6 +33,7 @@ func (c *Conn) connect(ctx context.Context, first bool) (*link, error) {
 	}
 	l := &link{client: s.client, nc: s.nc, ch: ch, reqs: chReqs, hostKey: s.hostKey}
 	if string(s.client.ServerVersion()) == wire.ServerVersion {
+		l.duet = true
 		l.name = c.cfg.Name // only a Duet host is told the name
 	}
 	return l, nil

@@ -20,7 +20,9 @@ type link struct {
 	ch      ssh.Channel
 	reqs    <-chan *ssh.Request
 	hostKey ssh.PublicKey
-	name    string // the display name told a Duet host (wire.NameRequest); "" tells none
+	name    string       // the display name told a Duet host (wire.NameRequest); "" tells none
+	duet    bool         // the host is a Duet host: it is told what history we have
+	history wire.History // what our terminal has of the session's history; set before start
 
 	quit   chan struct{}       // closed by wait: stops the keepalive and the round trips
 	chanWG sync.WaitGroup      // goroutines that end with the channel
@@ -128,6 +130,10 @@ func (l *link) handleRequests(notify StatusFunc) {
 				l.ack.ping(req, p)
 				continue
 			}
+		case wire.MarkRequest:
+			if m, err := wire.ParseHistory(req.Payload); err == nil && l.duet {
+				l.ack.mark(m)
+			}
 		case wire.StatusRequest:
 			if st, err := wire.ParseStatus(req.Payload); err == nil {
 				if st.State.Final() {
@@ -180,6 +186,12 @@ func (l *link) startSession(term, command string, notify StatusFunc) {
 	if l.name != "" {
 		if _, err := l.ch.SendRequest(wire.NameRequest, false, wire.MarshalName(l.name)); err != nil {
 			return // the channel is gone; wait says why
+		}
+	}
+	if l.duet {
+		// What we have of the history: after a reconnect, the host sends only the rest.
+		if _, err := l.ch.SendRequest(wire.HistoryRequest, false, l.history.Marshal()); err != nil {
+			return
 		}
 	}
 	if term != "" {

@@ -22,6 +22,9 @@ type acker struct {
 	mu       sync.Mutex // guards the fields below
 	consumed uint64     // output bytes written on so far
 	waiting  []waitingPing
+	marks    []wire.History // a Duet host's marks (wire.MarkRequest) not reached yet
+	// onMark is told each mark once the output before it was consumed; set before copy.
+	onMark func(wire.History)
 }
 
 type waitingPing struct {
@@ -39,6 +42,23 @@ func (a *acker) ping(req *ssh.Request, p wire.Ping) {
 	}
 	a.mu.Unlock()
 	req.Reply(true, nil)
+}
+
+// mark takes a Duet host's mark: it holds once m.At bytes were consumed.
+func (a *acker) mark(m wire.History) {
+	a.mu.Lock()
+	if m.At > a.consumed {
+		if len(a.marks) == maxWaitingPings {
+			a.marks = a.marks[1:] // a later one says more anyway
+		}
+		a.marks = append(a.marks, m)
+		a.mu.Unlock()
+		return
+	}
+	a.mu.Unlock()
+	if a.onMark != nil {
+		a.onMark(m)
+	}
 }
 
 // copy copies the channel's output to out, answering pings as it goes.
@@ -70,9 +90,17 @@ func (a *acker) done(n uint64) {
 	}
 	ready := append([]waitingPing(nil), a.waiting[:k]...)
 	a.waiting = append(a.waiting[:0], a.waiting[k:]...)
+	var reached *wire.History
+	for len(a.marks) > 0 && a.marks[0].At <= a.consumed {
+		reached = &a.marks[0]
+		a.marks = a.marks[1:]
+	}
 	a.mu.Unlock()
 	for _, w := range ready {
 		w.req.Reply(true, nil)
+	}
+	if reached != nil && a.onMark != nil {
+		a.onMark(*reached)
 	}
 }
 

@@ -138,3 +138,21 @@ func FuzzCleanName(f *testing.F) {
 		}
 	})
 }
+
+func TestHistoryPayload(t *testing.T) {
+	for _, h := range []History{{}, {Session: "0123abcd", Lines: 5000, At: 1 << 40}} {
+		got, err := ParseHistory(h.Marshal())
+		if err != nil || got != h {
+			t.Errorf("ParseHistory(%+v.Marshal()) = %+v, %v", h, got, err)
+		}
+	}
+	long := History{Session: strings.Repeat("x", 200)}
+	if got, err := ParseHistory(long.Marshal()); err != nil || len(got.Session) != MaxSessionID {
+		t.Errorf("a long ID is cut to %d: %q, %v", MaxSessionID, got.Session, err)
+	}
+	for _, bad := range [][]byte{nil, {0, 0, 0, 1}, append(long.Marshal()[:4], make([]byte, 300)...)} {
+		if _, err := ParseHistory(bad); err == nil {
+			t.Errorf("ParseHistory(%q) took it", bad)
+		}
+	}
+}
