@@ -136,9 +136,9 @@ type Conn struct {
 	rows      int
 	hostKey   ssh.PublicKey
 	closed    bool
-	status    int          // exit status, once done
-	err       error        // why it ended, once done
-	said      wire.Status  // the last status a Duet host sent
+	status    int         // exit status, once done
+	err       error       // why it ended, once done
+	said      wire.Status // the last status a Duet host sent
 	rtt       time.Duration
 	history   wire.History // what the output read so far gave our terminal of the history
 
