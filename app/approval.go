@@ -51,12 +51,17 @@ type approvals struct {
 	role      *widget.RadioGroup
 	deny      *widget.Button
 	once      *widget.Button // the default (Enter): the least permissive answer that lets in
+	onceNote  *widget.Label  // how long Allow once lasts
 	always    *widget.Button
 	ticking   chan struct{} // closed to stop the countdown ticker
 	armed     bool          // the guard delay has passed for the request on screen
 	shownAt   int           // counts requests put on screen, so a stale arming is ignored
 	delay     time.Duration // guardDelay; tests may shorten it
 }
+
+// allowOnceNote says how long "Allow once" lasts (host.AllowOnce).
+const allowOnceNote = "Allow once lets this key into this session until the session ends or you kick " +
+	"or revoke it: if its network drops, it comes back without asking you again. It is not saved."
 
 const (
 	roleTypeText = "Can type"
@@ -95,7 +100,9 @@ func newApprovals(u *UI) *approvals {
 	)
 	intro := widget.NewLabel("A partner whose key you have not approved wants to join.")
 	intro.Wrapping = fyne.TextWrapWord
-	content := container.NewVBox(intro, form, container.NewHBox(a.countdown, layout.NewSpacer(), a.more))
+	a.onceNote = caption(allowOnceNote)
+	a.onceNote.Wrapping = fyne.TextWrapWord
+	content := container.NewVBox(intro, form, a.onceNote, container.NewHBox(a.countdown, layout.NewSpacer(), a.more))
 	a.dlg = dialog.NewCustomWithoutButtons("Let this partner in?", fixedWidth(520, content), u.w)
 	a.dlg.SetButtons([]fyne.CanvasObject{a.deny, a.always, a.once})
 	a.dlg.SetIcon(theme.QuestionIcon())

@@ -208,6 +208,10 @@ func TestApprovalDialogIsSafe(t *testing.T) {
 		if a.role.Selected != roleTypeText {
 			t.Errorf("first role %q", a.role.Selected)
 		}
+		if !a.onceNote.Visible() || !strings.Contains(a.onceNote.Text, "until the session ends") ||
+			!strings.Contains(a.onceNote.Text, "without asking you again") {
+			t.Errorf("the dialog does not say how long Allow once lasts: %q", a.onceNote.Text)
+		}
 		a.role.SetSelected(roleViewText) // the host's choice, kept for the next one
 	})
 	h.waitArmed()

@@ -21,8 +21,8 @@ import (
 // applied to every client of the key at once.
 //
 // A record lives while the key has connections or something allowed once; so a role
-// survives reconnects for as long as the host runs (a saved key's role is in
-// approved_keys anyway).
+// survives reconnects for as long as the session it was allowed for runs (a saved key's
+// role is in approved_keys anyway).
 type access struct {
 	fp  string
 	key ssh.PublicKey
@@ -37,7 +37,7 @@ type access struct {
 	saved     bool            // in approved_keys at the last look
 	fileRole  keys.Role       // its role there (RoleDefault: the host's default)
 	missing   bool            // saved, but missing from the file at the last look
-	once      map[string]bool // allowed without saving: session names, "" for the listing
+	once      map[string]bool // allowed without saving: session IDs, "" for the listing
 	onceRole  keys.Role
 	given     string // the name the host gave the partner when it let the key in (cleaned)
 	conns     map[*conn]struct{}
@@ -56,10 +56,37 @@ func (h *Server) effectiveRole(a *access) keys.Role {
 	return 0
 }
 
-// covers reports whether the record lets its key do want (a session name, "" for the
+// covers reports whether the record lets its key do want (a session's ID, "" for the
 // listing) without asking. Server.mu is held.
 func (a *access) covers(want string) bool {
 	return a.owner || a.saved || a.once[want]
+}
+
+// onceKey is what allowing s once is recorded under: its ID, which a later session of
+// the same name does not have; "" for the listing (a nil s).
+func onceKey(s *sessions.Session) string {
+	if s == nil {
+		return ""
+	}
+	return s.ID()
+}
+
+// pruneOnce forgets what a's key was allowed once for sessions that ended: "Allow once"
+// holds for one sharing of a session, and a new session of the same name asks again.
+// Server.mu is held.
+func (h *Server) pruneOnce(a *access) {
+	if len(a.once) == 0 || h.Sessions == nil {
+		return
+	}
+	live := make(map[string]bool)
+	for _, s := range h.Sessions.List() {
+		live[s.ID()] = true
+	}
+	for id := range a.once {
+		if id != "" && !live[id] {
+			delete(a.once, id)
+		}
+	}
 }
 
 // Role returns the role in effect, 0 for none.
@@ -115,6 +142,7 @@ func (h *Server) unenroll(c *conn) {
 	defer h.mu.Unlock()
 	a := c.acc
 	delete(a.conns, c)
+	h.pruneOnce(a)
 	if len(a.conns) == 0 && len(a.once) == 0 && !a.owner && h.keys[a.fp] == a {
 		delete(h.keys, a.fp)
 	}
@@ -124,14 +152,15 @@ func (h *Server) unenroll(c *conn) {
 func (h *Server) allowed(a *access, want string) (keys.Role, bool) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	h.pruneOnce(a)
 	if !a.covers(want) {
 		return 0, false
 	}
 	return h.effectiveRole(a), true
 }
 
-// grant records the host's answer: want allowed once (for as long as the host runs),
-// or the key saved with role. It returns the role in effect.
+// grant records the host's answer: want (see onceKey) allowed once, for as long as that
+// session runs or until the host kicks or revokes the key, or the key saved with role. It returns the role in effect.
 func (h *Server) grant(c *conn, want string, d Decision) keys.Role {
 	a := c.acc
 	role := d.Role.Or(h.defaultRole())
@@ -226,7 +255,7 @@ func (h *Server) connsOf(fp string) []*conn {
 // SetRole changes the role of the key with fingerprint fp, at once on every channel
 // and connection of the key: a key demoted to keys.RoleView stops typing everywhere.
 // The role is the key's: a saved key's role is written to approved_keys, one allowed
-// once keeps it while the host runs, so a reconnect comes back with it.
+// once keeps it while the session runs, so a reconnect comes back with it.
 func (h *Server) SetRole(fp string, role keys.Role) error {
 	if role != keys.RoleType && role != keys.RoleView {
 		return fmt.Errorf("set role: invalid role %v", role)

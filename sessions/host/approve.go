@@ -9,6 +9,7 @@ import (
 	"golang.org/x/crypto/ssh"
 
 	"github.com/duetpair/duet/keys"
+	"github.com/duetpair/duet/sessions"
 	"github.com/duetpair/duet/sessions/wire"
 )
 
@@ -19,7 +20,9 @@ const (
 	// Deny refuses the key.
 	Deny Answer = iota
 	// AllowOnce lets the key do what it asked (join that session, or list the
-	// sessions) without saving it, for as long as the host runs or until it is kicked.
+	// sessions) without saving it: it reconnects and opens more channels of that session
+	// without a question until the session ends or the host kicks or revokes the key
+	// (the listing: while the host runs). A new session of the same name asks again.
 	AllowOnce
 	// AllowAlways lets the key in and saves it to the approved keys, with the role.
 	AllowAlways
@@ -80,16 +83,16 @@ func (c *conn) refuse(state wire.State) error {
 }
 
 // authorize decides whether the key may do want (a session name; "" to list the
-// sessions) and returns its role. What the key may do already (saved, the host's own,
+// sessions; s is that session, nil for the listing) and returns its role. What the key may do already (saved, the host's own,
 // or allowed once for exactly this) needs no question; anything else is asked, one
 // question at a time per connection, and the first to ask shows the partner what is
 // going on on ch.
 //
 // asked is the session name the partner gave (see ApprovalRequest.Asked).
-func (c *conn) authorize(ch ssh.Channel, want, asked string) (keys.Role, error) {
+func (c *conn) authorize(ch ssh.Channel, s *sessions.Session, want, asked string) (keys.Role, error) {
 	c.askMu.Lock()
 	defer c.askMu.Unlock()
-	if role, ok := c.h.allowed(c.acc, want); ok {
+	if role, ok := c.h.allowed(c.acc, onceKey(s)); ok {
 		c.admitted()
 		c.setName(c.h.nameOf(c))
 		return role, nil
@@ -99,7 +102,7 @@ func (c *conn) authorize(ch ssh.Channel, want, asked string) (keys.Role, error) 
 		c.log.Info("partner refused", "err", err, "session", want)
 		return 0, err
 	}
-	role := c.h.grant(c, want, d)
+	role := c.h.grant(c, onceKey(s), d)
 	c.admitted()
 	c.setName(c.h.nameOf(c))
 	c.log.Info("partner approved", "answer", d.Answer.String(), "role", role.String(), "session", want)

@@ -189,7 +189,7 @@ func (c *conn) run(ch ssh.Channel, st *channelState, cmd command) {
 	case cmdAttach:
 		asked = cmd.arg
 	}
-	role, err := c.authorize(ch, want, asked)
+	role, err := c.authorize(ch, s, want, asked)
 	if err != nil {
 		if st, kicked := c.isKicked(); kicked {
 			tell(ch, st)

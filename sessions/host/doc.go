@@ -17,8 +17,9 @@
 // input checks it before a keystroke reaches a session. SetRole, Kick, Revoke and edits
 // of approved_keys (watched every RecheckInterval, so duet approve and duet revoke in
 // another process apply to live partners) change it at once for all of them; a saved
-// key's role lives in approved_keys, one allowed once keeps its role while the host
-// runs, so a reconnect comes back with it.
+// key's role lives in approved_keys, one allowed once keeps its role (and is not asked
+// about again) until the session it was allowed for ends or the host kicks or revokes
+// it, so a reconnect comes back with it.
 //
 // # Limits
 //
