@@ -26,8 +26,9 @@ type hosting struct {
 }
 
 // startHosting loads (or creates) the host key and starts serving on listen (see
-// host.Listen). approve is asked about keys that are not approved.
-func startHosting(store *keys.Store, listen string, approve host.ApproveFunc, timeout time.Duration, log *slog.Logger) (*hosting, error) {
+// host.Listen). approve is asked about keys that are not approved; history is
+// host.Server.History.
+func startHosting(store *keys.Store, listen string, approve host.ApproveFunc, timeout time.Duration, history int, log *slog.Logger) (*hosting, error) {
 	hostKey, err := store.LoadOrCreateHostKey()
 	if err != nil {
 		return nil, err
@@ -43,6 +44,7 @@ func startHosting(store *keys.Store, listen string, approve host.ApproveFunc, ti
 		Approve:        approve,
 		Owner:          ownKey(store, log),
 		ApproveTimeout: timeout,
+		History:        history,
 		Logger:         log,
 	}
 	l, err := host.Listen(listen)

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/user"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -17,6 +18,8 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/duetpair/duet/keys"
+	"github.com/duetpair/duet/sessions"
+	"github.com/duetpair/duet/sessions/host"
 	"github.com/duetpair/duet/sessions/wire"
 )
 
@@ -41,6 +44,25 @@ type settings struct {
 	Listen string `json:"listen,omitempty"`
 	// FontSize is the terminals' text size (Ctrl+= and Ctrl+-); 0 means the theme's.
 	FontSize float32 `json:"font_size,omitempty"`
+	// History is how many lines of scrollback a partner who joins gets: nil means all
+	// the session keeps, 0 none.
+	History *int `json:"history,omitempty"`
+}
+
+// history is host.Server.History for the setting.
+func (s settings) history() int {
+	if s.History == nil {
+		return host.HistoryLines(-1)
+	}
+	return host.HistoryLines(*s.History)
+}
+
+// historyText says how much of the session's past a partner who joins sees.
+func historyText(lines int) string {
+	if lines == 0 {
+		return "Partners who join see the screen, none of the earlier lines."
+	}
+	return fmt.Sprintf("Partners see the last %d lines of scrollback when they join.", lines)
 }
 
 func defaultSettings() settings { return settings{HostOnStart: true} }
@@ -111,6 +133,8 @@ type settingsDialog struct {
 	hostOnStart *widget.Check
 	name        *widget.Entry
 	listen      *widget.Entry
+	history     *widget.Entry
+	historyNote *widget.Label
 }
 
 // showSettings opens the settings dialog; each change is saved at once.
@@ -141,6 +165,37 @@ func (u *UI) showSettings() {
 		u.settings.Listen = strings.TrimSpace(text)
 		save()
 	}
+	sd.history = widget.NewEntry()
+	sd.history.SetPlaceHolder(fmt.Sprintf("all (up to %d lines)", sessions.ScrollbackLines))
+	if u.settings.History != nil {
+		sd.history.SetText(strconv.Itoa(*u.settings.History))
+	}
+	sd.historyNote = caption("")
+	sd.historyNote.Wrapping = fyne.TextWrapWord
+	showHistory := func(problem string) {
+		if problem == "" {
+			problem = historyText(host.HistoryShown(u.settings.history()))
+		}
+		sd.historyNote.SetText(problem)
+	}
+	showHistory("")
+	sd.history.OnChanged = func(text string) {
+		text = strings.TrimSpace(text)
+		if text == "" {
+			u.settings.History = nil
+		} else if n, err := strconv.Atoi(text); err == nil && n >= 0 {
+			u.settings.History = &n
+		} else {
+			showHistory("Type a number of lines (0 for none), or leave it empty for all.")
+			return
+		}
+		save()
+		showHistory("")
+		if u.hosting != nil {
+			u.hosting.host.SetHistory(u.settings.history())
+		}
+		u.updateSide()
+	}
 	listenNote := "Partners connect to this address; a change applies when Duet opens next."
 	if u.hosting != nil {
 		listenNote = fmt.Sprintf("Now listening on %s. ", u.hosting.addr) + listenNote
@@ -151,6 +206,7 @@ func (u *UI) showSettings() {
 	form := widget.NewForm(
 		&widget.FormItem{Text: "Your name", Widget: sd.name, HintText: "What hosts you join see (Duet hosts only)"},
 		&widget.FormItem{Text: "Listen on", Widget: sd.listen, HintText: listenNote},
+		&widget.FormItem{Text: "History", Widget: container.NewVBox(sd.history, sd.historyNote)},
 	)
 	dir := caption("Keys and settings are kept in " + u.cfg.Store.Dir())
 	sd.dlg = dialog.NewCustom("Settings", "Close", fixedWidth(480, container.NewVBox(sd.hostOnStart, form, dir)), u.w)

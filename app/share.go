@@ -21,6 +21,7 @@ type sharePanel struct {
 	lines   []*copyRow // ssh lines, then invites, then the fingerprint
 	info    join.ShareInfo
 	session string
+	history *widget.Label // how much scrollback partners get (Settings)
 
 	// The relay: its setting (an entry and On/Off), its state and, while it listens,
 	// the lines that join the selected session through it.
@@ -33,7 +34,8 @@ type sharePanel struct {
 }
 
 func newSharePanel(u *UI) *sharePanel {
-	p := &sharePanel{u: u, body: container.NewVBox(), relayBox: container.NewVBox()}
+	p := &sharePanel{u: u, body: container.NewVBox(), relayBox: container.NewVBox(), history: caption("")}
+	p.history.Wrapping = fyne.TextWrapWord
 	p.relayEntry = widget.NewEntry()
 	p.relayEntry.SetPlaceHolder("you@server.example.com[:port]")
 	p.relayEntry.SetText(u.settings.Relay)
@@ -128,6 +130,7 @@ func (p *sharePanel) show(h *hosting, session string) {
 		p.showRelay()
 		return
 	}
+	p.history.SetText(historyText(h.host.HistoryShown()) + " (Settings)")
 	info := join.Share(h.addr, session, h.hostKey.Fingerprint())
 	if session == p.session && sameShare(info, p.info) {
 		p.showRelay()
@@ -149,7 +152,7 @@ func (p *sharePanel) show(h *hosting, session string) {
 	objs = append(objs, caption("Host key fingerprint (for partners to check):"))
 	r := newCopyRow(p.u, info.Fingerprint)
 	p.lines = append(p.lines, r)
-	objs = append(objs, r.box)
+	objs = append(objs, r.box, p.history)
 	p.body.Objects = objs
 	p.body.Refresh()
 	p.showRelay()

@@ -152,7 +152,7 @@ func (u *UI) ensureHosting() bool {
 	if listen == "" {
 		listen = u.settings.Listen
 	}
-	h, err := startHosting(u.cfg.Store, listen, u.approvals.ask, u.cfg.ApproveTimeout, u.log)
+	h, err := startHosting(u.cfg.Store, listen, u.approvals.ask, u.cfg.ApproveTimeout, u.settings.history(), u.log)
 	if err != nil {
 		u.log.Warn("start hosting", "listen", listen, "err", err)
 		u.showError("Duet could not start hosting", hostingError(listen, err))

@@ -11,6 +11,10 @@ import (
 // AllHistory, as AttachOptions.History, sends a client all of the session's scrollback.
 const AllHistory = -1
 
+// ScrollbackLines is how many lines a session keeps once they scrolled off its screen:
+// all the history a client can get.
+const ScrollbackLines = vt.DefaultScrollback
+
 // Mark is how much of a session's history a client's terminal has: the lines numbered
 // below Lines (as vt's Scrolled numbers them) of the session with ID Session. A client
 // that reconnects says what it had, and gets only what it lacks.

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -29,12 +30,13 @@ type hostOptions struct {
 	readOnly bool
 	approve  string
 	record   string
+	history  int // lines of scrollback a partner who joins gets; < 0 all the session keeps
 	relay    relayOptions
 }
 
 // hostCommand is `duet host`: share a session from this terminal, without a window.
 func hostCommand() *command {
-	var o hostOptions
+	o := hostOptions{history: -1}
 	return &command{
 		flags: func(fs *flag.FlagSet) {
 			fs.StringVar(&o.listen, "listen", "", "address to listen on (default :2222, or the next free port)")
@@ -42,6 +44,14 @@ func hostCommand() *command {
 			fs.StringVar(&o.command, "command", "", "command to share (default the login shell)")
 			fs.BoolVar(&o.readOnly, "read-only", false, "partners join view only unless their approved key says otherwise")
 			fs.StringVar(&o.approve, "approve", "", "unknown keys: prompt (default on a terminal) or deny")
+			fs.Func("history", fmt.Sprintf("partners who join get the last `LINES` of the session's scrollback (default all it keeps, up to %d; 0 none)", sessions.ScrollbackLines), func(v string) error {
+				n, err := strconv.Atoi(v)
+				if err != nil || n < 0 {
+					return errors.New("want a number of lines, 0 for none")
+				}
+				o.history = n
+				return nil
+			})
 			fs.StringVar(&o.record, "record", "", "record the session to FILE (asciicast v2, signed by the host key); partners are told")
 			o.relay.flags(fs)
 		},
@@ -52,6 +62,14 @@ func hostCommand() *command {
 			return c.host(o)
 		},
 	}
+}
+
+// historyLine says how much of the session's past partners who join see.
+func historyLine(lines int) string {
+	if lines == 0 {
+		return "partners who join see the screen, none of the scrollback (--history)"
+	}
+	return fmt.Sprintf("partners who join see the last %d lines of scrollback too (--history)", lines)
 }
 
 func (c *cli) host(o hostOptions) error {
@@ -111,6 +129,7 @@ func (c *cli) host(o hostOptions) error {
 		Approved:    approved,
 		Owner:       c.owner(store),
 		DefaultRole: defaultRole,
+		History:     host.HistoryLines(o.history),
 		Logger:      log,
 	}
 	var p *prompter
@@ -131,6 +150,7 @@ func (c *cli) host(o hostOptions) error {
 	if o.record != "" {
 		fmt.Fprintf(c.stdout, "recording to %s (partners are told); check it later with: duet verify %s\n", o.record, o.record)
 	}
+	fmt.Fprintln(c.stdout, historyLine(h.HistoryShown()))
 	if p != nil {
 		fmt.Fprintln(c.stdout, "type p and Enter here to pause sharing (partners see a curtain) and again to resume")
 	}

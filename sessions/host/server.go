@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/crypto/ssh"
@@ -88,7 +89,7 @@ type Server struct {
 	// History is how many lines of a session's scrollback a partner who joins gets
 	// before the screen, into its terminal's own scrollback: 0 means all the session
 	// keeps, NoHistory none. A Duet partner that reconnects gets only what it lacks; the
-	// host's own key always gets all of it.
+	// host's own key always gets all of it. SetHistory changes it while serving.
 	History int
 	// RecheckInterval is how often approved_keys is checked for changes (edits, duet
 	// approve, duet revoke), which apply to live partners; 0 means
@@ -100,6 +101,9 @@ type Server struct {
 	initOnce sync.Once
 	config   *ssh.ServerConfig
 	initErr  error
+
+	historySet atomic.Bool  // SetHistory was called: historyNow replaces History
+	historyNow atomic.Int64 // what SetHistory set
 
 	mu           sync.Mutex // guards the fields below
 	listeners    map[net.Listener]struct{}
@@ -292,15 +296,60 @@ func (h *Server) watchApproved() {
 // NoHistory, as Server.History, sends partners none of the scrollback.
 const NoHistory = -1
 
-// history is AttachOptions.History for a partner (owner: the host's own key).
-func (h *Server) history(owner bool) int {
+// HistoryLines returns the Server.History that sends partners the last n lines of
+// scrollback, as a user says it: n < 0 all the session keeps, 0 none.
+func HistoryLines(n int) int {
 	switch {
-	case owner || h.History == 0:
-		return sessions.AllHistory
-	case h.History < 0:
+	case n < 0:
 		return 0
+	case n == 0:
+		return NoHistory
+	}
+	return n
+}
+
+// SetHistory sets History while the host serves: partners who join from now on get
+// that much.
+func (h *Server) SetHistory(n int) {
+	h.historyNow.Store(int64(n))
+	h.historySet.Store(true)
+}
+
+// historyLimit is History, or what SetHistory set last.
+func (h *Server) historyLimit() int {
+	if h.historySet.Load() {
+		return int(h.historyNow.Load())
 	}
 	return h.History
+}
+
+// HistoryShown returns how many lines of a session's scrollback a partner who joins
+// gets at most: what History allows of what a session keeps (sessions.ScrollbackLines).
+func (h *Server) HistoryShown() int { return HistoryShown(h.historyLimit()) }
+
+// HistoryShown returns how many lines of a session's scrollback a partner who joins
+// gets at most with Server.History set to n.
+func HistoryShown(n int) int {
+	switch {
+	case n < 0:
+		return 0
+	case n == 0:
+		return sessions.ScrollbackLines
+	default:
+		return min(n, sessions.ScrollbackLines)
+	}
+}
+
+// history is AttachOptions.History for a partner (owner: the host's own key).
+func (h *Server) history(owner bool) int {
+	switch n := h.historyLimit(); {
+	case owner || n == 0:
+		return sessions.AllHistory
+	case n < 0:
+		return 0
+	default:
+		return n
+	}
 }
 
 func (h *Server) approveTimeout() time.Duration {

@@ -1,0 +1,77 @@
+//go:build !windows
+
+package app
+
+import (
+	"strconv"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2/test"
+
+	"github.com/duetpair/duet/internal/duettest"
+)
+
+// TestHistorySettingAndJoinedScrollback: the History setting changes what the share
+// panel says and how much scrollback a partner who joins gets; the window's joined
+// session has it in its terminal's own scrollback, each line once, above the screen.
+func TestHistorySettingAndJoinedScrollback(t *testing.T) {
+	h := newHarness(t, options{})
+	var host *entry
+	h.ui(func() {
+		host = h.u.entries[0]
+		test.Type(host.term, "seq 1 300; echo done-$((6*7))\r")
+	})
+	h.waitFor("the output", func() bool { return strings.Contains(host.session.Screen().Text(), "done-42") })
+	h.ui(func() {
+		if got := h.u.share.history.Text; !strings.Contains(got, "Partners see the last 5000 lines") {
+			t.Errorf("share panel says %q, want all 5000 lines", got)
+		}
+		h.u.showSettings()
+		h.u.settingsDlg.history.SetText("x")
+		if got := h.u.settingsDlg.historyNote.Text; !strings.Contains(got, "Type a number") {
+			t.Errorf("a bad number: note %q", got)
+		}
+		h.u.settingsDlg.history.SetText("50")
+		if got := h.u.settingsDlg.historyNote.Text; got != "Partners see the last 50 lines of scrollback when they join." {
+			t.Errorf("settings note %q", got)
+		}
+		if got := h.u.share.history.Text; !strings.Contains(got, "Partners see the last 50 lines") {
+			t.Errorf("share panel says %q after the change", got)
+		}
+		h.u.settingsDlg.dlg.Hide()
+	})
+	if s := loadSettings(h.store, h.u.log); s.History == nil || *s.History != 50 {
+		t.Errorf("saved history %v, want 50", s.History)
+	}
+
+	var invite string
+	h.ui(func() { invite = h.u.share.info.Invites[0] })
+	h.paste(invite)
+	h.waitApproval(1)
+	h.ui(func() { test.Tap(h.u.approvals.once) })
+	h.waitFor("the joined terminal to show the screen", func() bool {
+		e := h.joined()
+		return e != nil && e.state == "joined" && strings.Contains(e.term.Screen().Text(), "done-42")
+	})
+	var lines []string
+	h.ui(func() { lines = duettest.Lines(h.joined().term.Screen()) })
+	var got []int
+	for _, l := range lines {
+		if n, err := strconv.Atoi(strings.TrimSpace(l)); err == nil {
+			got = append(got, n)
+		}
+	}
+	// The screen shows the last lines; 50 more are above it.
+	var onScreen []int
+	for _, l := range strings.Split(host.session.Screen().Text(), "\n") {
+		if n, err := strconv.Atoi(strings.TrimSpace(l)); err == nil {
+			onScreen = append(onScreen, n)
+		}
+	}
+	first := onScreen[0] - 50
+	if len(got) != 300-first+1 || got[0] != first || got[len(got)-1] != 300 {
+		t.Fatalf("the joined terminal holds %d numbered lines (%v...%v), want %d to 300",
+			len(got), got[:min(3, len(got))], got[max(len(got)-3, 0):], first)
+	}
+}
