@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"github.com/duetpair/duet/internal/duettest"
+	"github.com/duetpair/duet/sessions/join"
 )
 
 // TestHistorySettingAndJoinedScrollback: the History setting changes what the share
@@ -74,4 +75,52 @@ func TestHistorySettingAndJoinedScrollback(t *testing.T) {
 		t.Fatalf("the joined terminal holds %d numbered lines (%v...%v), want %d to 300",
 			len(got), got[:min(3, len(got))], got[max(len(got)-3, 0):], first)
 	}
+}
+
+// TestJoinedKeepsKeysWhileReconnecting: keys typed in the window's joined session while
+// its connection is down are kept and reach the host once it is back, after the banner
+// went; the reconnect is not asked about again (Allow once covers it).
+func TestJoinedKeepsKeysWhileReconnecting(t *testing.T) {
+	h := newHarness(t, options{})
+	addr := h.hostAddr()
+	p := duettest.NewProxy(t, addr)
+	var invite string
+	h.ui(func() { invite = strings.Replace(h.u.share.info.Invites[0], addr, p.Addr(), 1) })
+	h.paste(invite)
+	h.waitApproval(1)
+	h.ui(func() { test.Tap(h.u.approvals.once) })
+	h.waitFor("the joined state", func() bool { e := h.joined(); return e != nil && e.state == "joined" })
+
+	p.SetRefuse(true)
+	p.Cut()
+	h.waitFor("the reconnecting banner", func() bool {
+		e := h.joined()
+		return e.state == "reconnecting" && e.overlay.Visible() && strings.Contains(e.note.Text, "reconnecting")
+	})
+	h.ui(func() { test.Type(h.joined().term, "echo held-$((5*5))\r") })
+	p.SetRefuse(false)
+	var host *entry
+	h.ui(func() { host = h.u.entries[0] })
+	h.waitFor("the keys typed while reconnecting to reach the host", func() bool {
+		return strings.Contains(host.session.Screen().Text(), "held-25")
+	})
+	h.waitFor("the banner to go", func() bool { e := h.joined(); return e.state == "joined" && !e.overlay.Visible() })
+	h.ui(func() {
+		if n := len(h.u.approvals.queue); n != 0 {
+			t.Errorf("the reconnect was asked about again: %d questions", n)
+		}
+		if h.u.lastError != nil {
+			t.Errorf("an error was shown: %q", h.u.lastError.text)
+		}
+	})
+
+	// More than join.MaxHeldInput typed while down: the window says what was dropped.
+	p.SetRefuse(true)
+	p.Cut()
+	h.waitFor("the reconnecting banner again", func() bool { return h.joined().state == "reconnecting" })
+	h.ui(func() { test.Type(h.joined().term, strings.Repeat("x", join.MaxHeldInput+100)) })
+	p.SetRefuse(false)
+	h.waitFor("the sentence about what was discarded", func() bool {
+		return h.u.lastError != nil && strings.Contains(h.u.lastError.text, "100 discarded")
+	})
 }
