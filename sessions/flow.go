@@ -153,6 +153,10 @@ func (f *flow) slow(now time.Time, budget int) bool {
 func (f *flow) window(p Progress, now time.Time, budget int) int64 {
 	w := int64(f.rate(now) * (f.srtt + p.MinRTT + windowSlack).Seconds())
 	switch {
+	case !f.known && p.MinRTT > 0 && p.MinRTT < distant:
+		// A near path is never paced (see slow): once its round trip is known, a late
+		// join's history and repaint need not wait for pings (one every nearPingGap).
+		return math.MaxInt64
 	case !f.known:
 		return max(firstWindow, w)
 	case !f.slow(now, budget):

@@ -211,6 +211,44 @@ func BenchmarkLateJoin(b *testing.B) {
 	}
 }
 
+// BenchmarkLateJoinHistory measures a partner joining a session after 5000 lines of
+// 80-column output: from dialling to the screen drawn, which on Duet comes after the
+// session's scrollback (the partner's terminal gets it in its own scrollback); tmux
+// attach draws the screen only (the history stays in the tmux server). kB is what the
+// partner received.
+func BenchmarkLateJoinHistory(b *testing.B) {
+	const samples = 20
+	script := `seq -f '%05g the quick brown fox jumps over the lazy dog 0123456789 abcdefghijklmn' 1 5000; ` +
+		`printf 'LATE''JOIN'; read x`
+	for _, name := range sideNames {
+		b.Run(name, func(b *testing.B) {
+			s := newSide(b, name)
+			s.start(b, "history", script)
+			first, ready := s.join(b, "history", "LATEJOIN")
+			defer first.close()
+			await(b, ready, "the screen")
+			var lat []time.Duration
+			var received int64
+			for b.Loop() {
+				for range samples {
+					t0 := time.Now()
+					c, drawn := s.join(b, "history", "LATEJOIN")
+					await(b, drawn, "the late partner's screen")
+					lat = append(lat, time.Since(t0))
+					c.out.mu.Lock()
+					received = c.out.n
+					c.out.mu.Unlock()
+					c.close()
+				}
+			}
+			slices.Sort(lat)
+			b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
+			b.ReportMetric(float64(received)/1000, "kB")
+			b.ReportMetric(0, "ns/op")
+		})
+	}
+}
+
 // BenchmarkRepaint200x60 measures the host's CPU for one late join's repaint: a 200x60
 // screen full of coloured text (SPEC: under 1 ms).
 func BenchmarkRepaint200x60(b *testing.B) {
