@@ -62,7 +62,8 @@ type Client struct {
 	left     atomic.Bool  // detached, kicked or ended: input is refused
 	ignored  atomic.Int64 // bytes typed that the session did not take (view only, paused)
 
-	cols, rows int // guarded by s.mu
+	cols, rows int          // guarded by s.mu
+	view       *vt.Viewport // guarded by s.mu: what it sees of a larger session, or nil
 
 	wake chan struct{} // signals the writer; buffered 1
 	gone chan struct{} // closed once ended
@@ -74,6 +75,7 @@ type Client struct {
 	pending  []byte     // output not yet written
 	marks    []sizeMark // where in pending the session's size changed (follow only)
 	overflow bool       // pending output was dropped: a repaint is due
+	viewDue  bool       // the screen changed: a client with a view gets it drawn again
 	mark     Mark       // the history the client's terminal has once pending is written
 	taken    Mark       // the same for what the writer took last
 	ended    bool       // no more output will come; the writer returns once pending is out
@@ -117,10 +119,14 @@ func (s *Session) Attach(opt AttachOptions) (*Client, error) {
 	}
 	s.clients = append(s.clients, c)
 	s.resizeLocked()
-	if s.paused.Load() && !c.host {
+	c.overflow = false // the first output is below, whatever resizing marked
+	switch {
+	case s.paused.Load() && !c.host:
 		c.pending = curtainScreen(s.cols, s.rows)
 		c.mark = Mark{Session: s.id, Lines: s.screen.Scrolled()}
-	} else {
+	case c.view != nil:
+		c.pending = c.appendView(c.appendHistory(nil, opt), true)
+	default:
 		c.pending = s.screen.AppendRepaint(c.appendHistory(nil, opt))
 	}
 	if c.follow {
@@ -365,6 +371,13 @@ func (c *Client) next(buf []byte) (out []byte, marks []sizeMark, done bool, err 
 			out, marks = c.repaint(buf)
 			return out, marks, false, nil
 		}
+		if c.viewDue && !c.ended {
+			c.mu.Unlock()
+			if out, ok := c.drawView(buf); ok {
+				return out, nil, false, nil
+			}
+			continue
+		}
 		if n := len(c.pending); n > 0 && n < batchBytes && !c.ended && !yielded {
 			// Let the reader add what it has before writing a small piece: under load
 			// this packs output into fewer, larger writes; when idle it costs nothing.
@@ -405,6 +418,9 @@ func (c *Client) repaint(buf []byte) ([]byte, []sizeMark) {
 	var marks []sizeMark
 	if c.follow {
 		marks = []sizeMark{{0, c.s.cols, c.s.rows}}
+	}
+	if c.view != nil {
+		return c.appendView(buf, true), marks
 	}
 	if c.s.paused.Load() && !c.host { // sharing is paused: the curtain, never the screen
 		return append(buf, curtainScreen(c.s.cols, c.s.rows)...), marks

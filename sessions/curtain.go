@@ -22,7 +22,12 @@ func (s *Session) Pause(keepRecording bool) {
 	s.recordPaused = keepRecording
 	curtain := curtainScreen(s.cols, s.rows)
 	for _, c := range s.clients {
-		if !c.host {
+		switch {
+		case c.host:
+		case c.view != nil: // the curtain at the size it sees
+			c.view.Redraw()
+			c.replace(curtainScreen(min(c.cols, s.cols), min(c.rows, s.rows)))
+		default:
 			c.replace(curtain)
 		}
 	}

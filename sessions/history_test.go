@@ -104,9 +104,11 @@ func TestHistoryForLateJoiner(t *testing.T) {
 	follow(t, s, AttachOptions{Name: "late", Cols: 80, Rows: 24, History: AllHistory}, term)
 	waitTerm(t, term, "done")
 	wantRun(t, numbered(term.Lines()), 1, 300)
-	if m := term.mark(); m.Session != s.ID() || m.Lines != s.Screen().Scrolled() {
-		t.Errorf("mark %+v, want %s at %d", m, s.ID(), s.Screen().Scrolled())
-	}
+	// The writer tells the mark right after the write the terminal took.
+	duettest.Poll(t, "the mark of the history sent", func() bool {
+		m := term.mark()
+		return m.Session == s.ID() && m.Lines == s.Screen().Scrolled()
+	})
 
 	few := &markedTerminal{Terminal: duettest.NewTerminal(80, 24)}
 	follow(t, s, AttachOptions{Name: "few", Cols: 80, Rows: 24, History: 50}, few)

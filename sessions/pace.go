@@ -115,12 +115,12 @@ func (c *Client) waitOutput() bool {
 	yielded := false
 	for {
 		c.mu.Lock()
-		n, over, ended := len(c.pending), c.overflow, c.ended
+		n, over, ended, due := len(c.pending), c.overflow, c.ended, c.viewDue
 		c.mu.Unlock()
 		switch {
 		case ended:
 			return false
-		case over:
+		case over || due:
 			return true
 		case n > 0 && n < batchBytes && !yielded:
 			// As in next: let the reader add what it has first.
@@ -182,6 +182,14 @@ func (c *Client) takeAsItIs(buf []byte, f *flow, p Progress, now time.Time) (out
 // screen when the client is behind. update says which; err is set once the client
 // ended (with its last output in out).
 func (c *Client) takePaced(buf []byte, f *flow, p Progress, now time.Time) (out []byte, update bool, err error) {
+	c.mu.Lock()
+	due := (c.viewDue || c.overflow) && !c.ended
+	c.mu.Unlock()
+	if due {
+		if out, ok := c.drawView(buf); ok {
+			return out, true, nil
+		}
+	}
 	// Output as it is needs the client's lock only, not the session's: the reader goes on.
 	c.mu.Lock()
 	out, ok, err := c.takeAsItIs(buf, f, p, now)

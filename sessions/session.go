@@ -45,6 +45,7 @@ type Options struct {
 	Dir        string   // working directory; default the current one
 	Env        []string // added to this process's environment; TERM defaults to xterm-256color
 	Cols, Rows int      // size until a client that may type attaches; default 80x24
+	Size       SizePolicy // how the size follows the clients'; default SizeSmallest
 	QueueBytes int      // output budget of each client; default DefaultQueueBytes
 	Logger     *slog.Logger
 }
@@ -79,6 +80,7 @@ type Session struct {
 	clients      []*Client
 	cols         int
 	rows         int
+	policy       SizePolicy
 	ended        bool
 	exit         Exit
 	private      []lineRange   // lines no partner's history gets: they scrolled past while paused
@@ -132,6 +134,7 @@ func start(opt Options, onEnd func(*Session)) (*Session, error) {
 		replies:    make(chan []byte, 64),
 		cols:       opt.Cols,
 		rows:       opt.Rows,
+		policy:     opt.Size,
 		stop:       make(chan struct{}),
 		changed:    make(chan struct{}),
 		done:       make(chan struct{}),
@@ -297,7 +300,11 @@ func (s *Session) output(p []byte) {
 		return
 	}
 	for _, c := range s.clients {
-		if !paused || c.host {
+		switch {
+		case paused && !c.host:
+		case c.view != nil:
+			c.viewChanged() // its writer draws its view of the screen
+		default:
 			c.enqueue(out)
 		}
 	}

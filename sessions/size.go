@@ -21,26 +21,17 @@ func clampSize(cols, rows int) (int, int) {
 	return min(max(cols, 0), MaxCols), min(max(rows, 0), MaxRows)
 }
 
-// resizeLocked applies the size policy: the smallest rows and the smallest columns among
-// the clients that may type and have a size. Without such a client the size stays. The
-// screen model is resized with the terminal, under s.mu, so that it is never out of step
-// with the output it is fed. s.mu is held.
+// resizeLocked applies the size policy (see SizePolicy): by default the smallest rows
+// and the smallest columns among the clients that may type and have a size. Without such
+// a client the size stays. The screen model is resized with the terminal, under s.mu, so
+// that it is never out of step with the output it is fed. Clients smaller than the
+// session get a viewport of it. s.mu is held.
 func (s *Session) resizeLocked() {
 	if s.ended {
 		return
 	}
-	cols, rows := 0, 0
-	for _, c := range s.clients {
-		if c.readOnly.Load() || c.cols <= 0 || c.rows <= 0 {
-			continue
-		}
-		if cols == 0 || c.cols < cols {
-			cols = c.cols
-		}
-		if rows == 0 || c.rows < rows {
-			rows = c.rows
-		}
-	}
+	defer s.updateViewsLocked()
+	cols, rows := s.policySize()
 	if cols == 0 || (cols == s.cols && rows == s.rows) {
 		return
 	}

@@ -1,0 +1,212 @@
+package sessions
+
+import (
+	"fmt"
+
+	"github.com/duetpair/duet/terminal/vt"
+)
+
+// SizePolicy is how a session picks its size from its clients'.
+type SizePolicy uint8
+
+const (
+	// SizeSmallest makes the session as small as the smallest rows and columns among the
+	// clients that may type: everyone sees all of it.
+	SizeSmallest SizePolicy = iota
+	// SizeHost gives the session the host's size: that of the host's own clients
+	// (AttachOptions.Host) that may type, the smallest of them; without one, the largest
+	// of the clients that may type. A client whose terminal is smaller sees a viewport
+	// of the session that follows the cursor (as tmux's refresh-client -c), which its
+	// user may pan ([Client.Pan]).
+	SizeHost
+)
+
+func (p SizePolicy) String() string {
+	switch p {
+	case SizeSmallest:
+		return "smallest"
+	case SizeHost:
+		return "host"
+	}
+	return fmt.Sprintf("SizePolicy(%d)", uint8(p))
+}
+
+// ParseSizePolicy reads a policy as String writes it.
+func ParseSizePolicy(s string) (SizePolicy, error) {
+	switch s {
+	case "smallest":
+		return SizeSmallest, nil
+	case "host":
+		return SizeHost, nil
+	}
+	return 0, fmt.Errorf("size policy %q: want smallest or host", s)
+}
+
+// SetSizePolicy changes the size policy; the size follows at once.
+func (s *Session) SetSizePolicy(p SizePolicy) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.policy = p
+	s.resizeLocked()
+	s.updateViewsLocked()
+}
+
+// SizePolicy returns the size policy.
+func (s *Session) SizePolicy() SizePolicy {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.policy
+}
+
+// policySize returns the size the policy gives the session now (0, 0: keep it). s.mu
+// is held.
+func (s *Session) policySize() (cols, rows int) {
+	pick := func(host, largest bool) (int, int) {
+		cols, rows := 0, 0
+		for _, c := range s.clients {
+			if c.readOnly.Load() || c.cols <= 0 || c.rows <= 0 || (host && !c.host) {
+				continue
+			}
+			if cols == 0 || (c.cols < cols) != largest {
+				cols = c.cols
+			}
+			if rows == 0 || (c.rows < rows) != largest {
+				rows = c.rows
+			}
+		}
+		return cols, rows
+	}
+	if s.policy == SizeHost {
+		if cols, rows := pick(true, false); cols > 0 {
+			return cols, rows
+		}
+		return pick(false, true)
+	}
+	return pick(false, false)
+}
+
+// viewing reports whether c should see a viewport of the session: its terminal is
+// smaller than the session in either direction, and it is not the host's window (which
+// draws the session at its size itself). s.mu is held.
+func (c *Client) viewing() bool {
+	return !c.follow && c.cols > 0 && c.rows > 0 && (c.cols < c.s.cols || c.rows < c.s.rows)
+}
+
+// updateViewsLocked gives a viewport to every client that now needs one and takes it
+// from those that no longer do (they get a repaint). s.mu is held.
+func (s *Session) updateViewsLocked() {
+	for _, c := range s.clients {
+		c.updateView()
+	}
+}
+
+// updateView gives c a viewport if it needs one now, or takes it away; a client that
+// keeps one gets it resized to its terminal. s.mu is held.
+func (c *Client) updateView() {
+	need := c.viewing()
+	switch {
+	case need && c.view == nil:
+		c.view = vt.NewViewport(c.cols, c.rows)
+		c.mu.Lock()
+		c.shadow = nil // a viewport is drawn from the screen, never as an update
+		c.mu.Unlock()
+		c.markOverflow() // what is queued is for the session's size: a full view instead
+	case need:
+		if c.view.Cols != c.cols || c.view.Rows != c.rows {
+			c.view.Resize(c.cols, c.rows)
+			c.markOverflow()
+		}
+	case c.view != nil:
+		c.view = nil
+		c.markOverflow() // the session fits the terminal again: a repaint
+	}
+}
+
+// viewChanged notes that the screen changed for a client with a viewport: its writer
+// draws the view again. s.mu is held.
+func (c *Client) viewChanged() {
+	c.mu.Lock()
+	if !c.ended {
+		c.viewDue = true
+	}
+	c.mu.Unlock()
+	c.signal()
+}
+
+// appendView appends the client's view of the screen, or the curtain while sharing is
+// paused. full redraws all of it (after a repaint was due). s.mu and c.mu are held.
+func (c *Client) appendView(buf []byte, full bool) []byte {
+	c.viewDue = false
+	if c.s.paused.Load() && !c.host {
+		c.view.Redraw() // the curtain goes over it
+		if full {
+			return append(buf, curtainScreen(min(c.cols, c.s.cols), min(c.rows, c.s.rows))...)
+		}
+		return buf
+	}
+	if full {
+		c.view.Redraw()
+	}
+	return c.s.screen.AppendViewport(buf, c.view)
+}
+
+// drawView takes what a client with a view gets now: what is queued for it (a notice,
+// its last words), then its view drawn again. It reports false, with nothing taken, if
+// the client has no view (any more). s.mu and c.mu are taken.
+func (c *Client) drawView(buf []byte) ([]byte, bool) {
+	c.s.mu.Lock()
+	defer c.s.mu.Unlock()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.view == nil {
+		c.viewDue = false
+		return buf, false
+	}
+	out := append(buf, c.pending...)
+	c.pending = c.pending[:0]
+	out = c.appendView(out, c.overflow)
+	c.overflow = false
+	c.skipped() // its scrollback gets none of what scrolled past
+	return out, true
+}
+
+// Pan moves the client's view of the session dx columns right and dy rows down, when
+// its terminal is smaller than the session (see SizeHost); the cursor no longer moves
+// it until [Client.Follow]. It reports whether the client has a view to pan.
+func (c *Client) Pan(dx, dy int) bool {
+	s := c.s
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if c.view == nil {
+		return false
+	}
+	s.screen.PlaceViewport(c.view) // from where it is now
+	c.view.Pan(dx, dy)
+	s.screen.PlaceViewport(c.view)
+	c.viewChanged()
+	return true
+}
+
+// Follow makes the client's view follow the cursor again (see Pan).
+func (c *Client) Follow() {
+	s := c.s
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if c.view != nil {
+		c.view.Follow()
+		s.screen.PlaceViewport(c.view)
+		c.viewChanged()
+	}
+}
+
+// View returns where the client's view of the session is and how large, and whether it
+// has one (its terminal is smaller than the session).
+func (c *Client) View() (x, y, cols, rows int, ok bool) {
+	s := c.s
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if c.view == nil {
+		return 0, 0, 0, 0, false
+	}
+	return c.view.X, c.view.Y, c.view.Cols, c.view.Rows, true
+}

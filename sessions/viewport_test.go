@@ -1,0 +1,90 @@
+//go:build !windows
+
+package sessions
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/duetpair/duet/internal/duettest"
+)
+
+// rowOf returns row y of a terminal's screen, trailing blanks trimmed.
+func rowOf(term *markedTerminal, y int) string {
+	lines := strings.Split(term.Screen().Text(), "\n")
+	if y >= len(lines) {
+		return ""
+	}
+	return strings.TrimRight(lines[y], " ")
+}
+
+// TestViewportFollowsCursor: with the host's size, the session keeps the host's 120x40
+// while a partner's 80x24 terminal shows the part of it around the cursor, moving with
+// it; Pan moves the view by hand, Follow goes back to the cursor; with the smallest
+// size, the session shrinks to the partner's and the view goes.
+func TestViewportFollowsCursor(t *testing.T) {
+	s := startSession(t, Options{Cols: 120, Rows: 40, Size: SizeHost},
+		`stty -echo; printf '\033[1;1HTOPLEFT\033[40;100HBOTTOMRIGHT'; read x; printf '\033[1;1H'; exec cat`)
+	host, _, _ := attach(t, s, AttachOptions{Name: "host", Host: true, Cols: 120, Rows: 40})
+	waitScreen(t, s, "BOTTOMRIGHT")
+	term := &markedTerminal{Terminal: duettest.NewTerminal(80, 24)}
+	follow(t, s, AttachOptions{Name: "laptop", Cols: 80, Rows: 24}, term)
+	if cols, rows := s.Size(); cols != 120 || rows != 40 {
+		t.Fatalf("session %dx%d, want the host's 120x40", cols, rows)
+	}
+	// The cursor is after BOTTOMRIGHT (column 110, row 39): the view is columns 31-110
+	// and rows 16-39.
+	duettest.Poll(t, "the partner's view of the cursor's corner", func() bool {
+		return rowOf(term, 23) == strings.Repeat(" ", 99-31)+"BOTTOMRIGHT"
+	})
+	if strings.Contains(term.Screen().Text(), "TOPLEFT") {
+		t.Error("the view shows the top left corner too")
+	}
+	if x, y, _ := term.Screen().Cursor(); x != 110-31 || y != 23 {
+		t.Errorf("partner's cursor at %d,%d, want %d,23", x, y, 110-31)
+	}
+
+	host.Write([]byte("\r")) // the cursor goes to the top left: the view follows
+	duettest.Poll(t, "the view to follow the cursor home", func() bool { return rowOf(term, 0) == "TOPLEFT" })
+
+	c := s.Clients()[1]
+	if !c.Pan(100, 100) { // kept inside the session: columns 40-119, rows 16-39
+		t.Fatal("the partner has no view to pan")
+	}
+	duettest.Poll(t, "the panned view", func() bool {
+		return rowOf(term, 23) == strings.Repeat(" ", 99-40)+"BOTTOMRIGHT"
+	})
+	if x, y, cols, rows, ok := c.View(); !ok || x != 40 || y != 16 || cols != 80 || rows != 24 {
+		t.Errorf("View = %d,%d %dx%d %v", x, y, cols, rows, ok)
+	}
+	c.Follow()
+	duettest.Poll(t, "the view back at the cursor", func() bool { return rowOf(term, 0) == "TOPLEFT" })
+
+	// While sharing is paused, the view shows the curtain, also when panned.
+	s.Pause(false)
+	duettest.Poll(t, "the curtain", func() bool { return strings.Contains(term.Screen().Text(), "paused sharing") })
+	c.Pan(10, 10)
+	host.Write([]byte("secret\r"))
+	waitScreen(t, s, "secret")
+	if strings.Contains(term.Screen().Text(), "secret") {
+		t.Fatal("the view showed the screen while sharing was paused")
+	}
+	s.Resume()
+	c.Follow() // the view moves as little as it must: the cursor (row 1) on its top row
+	c.Pan(0, -1)
+	if !duettest.PollWithin(duettest.Timeout, func() bool {
+		return strings.HasPrefix(rowOf(term, 0), "secret") && !strings.Contains(term.Screen().Text(), "paused sharing")
+	}) {
+		x, y, w, h, ok := c.View()
+		cx, cy, _ := s.Screen().Cursor()
+		t.Fatalf("after Resume the partner (view %d,%d %dx%d %v; session cursor %d,%d) shows:\n%s\nthe session:\n%s", x, y, w, h, ok, cx, cy, term.Screen().Text(), s.Screen().Text())
+	}
+
+	s.SetSizePolicy(SizeSmallest)
+	if cols, rows := s.Size(); cols != 80 || rows != 24 {
+		t.Fatalf("smallest: session %dx%d, want the partner's 80x24", cols, rows)
+	}
+	if _, _, _, _, ok := c.View(); ok {
+		t.Error("the partner still has a view of a session its size")
+	}
+}
