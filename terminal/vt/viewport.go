@@ -115,12 +115,16 @@ func (s *Screen) PlaceViewport(v *Viewport) {
 }
 
 // placeView keeps v inside the screen and, unless it was panned, moves it as little as
-// it must to show the cursor. s.mu is held.
+// it must to show the cursor (as tmux does), but to the left edge when the cursor goes
+// back to where that shows it. s.mu is held.
 func (s *Screen) placeView(v *Viewport) {
 	w, h := min(v.Cols, s.cols), min(v.Rows, s.rows)
 	if !v.panned {
 		if s.x < v.X {
 			v.X = s.x
+			if s.x < w {
+				v.X = 0 // the start of the line, where text begins
+			}
 		} else if s.x >= v.X+w {
 			v.X = s.x - w + 1
 		}
