@@ -49,6 +49,7 @@ func TestCommandLine(t *testing.T) {
 		{name: "unknown command", args: []string{"frobnicate"}, code: 2, stderr: `unknown command "frobnicate"`},
 		{name: "unknown flag", args: []string{"host", "--bogus"}, code: 2, stderr: "flag provided but not defined"},
 		{name: "bad approve mode", args: []string{"host", "--approve", "maybe"}, code: 2, stderr: "prompt or deny"},
+		{name: "bad size", args: []string{"host", "--size", "big"}, code: 2, stderr: "smallest or host"},
 		{name: "bad history", args: []string{"host", "--history", "-3"}, code: 2, stderr: "0 for none"},
 		{name: "host takes no args", args: []string{"host", "extra"}, code: 2, stderr: "no arguments"},
 		{name: "approve needs a file", args: []string{"approve"}, code: 2, stderr: "FILE"},

@@ -31,6 +31,7 @@ type hostOptions struct {
 	approve  string
 	record   string
 	history  int // lines of scrollback a partner who joins gets; < 0 all the session keeps
+	size     sessions.SizePolicy
 	relay    relayOptions
 }
 
@@ -50,6 +51,14 @@ func hostCommand() *command {
 					return errors.New("want a number of lines, 0 for none")
 				}
 				o.history = n
+				return nil
+			})
+			fs.Func("size", "the session's size: `smallest` (every typist's terminal fits it; the default) or host (yours; smaller partners see a part that follows the cursor)", func(v string) error {
+				p, err := sessions.ParseSizePolicy(v)
+				if err != nil {
+					return errors.New("want smallest or host")
+				}
+				o.size = p
 				return nil
 			})
 			fs.StringVar(&o.record, "record", "", "record the session to FILE (asciicast v2, signed by the host key); partners are told")
@@ -101,7 +110,7 @@ func (c *cli) host(o hostOptions) error {
 	}
 	log := slog.New(slog.NewTextHandler(c.stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 
-	opt := sessions.Options{Name: o.name, Logger: log}
+	opt := sessions.Options{Name: o.name, Size: o.size, Logger: log}
 	if o.command != "" {
 		opt.Command = commandLine(o.command)
 	}
