@@ -68,6 +68,7 @@ type Client struct {
 	wake chan struct{} // signals the writer; buffered 1
 	gone chan struct{} // closed once ended
 	keys chan struct{} // signals a paced writer that the client typed; buffered 1
+	news chan struct{} // signals that the client got or lost a view; buffered 1
 	// typedAt is when the client last typed (UnixNano), for the echo of a client behind.
 	typedAt atomic.Int64
 
@@ -106,6 +107,7 @@ func (s *Session) Attach(opt AttachOptions) (*Client, error) {
 		follow: opt.FollowSize,
 		gone:   make(chan struct{}),
 		keys:   make(chan struct{}, 1),
+		news:   make(chan struct{}, 1),
 	}
 	c.cols, c.rows = clampSize(opt.Cols, opt.Rows)
 	c.readOnly.Store(opt.ReadOnly)

@@ -104,6 +104,9 @@ func (s *Session) updateViewsLocked() {
 // keeps one gets it resized to its terminal. s.mu is held.
 func (c *Client) updateView() {
 	need := c.viewing()
+	if need != (c.view != nil) {
+		defer c.tellView()
+	}
 	switch {
 	case need && c.view == nil:
 		c.view = vt.NewViewport(c.cols, c.rows)
@@ -121,6 +124,19 @@ func (c *Client) updateView() {
 		c.markOverflow() // the session fits the terminal again: a repaint
 	}
 }
+
+// tellView signals ViewNews.
+func (c *Client) tellView() {
+	select {
+	case c.news <- struct{}{}:
+	default:
+	}
+}
+
+// ViewNews receives a value (it is buffered, one deep) when the client got a view of
+// the session or lost it (see View): its terminal became smaller than the session, or
+// the session its size again.
+func (c *Client) ViewNews() <-chan struct{} { return c.news }
 
 // viewChanged notes that the screen changed for a client with a viewport: its writer
 // draws the view again. s.mu is held.

@@ -79,6 +79,21 @@ func (c *conn) serveChannel(ch ssh.Channel, reqs <-chan *ssh.Request) {
 				wg.Go(func() { c.run(ch, st, cmd) })
 				continue
 			}
+		case wire.PanRequest:
+			// A Duet partner smaller than the session moves its view of it.
+			if pan, err := wire.ParsePan(req.Payload); err == nil {
+				st.mu.Lock()
+				cl := st.client
+				st.mu.Unlock()
+				if cl != nil {
+					if pan.Follow {
+						cl.Follow()
+					} else {
+						cl.Pan(pan.DX, pan.DY)
+					}
+					ok = true
+				}
+			}
 		case wire.HistoryRequest:
 			// A Duet partner's terminal has this much of the session's history (a
 			// reconnect): it gets the rest, and marks of how far it got.
@@ -299,6 +314,7 @@ func (c *conn) attach(ch ssh.Channel, st *channelState, s *sessions.Session, rol
 	var wg sync.WaitGroup
 	news := make(chan struct{})
 	wg.Go(func() { tellState(ch, s, news) })
+	wg.Go(func() { tellView(ch, cl, news) })
 	pc := newPacedChannel(ch, marks)
 	err = cl.CopyTo(pc)
 	close(news)

@@ -43,6 +43,11 @@ func TestOpenSSHInTmuxViewportFollowsCursor(t *testing.T) {
 	tm := duettest.RunInTmux(t, 80, 24, append([]string{sshPath}, duettest.SSHArgs(t, addr, key, "main", "-t")...)...)
 	// The cursor is after BOTTOMRIGHT (column 110, row 39): the view is columns 31-110
 	// and rows 16-39, so BOTTOMRIGHT ends in the pane's last column of its last row.
+	// First the bottom row says why (a notice, for a few seconds).
+	duettest.Poll(t, "the notice", func() bool {
+		rows := tm.Screen(t)
+		return len(rows) == 24 && strings.Contains(rows[23], "duet: the session is 120x40, larger than your terminal")
+	})
 	want := strings.Repeat(" ", 99-31) + "BOTTOMRIGHT"
 	duettest.Poll(t, "the pane to show the cursor's corner", func() bool {
 		rows := tm.Screen(t)

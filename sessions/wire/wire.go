@@ -80,6 +80,10 @@ const (
 	// Role: what the partner may do, at join and whenever the host changes it (Text:
 	// RoleType or RoleView).
 	Role
+	// View: the session is larger than the partner's terminal, which shows the part of it
+	// around the cursor (Text: the session's size, "120x40"), or, with no Text, no
+	// longer. A Duet partner may move that part (PanRequest).
+	View
 )
 
 // The Text of a Role status.
@@ -92,7 +96,7 @@ var stateNames = [...]string{
 	Waiting: "waiting", Approved: "approved", Denied: "denied", TimedOut: "timed out",
 	Busy: "busy", Refused: "refused", Kicked: "kicked", Stopped: "stopped", Ended: "ended",
 	Recording: "recording", NotRecording: "not recording", Paused: "paused", Resumed: "resumed",
-	Role: "role",
+	Role: "role", View: "view",
 }
 
 func (s State) String() string {
@@ -184,6 +188,11 @@ func (s Status) Message() string {
 			return "the session ended"
 		}
 		return "the session ended: " + s.Text
+	case View:
+		if s.Text == "" {
+			return "[duet: you see all of the session again]"
+		}
+		return "[duet: the session is " + s.Text + ", larger than your terminal: you see the part around the cursor]"
 	case Role:
 		if s.Text == RoleView {
 			return "you are view only: you see the session, but the host has not let you type"
