@@ -40,13 +40,13 @@ const drainDelay = time.Second
 // Options configure a new Session. The zero value runs the login shell in a session named
 // "main".
 type Options struct {
-	Name       string   // default DefaultName
-	Command    []string // program and arguments; default the login shell (see loginShell)
-	Dir        string   // working directory; default the current one
-	Env        []string // added to this process's environment; TERM defaults to xterm-256color
-	Cols, Rows int      // size until a client that may type attaches; default 80x24
+	Name       string     // default DefaultName
+	Command    []string   // program and arguments; default the login shell (see loginShell)
+	Dir        string     // working directory; default the current one
+	Env        []string   // added to this process's environment; TERM defaults to xterm-256color
+	Cols, Rows int        // size until a client that may type attaches; default 80x24
 	Size       SizePolicy // how the size follows the clients'; default SizeSmallest
-	QueueBytes int      // output budget of each client; default DefaultQueueBytes
+	QueueBytes int        // output budget of each client; default DefaultQueueBytes
 	Logger     *slog.Logger
 }
 

@@ -47,7 +47,6 @@ func RunInTmux(tb testing.TB, cols, rows int, command ...string) *Tmux {
 	return t
 }
 
-
 // run runs a tmux command against the test's server and returns its output.
 func (t *Tmux) run(tb testing.TB, args ...string) string {
 	tb.Helper()
