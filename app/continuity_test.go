@@ -7,9 +7,12 @@ import (
 	"strings"
 	"testing"
 
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 
 	"github.com/duetpair/duet/internal/duettest"
+	"github.com/duetpair/duet/sessions"
 	"github.com/duetpair/duet/sessions/join"
 )
 
@@ -123,4 +126,59 @@ func TestJoinedKeepsKeysWhileReconnecting(t *testing.T) {
 	h.waitFor("the sentence about what was discarded", func() bool {
 		return h.u.lastError != nil && strings.Contains(h.u.lastError.text, "100 discarded")
 	})
+}
+
+// TestHostSizeAndPanKeys: with "Session size: yours" in Settings, a joined terminal
+// smaller than the host's session is told it sees part of it (the header says so and
+// how to pan), and Ctrl+Shift+arrows move its view on the host; Ctrl+Shift+Home makes
+// it follow the cursor again.
+func TestHostSizeAndPanKeys(t *testing.T) {
+	h := newHarness(t, options{})
+	var sess *sessions.Session
+	h.ui(func() {
+		sess = h.u.entries[0].session
+		h.u.showSettings()
+		h.u.settingsDlg.size.SetSelected(sizeHostText)
+		h.u.settingsDlg.dlg.Hide()
+	})
+	if sess.SizePolicy() != sessions.SizeHost {
+		t.Fatal("the setting did not reach the hosted session")
+	}
+	if s := loadSettings(h.store, h.u.log); s.Size != "host" {
+		t.Errorf("saved size %q", s.Size)
+	}
+	var invite string
+	h.ui(func() { invite = h.u.share.info.Invites[0] })
+	h.paste(invite)
+	h.waitApproval(1)
+	h.ui(func() { test.Tap(h.u.approvals.once) })
+	h.waitFor("the joined state", func() bool { e := h.joined(); return e != nil && e.state == "joined" })
+
+	// The host's own window grows beyond the joined terminal (here, by hand).
+	var partner *sessions.Client
+	for _, c := range sess.Clients() {
+		if c.Name() == windowClient {
+			c.Resize(200, 60)
+		} else {
+			partner = c
+		}
+	}
+	if cols, rows := sess.Size(); cols != 200 || rows != 60 {
+		t.Fatalf("the session is %dx%d, want the host's 200x60", cols, rows)
+	}
+	h.waitFor("the joined header to say it shows part of the session", func() bool {
+		return h.joined().viewOf == "200×60" && strings.Contains(h.u.centre.detail.Text, "Ctrl+Shift+arrows pan")
+	})
+	x0, y0, _, _, ok := partner.View()
+	if !ok {
+		t.Fatal("the partner has no view")
+	}
+	h.ui(func() {
+		h.joined().term.TypedShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyRight, Modifier: panModifier})
+	})
+	h.waitFor("the view to move right", func() bool { x, _, _, _, _ := partner.View(); return x > x0 })
+	h.ui(func() {
+		h.joined().term.TypedShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyHome, Modifier: panModifier})
+	})
+	h.waitFor("the view back at the cursor", func() bool { x, y, _, _, _ := partner.View(); return x == x0 && y == y0 })
 }

@@ -27,7 +27,8 @@ type entry struct {
 	state    string // "running", "connecting", "waiting for approval", "joined", "ended: ..."
 	partners int
 	ended    bool
-	viewOnly bool // joined: the host lets us watch, not type
+	viewOnly bool   // joined: the host lets us watch, not type
+	viewOf   string // joined: the host's session's size ("120×40") while we see part of it
 
 	term    *terminal.Terminal
 	scroll  *terminal.Scrollbar
@@ -302,6 +303,9 @@ func (e *entry) describe() string {
 	}
 	if e.viewOnly && !e.ended {
 		s += " · view only: the host has not let you type"
+	}
+	if e.viewOf != "" && !e.ended {
+		s += " · you see part of the host's " + e.viewOf + ": Ctrl+Shift+arrows pan, Ctrl+Shift+Home follows the cursor"
 	}
 	return s
 }

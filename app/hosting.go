@@ -69,9 +69,10 @@ func ownKey(store *keys.Store, log *slog.Logger) ssh.PublicKey {
 	return id.PublicKey()
 }
 
-// start starts a session running command (a command line; "" means the login shell).
-func (h *hosting) start(name, command string, log *slog.Logger) (*sessions.Session, error) {
-	opt := sessions.Options{Name: name, Logger: log}
+// start starts a session running command (a command line; "" means the login shell)
+// with the size policy size.
+func (h *hosting) start(name, command string, size sessions.SizePolicy, log *slog.Logger) (*sessions.Session, error) {
+	opt := sessions.Options{Name: name, Size: size, Logger: log}
 	if command != "" {
 		opt.Command = sessions.CommandLine(command)
 	}

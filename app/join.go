@@ -93,6 +93,7 @@ func (u *UI) join(addr join.Address) {
 	e := newEntry(u, fmt.Sprintf("%s on %s", addr.User, addr.Host), addr.HostPort())
 	e.state = "connecting"
 	e.term.AnswerQueries(true) // a plain SSH channel: the widget answers terminal queries
+	e.term.OnShortcut = u.panShortcuts(e)
 	e.showOverlay(fmt.Sprintf("Connecting to %s…", addr.HostPort()))
 	ctx, cancel := context.WithCancel(context.Background())
 	e.cancel = cancel
@@ -284,6 +285,8 @@ func (u *UI) joinStatus(e *entry, s join.Status) {
 			u.centre.updateHeader()
 		case s.Host.State == wire.Role:
 			e.viewOnly = s.Host.Text == wire.RoleView
+		case s.Host.State == wire.View:
+			e.hostView(s.Host)
 		default:
 			return
 		}
@@ -291,6 +294,7 @@ func (u *UI) joinStatus(e *entry, s join.Status) {
 		// A banner over the terminal, not only a word in the list: the connection is
 		// down, and what is typed now waits (join.MaxHeldInput).
 		e.state = "reconnecting"
+		e.viewOf = "" // the host tells the next connection again
 		e.showOverlay("Connection lost: reconnecting…\n" + s.String())
 	case join.Reconnected:
 		e.state = "joined"

@@ -47,7 +47,25 @@ type settings struct {
 	// History is how many lines of scrollback a partner who joins gets: nil means all
 	// the session keeps, 0 none.
 	History *int `json:"history,omitempty"`
+	// Size is the size policy of the sessions the window hosts: "smallest" (also "") or
+	// "host" (see sessions.SizePolicy).
+	Size string `json:"size,omitempty"`
 }
+
+// sizePolicy is the Size setting's policy; anything unknown is the default.
+func (s settings) sizePolicy() sessions.SizePolicy {
+	p, err := sessions.ParseSizePolicy(s.Size)
+	if err != nil {
+		return sessions.SizeSmallest
+	}
+	return p
+}
+
+// The choices of the size setting, in the order shown.
+const (
+	sizeSmallestText = "Fits every partner who can type (the smallest terminal sets it)"
+	sizeHostText     = "Yours: a partner with a smaller terminal sees the part around the cursor"
+)
 
 // history is host.Server.History for the setting.
 func (s settings) history() int {
@@ -135,6 +153,7 @@ type settingsDialog struct {
 	listen      *widget.Entry
 	history     *widget.Entry
 	historyNote *widget.Label
+	size        *widget.RadioGroup
 }
 
 // showSettings opens the settings dialog; each change is saved at once.
@@ -196,6 +215,22 @@ func (u *UI) showSettings() {
 		}
 		u.updateSide()
 	}
+	sd.size = widget.NewRadioGroup([]string{sizeSmallestText, sizeHostText}, nil)
+	sd.size.Required = true
+	sd.size.SetSelected(map[sessions.SizePolicy]string{sessions.SizeSmallest: sizeSmallestText, sessions.SizeHost: sizeHostText}[u.settings.sizePolicy()])
+	sd.size.OnChanged = func(choice string) {
+		p := sessions.SizeSmallest
+		if choice == sizeHostText {
+			p = sessions.SizeHost
+		}
+		u.settings.Size = p.String()
+		save()
+		for _, e := range u.entries {
+			if e.session != nil {
+				e.session.SetSizePolicy(p) // a call into the core, which never waits for a client
+			}
+		}
+	}
 	listenNote := "Partners connect to this address; a change applies when Duet opens next."
 	if u.hosting != nil {
 		listenNote = fmt.Sprintf("Now listening on %s. ", u.hosting.addr) + listenNote
@@ -207,6 +242,7 @@ func (u *UI) showSettings() {
 		&widget.FormItem{Text: "Your name", Widget: sd.name, HintText: "What hosts you join see (Duet hosts only)"},
 		&widget.FormItem{Text: "Listen on", Widget: sd.listen, HintText: listenNote},
 		&widget.FormItem{Text: "History", Widget: container.NewVBox(sd.history, sd.historyNote)},
+		&widget.FormItem{Text: "Session size", Widget: sd.size},
 	)
 	dir := caption("Keys and settings are kept in " + u.cfg.Store.Dir())
 	sd.dlg = dialog.NewCustom("Settings", "Close", fixedWidth(480, container.NewVBox(sd.hostOnStart, form, dir)), u.w)

@@ -173,7 +173,7 @@ func (u *UI) hostSession(name, command string) bool {
 	if !u.ensureHosting() {
 		return false
 	}
-	s, err := u.hosting.start(name, command, u.log)
+	s, err := u.hosting.start(name, command, u.settings.sizePolicy(), u.log)
 	if err != nil {
 		u.log.Warn("start session", "session", name, "err", err)
 		u.showError(fmt.Sprintf("Duet could not start the session %s", name), startError(name, command, err))
