@@ -61,11 +61,22 @@ func (s settings) sizePolicy() sessions.SizePolicy {
 	return p
 }
 
+// sizeNote explains the size setting's choices.
+const sizeNote = "The smallest: everyone sees all of the session. Yours: the session keeps your " +
+	"window's size; a partner with a smaller terminal sees the part around the cursor (in Duet, " +
+	"Ctrl+Shift+arrows pan it)."
+
 // The choices of the size setting, in the order shown.
 const (
-	sizeSmallestText = "Fits every partner who can type (the smallest terminal sets it)"
-	sizeHostText     = "Yours: a partner with a smaller terminal sees the part around the cursor"
+	sizeSmallestText = "The smallest of those who type"
+	sizeHostText     = "Yours (smaller partners see a part)"
 )
+
+// wrapped makes l wrap its words: a note under a setting, as wide as the dialog.
+func wrapped(l *widget.Label) *widget.Label {
+	l.Wrapping = fyne.TextWrapWord
+	return l
+}
 
 // history is host.Server.History for the setting.
 func (s settings) history() int {
@@ -189,8 +200,7 @@ func (u *UI) showSettings() {
 	if u.settings.History != nil {
 		sd.history.SetText(strconv.Itoa(*u.settings.History))
 	}
-	sd.historyNote = caption("")
-	sd.historyNote.Wrapping = fyne.TextWrapWord
+	sd.historyNote = wrapped(caption(""))
 	showHistory := func(problem string) {
 		if problem == "" {
 			problem = historyText(host.HistoryShown(u.settings.history()))
@@ -240,9 +250,9 @@ func (u *UI) showSettings() {
 	}
 	form := widget.NewForm(
 		&widget.FormItem{Text: "Your name", Widget: sd.name, HintText: "What hosts you join see (Duet hosts only)"},
-		&widget.FormItem{Text: "Listen on", Widget: sd.listen, HintText: listenNote},
+		&widget.FormItem{Text: "Listen on", Widget: container.NewVBox(sd.listen, wrapped(caption(listenNote)))},
 		&widget.FormItem{Text: "History", Widget: container.NewVBox(sd.history, sd.historyNote)},
-		&widget.FormItem{Text: "Session size", Widget: sd.size},
+		&widget.FormItem{Text: "Session size", Widget: container.NewVBox(sd.size, wrapped(caption(sizeNote)))},
 	)
 	dir := caption("Keys and settings are kept in " + u.cfg.Store.Dir())
 	sd.dlg = dialog.NewCustom("Settings", "Close", fixedWidth(480, container.NewVBox(sd.hostOnStart, form, dir)), u.w)

@@ -43,7 +43,17 @@
 //
 // The PTY is as large as the smallest rows and the smallest columns among the attached
 // clients that may type; view-only clients never shrink it. With no such client the size
-// stays as it was.
+// stays as it was. With the policy [SizeHost] it is the host's own clients' size instead,
+// and a client whose terminal is smaller sees a viewport of the session that follows the
+// cursor (terminal/vt's Viewport; [Client.Pan] moves it), drawn from the screen instead of
+// the output.
+//
+// # History
+//
+// A client attaching gets the session's scrollback before its repaint, into its
+// terminal's own scrollback ([AttachOptions].History), only what it lacks after a
+// reconnect ([AttachOptions].Has, a [Mark]), never what scrolled past while sharing was
+// paused.
 //
 // # Recording and the curtain
 //

@@ -40,6 +40,14 @@
 // output by the answers (the channel is a sessions.Link, pace.go); [Partner] has the
 // round trip.
 //
+// # History and views
+//
+// A partner who joins gets the session's scrollback before the screen, as much as
+// [Server.History] allows; a Duet partner says what it has (wire.HistoryRequest) and is
+// told how far its output takes it (wire.MarkRequest), so a reconnect gets only what it
+// missed. A partner whose terminal is smaller than the session (sessions.SizeHost) is
+// told so (wire.View, and a notice) and a Duet one may move its view (wire.PanRequest).
+//
 // Package host uses sessions, sessions/wire, keys and internal/safetext; it never
 // imports sessions/join or Fyne.
 package host
