@@ -305,7 +305,7 @@ func (e *entry) describe() string {
 		s += " · view only: the host has not let you type"
 	}
 	if e.viewOf != "" && !e.ended {
-		s += " · you see part of the host's " + e.viewOf + ": Ctrl+Shift+arrows pan, Ctrl+Shift+Home follows the cursor"
+		s += " · part of " + e.viewOf + ": Ctrl+Shift+arrows pan, Ctrl+Shift+Home back"
 	}
 	return s
 }
