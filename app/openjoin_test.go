@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"github.com/duetpair/duet/keys"
+	"github.com/duetpair/duet/sessions"
 	"github.com/duetpair/duet/sessions/host"
 	"github.com/duetpair/duet/sessions/join"
 )
@@ -21,12 +22,12 @@ func otherHost(t *testing.T) string {
 	allow := func(context.Context, host.ApprovalRequest) host.Decision {
 		return host.Decision{Answer: host.AllowOnce, Role: keys.RoleType}
 	}
-	h, err := startHosting(store, "127.0.0.1:0", allow, 0, slog.New(slog.DiscardHandler))
+	h, err := startHosting(store, "127.0.0.1:0", allow, 0, 0, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { h.shutdown(slog.New(slog.DiscardHandler)) })
-	if _, err := h.start("main", "", slog.New(slog.DiscardHandler)); err != nil {
+	if _, err := h.start("main", "", sessions.SizeSmallest, slog.New(slog.DiscardHandler)); err != nil {
 		t.Fatal(err)
 	}
 	return join.Share(h.addr, "main", h.hostKey.Fingerprint()).Invites[0]
