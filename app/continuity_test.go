@@ -3,7 +3,6 @@
 package app
 
 import (
-	"strconv"
 	"strings"
 	"testing"
 
@@ -60,19 +59,9 @@ func TestHistorySettingAndJoinedScrollback(t *testing.T) {
 	})
 	var lines []string
 	h.ui(func() { lines = duettest.Lines(h.joined().term.Screen()) })
-	var got []int
-	for _, l := range lines {
-		if n, err := strconv.Atoi(strings.TrimSpace(l)); err == nil {
-			got = append(got, n)
-		}
-	}
+	got := duettest.Numbered(lines)
 	// The screen shows the last lines; 50 more are above it.
-	var onScreen []int
-	for _, l := range strings.Split(host.session.Screen().Text(), "\n") {
-		if n, err := strconv.Atoi(strings.TrimSpace(l)); err == nil {
-			onScreen = append(onScreen, n)
-		}
-	}
+	onScreen := duettest.Numbered(strings.Split(host.session.Screen().Text(), "\n"))
 	first := onScreen[0] - 50
 	if len(got) != 300-first+1 || got[0] != first || got[len(got)-1] != 300 {
 		t.Fatalf("the joined terminal holds %d numbered lines (%v...%v), want %d to 300",

@@ -4,7 +4,6 @@ package sessions
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -52,17 +51,6 @@ func follow(tb testing.TB, s *Session, opt AttachOptions, term *markedTerminal) 
 	return stop
 }
 
-// numbered returns the numbers of the lines that are just a number, in order.
-func numbered(lines []string) []int {
-	var out []int
-	for _, l := range lines {
-		if n, err := strconv.Atoi(strings.TrimSpace(l)); err == nil {
-			out = append(out, n)
-		}
-	}
-	return out
-}
-
 // wantRun fails unless got is exactly from, from+1, ..., to.
 func wantRun(tb testing.TB, got []int, from, to int) {
 	tb.Helper()
@@ -103,7 +91,7 @@ func TestHistoryForLateJoiner(t *testing.T) {
 	term := &markedTerminal{Terminal: duettest.NewTerminal(80, 24)}
 	follow(t, s, AttachOptions{Name: "late", Cols: 80, Rows: 24, History: AllHistory}, term)
 	waitTerm(t, term, "done")
-	wantRun(t, numbered(term.Lines()), 1, 300)
+	wantRun(t, duettest.Numbered(term.Lines()), 1, 300)
 	// The writer tells the mark right after the write the terminal took.
 	duettest.Poll(t, "the mark of the history sent", func() bool {
 		m := term.mark()
@@ -113,14 +101,14 @@ func TestHistoryForLateJoiner(t *testing.T) {
 	few := &markedTerminal{Terminal: duettest.NewTerminal(80, 24)}
 	follow(t, s, AttachOptions{Name: "few", Cols: 80, Rows: 24, History: 50}, few)
 	waitTerm(t, few, "done")
-	got := numbered(few.Lines())
+	got := duettest.Numbered(few.Lines())
 	onScreen := 300 - int(s.Screen().Scrolled()) // the numbers the screen shows
 	wantRun(t, got, 300-onScreen-50+1, 300)
 
 	none := &markedTerminal{Terminal: duettest.NewTerminal(80, 24)}
 	follow(t, s, AttachOptions{Name: "none", Cols: 80, Rows: 24}, none)
 	waitTerm(t, none, "done")
-	wantRun(t, numbered(none.Lines()), 300-onScreen+1, 300)
+	wantRun(t, duettest.Numbered(none.Lines()), 300-onScreen+1, 300)
 }
 
 // TestHistoryResume: a partner that comes back says what it has (its Mark), and gets
@@ -140,13 +128,13 @@ func TestHistoryResume(t *testing.T) {
 	waitScreen(t, s, "done")
 	follow(t, s, AttachOptions{Name: "p again", Cols: 80, Rows: 24, History: AllHistory, Has: has}, term)
 	waitTerm(t, term, "done")
-	wantRun(t, numbered(term.Lines()), 1, 400)
+	wantRun(t, duettest.Numbered(term.Lines()), 1, 400)
 
 	// A Mark of another session is worth nothing: all the history comes.
 	other := &markedTerminal{Terminal: duettest.NewTerminal(80, 24)}
 	follow(t, s, AttachOptions{Name: "o", Cols: 80, Rows: 24, History: AllHistory, Has: Mark{Session: "elsewhere", Lines: 390}}, other)
 	waitTerm(t, other, "done")
-	wantRun(t, numbered(other.Lines()), 1, 400)
+	wantRun(t, duettest.Numbered(other.Lines()), 1, 400)
 }
 
 // TestHistoryKeepsPausedOutputPrivate: lines that scrolled past while sharing was paused
@@ -173,7 +161,7 @@ func TestHistoryKeepsPausedOutputPrivate(t *testing.T) {
 			t.Fatalf("the history has %q, which scrolled past while sharing was paused:\n%s", l, strings.Join(lines, "\n"))
 		}
 	}
-	wantRun(t, numbered(lines), 1, 60)
+	wantRun(t, duettest.Numbered(lines), 1, 60)
 
 	own := &markedTerminal{Terminal: duettest.NewTerminal(80, 24)}
 	follow(t, s, AttachOptions{Name: "window", Host: true, Cols: 80, Rows: 24, History: AllHistory}, own)

@@ -4,7 +4,6 @@ package main
 
 import (
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -39,12 +38,7 @@ func TestHostHistoryFlag(t *testing.T) {
 			duettest.Poll(t, "the partner's pane to show the screen", func() bool {
 				return slices.Contains(tm.Screen(t), "100")
 			})
-			var got []int
-			for _, l := range tm.Lines(t) {
-				if n, err := strconv.Atoi(strings.TrimSpace(l)); err == nil {
-					got = append(got, n)
-				}
-			}
+			got := duettest.Numbered(tm.Lines(t))
 			if len(got) != 100-tc.first+1 || got[0] != tc.first || got[len(got)-1] != 100 {
 				t.Fatalf("tmux holds %v, want %d to 100", got, tc.first)
 			}

@@ -2,6 +2,7 @@ package duettest
 
 import (
 	"bytes"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -182,3 +183,15 @@ func (t *Terminal) Lines() []string {
 
 // Screen returns the terminal's screen model.
 func (t *Terminal) Screen() *vt.Screen { return t.vt }
+
+// Numbered returns the numbers of the lines that are just a number (as seq prints
+// them), in order: what a test that printed numbered lines finds in a terminal.
+func Numbered(lines []string) []int {
+	var out []int
+	for _, l := range lines {
+		if n, err := strconv.Atoi(strings.TrimSpace(l)); err == nil {
+			out = append(out, n)
+		}
+	}
+	return out
+}

@@ -4,24 +4,12 @@ package host
 
 import (
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/duetpair/duet/internal/duettest"
 	"github.com/duetpair/duet/keys"
 )
-
-// numbered returns the lines that are just a number, as numbers, in order.
-func numbered(lines []string) []int {
-	var out []int
-	for _, l := range lines {
-		if n, err := strconv.Atoi(strings.TrimSpace(l)); err == nil {
-			out = append(out, n)
-		}
-	}
-	return out
-}
 
 // isRun reports whether got is exactly from, from+1, ..., to.
 func isRun(got []int, from, to int) bool {
@@ -54,7 +42,7 @@ func TestOpenSSHInTmuxGetsHistory(t *testing.T) {
 		return slices.Contains(tm.Screen(t), "done-42")
 	})
 	lines := tm.Lines(t)
-	if got := numbered(lines); !isRun(got, 1, 3000) {
+	if got := duettest.Numbered(lines); !isRun(got, 1, 3000) {
 		t.Fatalf("tmux holds %d numbered lines (%v ... %v), want 1 to 3000 once each",
 			len(got), got[:min(5, len(got))], got[max(len(got)-5, 0):])
 	}
@@ -88,9 +76,9 @@ func TestHistoryLimit(t *testing.T) {
 			duettest.Poll(t, "the partner's pane to show the screen", func() bool {
 				return slices.Contains(tm.Screen(t), "done-42")
 			})
-			onScreen := numbered(duettest.Lines(sess.Screen())[sess.Screen().ScrollbackLen():])
+			onScreen := duettest.Numbered(duettest.Lines(sess.Screen())[sess.Screen().ScrollbackLen():])
 			first := onScreen[0] - tc.want
-			if got := numbered(tm.Lines(t)); !isRun(got, first, 500) {
+			if got := duettest.Numbered(tm.Lines(t)); !isRun(got, first, 500) {
 				t.Fatalf("tmux holds %d numbered lines (%v ...), want %d to 500", len(got), got[:min(5, len(got))], first)
 			}
 		})

@@ -5,7 +5,6 @@ package join
 import (
 	"io"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -75,7 +74,7 @@ func TestJoinReconnectHistory(t *testing.T) {
 	duettest.Poll(t, "the partner's terminal to hold what the host's screen holds", func() bool {
 		return slices.Equal(term.Lines(), want)
 	})
-	got := numbered(term.Lines())
+	got := duettest.Numbered(term.Lines())
 	for i, n := range got {
 		if n != i+1 {
 			t.Fatalf("line %d is %d: lines %v...", i+1, n, got[max(i-3, 0):min(i+3, len(got))])
@@ -84,15 +83,4 @@ func TestJoinReconnectHistory(t *testing.T) {
 	if len(got) != 500 {
 		t.Fatalf("%d numbered lines, want 500", len(got))
 	}
-}
-
-// numbered returns the lines that are just a number, as numbers, in order.
-func numbered(lines []string) []int {
-	var out []int
-	for _, l := range lines {
-		if n, err := strconv.Atoi(strings.TrimSpace(l)); err == nil {
-			out = append(out, n)
-		}
-	}
-	return out
 }

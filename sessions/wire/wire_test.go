@@ -156,3 +156,25 @@ func TestHistoryPayload(t *testing.T) {
 		}
 	}
 }
+
+// TestPan: a PanRequest's payload goes both ways, moves beyond MaxPan are cut, and
+// anything malformed is refused.
+func TestPan(t *testing.T) {
+	for _, p := range []Pan{{DX: 8}, {DY: -4}, {DX: -3, DY: 7}, {Follow: true}} {
+		got, err := ParsePan(p.Marshal())
+		if err != nil || got != p {
+			t.Errorf("ParsePan(Marshal(%+v)) = %+v, %v", p, got, err)
+		}
+	}
+	if got, _ := ParsePan(Pan{DX: 1 << 30, DY: -(1 << 30)}.Marshal()); got.DX != MaxPan || got.DY != -MaxPan {
+		t.Errorf("a huge move is %+v, want cut to %d", got, MaxPan)
+	}
+	for _, b := range [][]byte{nil, make([]byte, 8), append(make([]byte, 8), 2), make([]byte, 10)} {
+		if _, err := ParsePan(b); err == nil {
+			t.Errorf("ParsePan(%x) accepted", b)
+		}
+	}
+	if msg := (Status{State: View, Text: "120x40\x1b[2J"}).Message(); strings.Contains(msg, "\x1b") {
+		t.Errorf("a View status's text is not escaped: %q", msg)
+	}
+}
