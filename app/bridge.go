@@ -38,6 +38,7 @@ type partnerState struct {
 	readOnly    bool
 	limits      bool          // sets the session's size
 	cols, rows  int           // their terminal's size
+	seesPart    bool          // their terminal is smaller than the session: it shows a part
 	rtt         time.Duration // round trip to the partner, in whole milliseconds; 0 unknown
 }
 
@@ -78,7 +79,8 @@ func takeSnapshot(h *hosting) hostSnapshot {
 			st.partners = append(st.partners, partnerState{
 				fingerprint: p.Fingerprint, name: partnerName(p), remote: p.Remote,
 				readOnly: p.ReadOnly, limits: limiters[p.Fingerprint], cols: p.Cols, rows: p.Rows,
-				rtt: shownRTT(p.RTT),
+				rtt:      shownRTT(p.RTT),
+				seesPart: p.Cols > 0 && p.Rows > 0 && (p.Cols < st.cols || p.Rows < st.rows),
 			})
 		}
 		slices.SortFunc(st.partners, func(a, b partnerState) int {

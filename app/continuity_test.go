@@ -158,6 +158,11 @@ func TestHostSizeAndPanKeys(t *testing.T) {
 	h.waitFor("the joined header to say it shows part of the session", func() bool {
 		return h.joined().viewOf == "200×60" && strings.Contains(h.u.centre.detail.Text, "Ctrl+Shift+arrows pan")
 	})
+	h.waitFor("the host's partners panel to say the partner sees a part", func() bool {
+		st, _ := h.u.snap.session("main")
+		return len(st.partners) == 1 && strings.Contains(partnerNote(st.partners[0]), "Sees the part around the cursor") &&
+			strings.Contains(sizeText(st), "size set by your window")
+	})
 	x0, y0, _, _, ok := partner.View()
 	if !ok {
 		t.Fatal("the partner has no view")

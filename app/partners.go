@@ -261,6 +261,9 @@ func partnerNote(ps partnerState) string {
 	if ps.limits {
 		notes = append(notes, "Limits the terminal size")
 	}
+	if ps.seesPart {
+		notes = append(notes, fmt.Sprintf("Sees the part around the cursor (their terminal is %d×%d)", ps.cols, ps.rows))
+	}
 	return strings.Join(notes, " · ")
 }
 

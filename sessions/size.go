@@ -51,14 +51,21 @@ func (s *Session) resizeLocked() {
 	}
 }
 
-// Limiters returns the clients that set the session's size now: those that may type and
-// whose columns or rows are the session's.
+// Limiters returns the clients that set the session's size now: those the size policy
+// looks at (that may type; with SizeHost, the host's own if one has a size) whose
+// columns or rows are the session's.
 func (s *Session) Limiters() []*Client {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	hostOnly := false
+	if s.policy == SizeHost {
+		for _, c := range s.clients {
+			hostOnly = hostOnly || (c.host && !c.readOnly.Load() && c.cols > 0 && c.rows > 0)
+		}
+	}
 	var out []*Client
 	for _, c := range s.clients {
-		if !c.readOnly.Load() && (c.cols == s.cols || c.rows == s.rows) {
+		if !c.readOnly.Load() && (c.host || !hostOnly) && (c.cols == s.cols || c.rows == s.rows) {
 			out = append(out, c)
 		}
 	}

@@ -32,6 +32,15 @@ func TestViewportFollowsCursor(t *testing.T) {
 	if cols, rows := s.Size(); cols != 120 || rows != 40 {
 		t.Fatalf("session %dx%d, want the host's 120x40", cols, rows)
 	}
+	// A partner as wide as the session but shorter sees a part too, and sets nothing.
+	wide, _, _ := attach(t, s, AttachOptions{Name: "wide", Cols: 120, Rows: 20})
+	if l := s.Limiters(); len(l) != 1 || l[0] != s.Clients()[0] {
+		t.Errorf("the size is set by %d clients, want the host's only", len(l))
+	}
+	if _, _, _, _, ok := wide.View(); !ok {
+		t.Error("a shorter partner has no view")
+	}
+	wide.Detach()
 	// The cursor is after BOTTOMRIGHT (column 110, row 39): the view is columns 31-110
 	// and rows 16-39.
 	duettest.Poll(t, "the partner's view of the cursor's corner", func() bool {
