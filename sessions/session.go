@@ -96,7 +96,9 @@ type Session struct {
 	done      chan struct{} // closed when the command ended and every client was told
 	readDone  chan struct{} // closed when readLoop returned
 	wg        sync.WaitGroup
-	killTimer *time.Timer // guarded by mu
+	killTimer *time.Timer   // guarded by mu
+	moving    bool          // guarded by mu: Move is taking the session out
+	moved     chan struct{} // closed by Move once the session moved
 }
 
 // Start starts a session outside any registry; see [Registry.Start].
@@ -105,6 +107,22 @@ func Start(opt Options) (*Session, error) {
 }
 
 func start(opt Options, onEnd func(*Session)) (*Session, error) {
+	s, err := newSession(opt, onEnd)
+	if err != nil {
+		return nil, err
+	}
+	pty, err := startPTY(s.command, opt.Dir, environ(opt.Env), s.cols, s.rows)
+	if err != nil {
+		return nil, fmt.Errorf("session %s: %w", s.name, err)
+	}
+	s.pty = pty
+	s.log.Info("session started", "command", s.Command(), "pid", pty.Pid())
+	s.run()
+	return s, nil
+}
+
+// newSession makes a session from opt, with its defaults, without a terminal yet.
+func newSession(opt Options, onEnd func(*Session)) (*Session, error) {
 	if opt.Name == "" {
 		opt.Name = DefaultName
 	}
@@ -139,19 +157,18 @@ func start(opt Options, onEnd func(*Session)) (*Session, error) {
 		changed:    make(chan struct{}),
 		done:       make(chan struct{}),
 		readDone:   make(chan struct{}),
+		moved:      make(chan struct{}),
 	}
 	s.screen = vt.New(opt.Cols, opt.Rows, vt.Options{Reply: s.queueReply})
-	pty, err := startPTY(opt.Command, opt.Dir, environ(opt.Env), opt.Cols, opt.Rows)
-	if err != nil {
-		return nil, fmt.Errorf("session %s: %w", opt.Name, err)
-	}
-	s.pty = pty
-	s.log.Info("session started", "command", s.Command(), "pid", pty.Pid())
+	return s, nil
+}
+
+// run starts the session's goroutines, once its terminal is there.
+func (s *Session) run() {
 	s.wg.Add(3)
 	go s.readLoop()
 	go s.replyLoop()
 	go s.waitLoop()
-	return s, nil
 }
 
 // checkName accepts names usable as SSH user names and in a terminal title.
@@ -215,7 +232,7 @@ func (s *Session) Close() error {
 	s.stopOnce.Do(func() {
 		close(s.stop)
 		s.mu.Lock()
-		running := !s.ended
+		running := !s.ended && !s.moving
 		if running {
 			s.killTimer = time.AfterFunc(killDelay, s.pty.Kill)
 		}
@@ -277,6 +294,9 @@ func (s *Session) readLoop() {
 			s.output(buf[:n])
 		}
 		if err != nil {
+			if s.isMoving() {
+				return // Move stopped the read; the command goes on elsewhere
+			}
 			if err != io.EOF && !isPTYClosed(err) {
 				s.log.Warn("read terminal", "err", err)
 			}
@@ -313,7 +333,14 @@ func (s *Session) output(p []byte) {
 // waitLoop waits for the command, then for its output, and tells the clients.
 func (s *Session) waitLoop() {
 	defer s.wg.Done()
-	exit := s.pty.Wait()
+	exited := make(chan Exit, 1)
+	go func() { exited <- s.pty.Wait() }() // ends with the command; waited for below unless the session moved
+	var exit Exit
+	select {
+	case exit = <-exited:
+	case <-s.moved:
+		return
+	}
 	drain := time.NewTimer(drainDelay)
 	select {
 	case <-s.readDone:
@@ -334,6 +361,10 @@ func (s *Session) waitLoop() {
 	s.log.Info("session ended", "status", exit.Code, "by_host", byHost)
 
 	s.mu.Lock()
+	if s.moving { // Move took the session: it tells the clients and closes done
+		s.mu.Unlock()
+		return
+	}
 	s.ended, s.exit = true, exit
 	if s.killTimer != nil {
 		s.killTimer.Stop()
@@ -353,6 +384,12 @@ func (s *Session) waitLoop() {
 		s.onEnd(s)
 	}
 	close(s.done)
+}
+
+func (s *Session) isMoving() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.moving
 }
 
 // ExitError is returned by [Client.CopyTo] when the session's command ended.
