@@ -28,6 +28,7 @@ type Moved struct {
 	Cols    int       `json:"cols"`
 	Rows    int       `json:"rows"`
 	Screen  []byte    `json:"screen"` // a repaint of the screen when it moved
+	Paused  bool      `json:"paused"` // sharing was paused (the curtain stays drawn)
 	Master  *os.File  `json:"-"`
 }
 
@@ -74,7 +75,7 @@ func (s *Session) Move() (*Moved, error) {
 	s.mu.Lock()
 	m := &Moved{
 		Name: s.name, Command: append([]string(nil), s.command...), Started: s.started,
-		Pid: s.pty.Pid(), Cols: s.cols, Rows: s.rows, Screen: s.screen.Repaint(), Master: master,
+		Pid: s.pty.Pid(), Cols: s.cols, Rows: s.rows, Screen: s.screen.Repaint(), Paused: s.paused.Load(), Master: master,
 	}
 	s.ended, s.exit = true, Exit{Desc: "moved to another process"}
 	msg := s.endMessage(fmt.Sprintf("[duet: session %s moved to a background duet host]", s.name))
@@ -122,6 +123,7 @@ func (r *Registry) Adopt(m *Moved, opt Options) (*Session, error) {
 	}
 	s.pty, s.started = p, m.Started
 	s.screen.Write(m.Screen)
+	s.paused.Store(m.Paused)
 	s.log.Info("session adopted", "pid", m.Pid)
 	s.run()
 	r.sessions = append(r.sessions, s)

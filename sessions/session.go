@@ -194,6 +194,10 @@ func environ(extra []string) []string {
 // Name returns the session's name.
 func (s *Session) Name() string { return s.name }
 
+// Started returns when the session started (in the process that started it, for an
+// adopted one).
+func (s *Session) Started() time.Time { return s.started }
+
 // Command returns the command line the session runs.
 func (s *Session) Command() string { return strings.Join(s.command, " ") }
 

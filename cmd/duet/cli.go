@@ -39,6 +39,8 @@ const usageText = `usage:
   duet verify [--host FINGERPRINT] FILE   check a recording: intact, and which host key signed it
   duet play [--speed N] [--idle S] [--here] FILE   replay a recording in Duet's terminal
   duet term [-- CMD ARGS]      a local command in Duet's terminal, in a window (shares nothing)
+  duet ls [--json]             the sessions running in the background (kept when the window quit)
+  duet stop [SESSION]          end them (all, or one)
   duet version
 every command takes --config-dir DIR (or DUET_CONFIG_DIR)`
 
@@ -71,6 +73,8 @@ func (c *cli) commands() map[string]*command {
 		"join":    joinCommand(),
 		"verify":  verifyCommand(),
 		"play":    playCommand(),
+		"ls":      lsCommand(),
+		"stop":    stopCommand(),
 		"version": {run: func(c *cli, args []string) error {
 			if len(args) > 0 {
 				return usageError("version takes no arguments")

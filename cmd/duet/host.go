@@ -18,6 +18,7 @@ import (
 
 	"github.com/duetpair/duet/keys"
 	"github.com/duetpair/duet/sessions"
+	"github.com/duetpair/duet/sessions/background"
 	"github.com/duetpair/duet/sessions/host"
 	"github.com/duetpair/duet/sessions/record"
 )
@@ -33,6 +34,9 @@ type hostOptions struct {
 	history  int // lines of scrollback a partner who joins gets; < 0 all the session keeps
 	size     sessions.SizePolicy
 	relay    relayOptions
+	// background: started by the window to serve its sessions after it quit (see
+	// sessions/background); not for people.
+	background bool
 }
 
 // hostCommand is `duet host`: share a session from this terminal, without a window.
@@ -63,10 +67,14 @@ func hostCommand() *command {
 			})
 			fs.StringVar(&o.record, "record", "", "record the session to FILE (asciicast v2, signed by the host key); partners are told")
 			o.relay.flags(fs)
+			fs.BoolVar(&o.background, strings.TrimPrefix(background.BackgroundFlag, "--"), false, "(started by the window) serve the sessions it hands over")
 		},
 		run: func(c *cli, args []string) error {
 			if len(args) > 0 {
 				return usageError("host takes no arguments, only flags")
+			}
+			if o.background {
+				return c.backgroundHost()
 			}
 			return c.host(o)
 		},

@@ -67,6 +67,7 @@ func TestDependencyDirection(t *testing.T) {
 		{pkg: "sessions/host", mayUse: []string{"sessions", "sessions/wire", "terminal/vt", "keys", "internal/safetext"}},
 		{pkg: "sessions/join", mayUse: []string{"sessions/wire", "keys", "internal/safetext"}},
 		{pkg: "sessions/record", mayUse: []string{"sessions", "terminal/vt", "keys"}},
+		{pkg: "sessions/background", mayUse: []string{"sessions", "sessions/host", "sessions/wire", "terminal/vt", "keys", "internal/safetext"}},
 		{pkg: "terminal", mayUse: []string{"terminal/vt"}, noSSH: true},
 		{pkg: "internal/duettest", mayUse: []string{"terminal/vt"}},
 		{pkg: "internal/winetest", noSSH: true}, // drives duet.exe from outside
@@ -98,7 +99,7 @@ func TestDependencyDirection(t *testing.T) {
 func TestEveryPackageHasARule(t *testing.T) {
 	known := map[string]bool{
 		"terminal/vt": true, "keys": true, "sessions": true, "sessions/wire": true,
-		"sessions/host": true, "sessions/join": true, "sessions/record": true, "terminal": true, "app": true,
+		"sessions/host": true, "sessions/join": true, "sessions/record": true, "sessions/background": true, "terminal": true, "app": true,
 		"assets": true, "internal/duettest": true, "internal/sshdtest": true,
 		"internal/flood": true, "internal/layout": true, "internal/winetest": true, "internal/safetext": true,
 	}

@@ -236,6 +236,11 @@ func (h *Server) isClosed() bool {
 // when every goroutine of the host is gone; if ctx ends first, connections are cut at
 // once and ctx's error is returned once they are gone.
 func (h *Server) Shutdown(ctx context.Context) error {
+	return h.shutdown(ctx, wire.Status{State: wire.Stopped, Text: "[duet: the host stopped sharing]"})
+}
+
+// shutdown stops the host, telling every partner st.
+func (h *Server) shutdown(ctx context.Context, st wire.Status) error {
 	if err := h.init(); err != nil {
 		return err
 	}
@@ -253,7 +258,7 @@ func (h *Server) Shutdown(ctx context.Context) error {
 	}
 	h.mu.Unlock()
 	for _, c := range conns {
-		c.kick(wire.Status{State: wire.Stopped, Text: "[duet: the host stopped sharing]"})
+		c.kick(st)
 	}
 	done := make(chan struct{})
 	go func() {

@@ -18,6 +18,10 @@ import (
 // status (the reason, if any, was the session's last output).
 var ErrHostClosed = errors.New("the host closed the session")
 
+// errHostMoved is the cause of a drop when the host said its sessions move to another
+// process (its window quit, and a background duet host serves them now, or back).
+var errHostMoved = errors.New("the host moved the session to another process")
+
 // errConnLost is the cause of a drop when the network gave no better one.
 var errConnLost = errors.New("connection lost")
 

@@ -37,6 +37,7 @@ type link struct {
 	ptyReady   bool  // the terminal was granted: window changes go out at once
 	exited     bool  // an exit-status or exit-signal came
 	said       bool  // a Duet host sent a final status: the channel ends for good
+	moved      bool  // a Duet host said its sessions move to another process: reconnect
 	status     int   // the exit status, once exited
 	startErr   error // the shell or command was refused
 }
@@ -104,6 +105,8 @@ func (l *link) wait() outcome {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	switch {
+	case l.moved:
+		return outcome{status: -1, err: errHostMoved}
 	case l.exited:
 		return outcome{final: true, status: l.status}
 	case l.startErr != nil:
@@ -136,9 +139,14 @@ func (l *link) handleRequests(notify StatusFunc) {
 			}
 		case wire.StatusRequest:
 			if st, err := wire.ParseStatus(req.Payload); err == nil {
-				if st.State.Final() {
+				switch {
+				case st.State.Final():
 					l.mu.Lock()
 					l.said = true
+					l.mu.Unlock()
+				case st.State == wire.Moved:
+					l.mu.Lock()
+					l.moved = true
 					l.mu.Unlock()
 				}
 				notify(Status{State: HostSaid, Host: st})

@@ -84,6 +84,10 @@ const (
 	// around the cursor (Text: the session's size, "120x40"), or, with no Text, no
 	// longer. A Duet partner may move that part (PanRequest).
 	View
+	// Moved: the host's sessions move to another process of the same host (the window
+	// quit and a background duet host serves them, or back): the same address and host
+	// key serve them again in a moment, so a partner reconnects.
+	Moved
 )
 
 // The Text of a Role status.
@@ -96,7 +100,7 @@ var stateNames = [...]string{
 	Waiting: "waiting", Approved: "approved", Denied: "denied", TimedOut: "timed out",
 	Busy: "busy", Refused: "refused", Kicked: "kicked", Stopped: "stopped", Ended: "ended",
 	Recording: "recording", NotRecording: "not recording", Paused: "paused", Resumed: "resumed",
-	Role: "role", View: "view",
+	Role: "role", View: "view", Moved: "moved",
 }
 
 func (s State) String() string {
@@ -193,6 +197,11 @@ func (s Status) Message() string {
 			return "[duet: you see all of the session again]"
 		}
 		return "[duet: the session is " + s.Text + ", larger than your terminal: you see the part around the cursor]"
+	case Moved:
+		if s.Text != "" {
+			return s.Text
+		}
+		return "the host moved the session to another process"
 	case Role:
 		if s.Text == RoleView {
 			return "you are view only: you see the session, but the host has not let you type"
