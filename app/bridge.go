@@ -116,6 +116,8 @@ func (u *UI) watch(h *hosting) {
 		select {
 		case <-u.stop:
 			return
+		case <-h.ended: // handed off, or stopped
+			return
 		case <-tick.C:
 		case <-changed:
 		case <-u.poke:

@@ -15,6 +15,7 @@ import (
 
 	"github.com/duetpair/duet/internal/duettest"
 	"github.com/duetpair/duet/keys"
+	"github.com/duetpair/duet/sessions/background"
 	"github.com/duetpair/duet/sessions/join"
 )
 
@@ -133,6 +134,8 @@ type options struct {
 	recordDir      string
 	setup          func(store *keys.Store) // prepares the config dir
 	join           string                  // Config.Join: opened to join this (no hosting)
+	store          *keys.Store             // the config dir; nil: a new one
+	keep           func(*background.Handoff) error
 }
 
 // newHarness opens the window on Fyne's test driver with a fresh config dir and hosts on
@@ -146,7 +149,10 @@ func newHarness(t *testing.T, o options) *harness {
 	a := &loopApp{App: ta}
 	a.d = loopDriver{Driver: ta.Driver(), l: loop}
 	fyne.SetCurrentApp(a)
-	h := &harness{t: t, a: a, loop: loop, store: keys.NewStore(t.TempDir())}
+	h := &harness{t: t, a: a, loop: loop, store: o.store}
+	if h.store == nil {
+		h.store = keys.NewStore(t.TempDir())
+	}
 	if o.noHostOnStart {
 		s := defaultSettings()
 		s.HostOnStart = false
@@ -158,7 +164,7 @@ func newHarness(t *testing.T, o options) *harness {
 		o.setup(h.store)
 	}
 	cfg := Config{
-		Store: h.store, Listen: "127.0.0.1:0", ApproveTimeout: o.approveTimeout, RecordDir: o.recordDir, Join: o.join,
+		Store: h.store, Listen: "127.0.0.1:0", ApproveTimeout: o.approveTimeout, RecordDir: o.recordDir, Join: o.join, Keep: o.keep,
 		Logger: slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelInfo})),
 	}
 	h.ui(func() {

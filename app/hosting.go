@@ -6,12 +6,14 @@ import (
 	"io/fs"
 	"log/slog"
 	"net"
+	"sync"
 	"time"
 
 	"golang.org/x/crypto/ssh"
 
 	"github.com/duetpair/duet/keys"
 	"github.com/duetpair/duet/sessions"
+	"github.com/duetpair/duet/sessions/background"
 	"github.com/duetpair/duet/sessions/host"
 )
 
@@ -21,17 +23,57 @@ type hosting struct {
 	reg     *sessions.Registry
 	host    *host.Server
 	hostKey *keys.Key
+	l       net.Listener
 	addr    string     // the listener's address
 	served  chan error // Serve's result
+	endMu   sync.Mutex    // held by shutdown and handOff
+	over    bool          // guarded by endMu: stopped or handed off
+	ended   chan struct{} // closed once over
 }
 
 // startHosting loads (or creates) the host key and starts serving on listen (see
 // host.Listen). approve is asked about keys that are not approved; history is
 // host.Server.History.
 func startHosting(store *keys.Store, listen string, approve host.ApproveFunc, timeout time.Duration, history int, log *slog.Logger) (*hosting, error) {
-	hostKey, err := store.LoadOrCreateHostKey()
+	h, hostKey, err := newHost(store, approve, timeout, history, log)
 	if err != nil {
 		return nil, err
+	}
+	l, err := host.Listen(listen)
+	if err != nil {
+		return nil, err
+	}
+	return serveOn(h, hostKey, l), nil
+}
+
+// resumeHosting serves the sessions of ho (from a background duet host, or a handoff
+// that failed) on its listener, with what it allowed once; it takes ho's terminals and
+// returns the sessions adopted.
+func resumeHosting(store *keys.Store, ho *background.Handoff, approve host.ApproveFunc, timeout time.Duration, history int, log *slog.Logger) (*hosting, []*sessions.Session, error) {
+	h, hostKey, err := newHost(store, approve, timeout, history, log)
+	if err != nil {
+		return nil, nil, err
+	}
+	l, err := ho.Listen()
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := h.Restore(ho.Grants); err != nil {
+		log.Warn("keys allowed once", "err", err)
+	}
+	adopted, err := background.Adopt(h.Sessions, ho, log)
+	if err != nil {
+		log.Warn("adopt sessions", "err", err)
+	}
+	return serveOn(h, hostKey, l), adopted, nil
+}
+
+// newHost makes the window's SSH host: the config dir's host key, approved keys and own
+// key, with approve asked about the others; history is host.Server.History.
+func newHost(store *keys.Store, approve host.ApproveFunc, timeout time.Duration, history int, log *slog.Logger) (*host.Server, *keys.Key, error) {
+	hostKey, err := store.LoadOrCreateHostKey()
+	if err != nil {
+		return nil, nil, err
 	}
 	approved := store.Approved()
 	for _, p := range approved.Problems() {
@@ -47,13 +89,15 @@ func startHosting(store *keys.Store, listen string, approve host.ApproveFunc, ti
 		History:        history,
 		Logger:         log,
 	}
-	l, err := host.Listen(listen)
-	if err != nil {
-		return nil, err
-	}
-	hs := &hosting{reg: h.Sessions, host: h, hostKey: hostKey, addr: l.Addr().String(), served: make(chan error, 1)}
-	go func() { hs.served <- h.Serve(l) }() // owned by shutdown, which waits for it
-	return hs, nil
+	return h, hostKey, nil
+}
+
+// serveOn serves h on l.
+func serveOn(h *host.Server, hostKey *keys.Key, l net.Listener) *hosting {
+	hs := &hosting{reg: h.Sessions, host: h, hostKey: hostKey, l: l, addr: l.Addr().String(),
+		served: make(chan error, 1), ended: make(chan struct{})}
+	go func() { hs.served <- h.Serve(l) }() // owned by shutdown or handOff, which wait for it
+	return hs
 }
 
 // ownKey returns the user's identity, if there is one: the host may join their own
@@ -89,6 +133,39 @@ func (h *hosting) port() int {
 
 // shutdown tells partners the host stops, ends the sessions and waits for all of it.
 func (h *hosting) shutdown(log *slog.Logger) {
+	h.endMu.Lock()
+	defer h.endMu.Unlock()
+	if h.over {
+		return
+	}
+	h.over = true
+	close(h.ended)
+	h.stop(log)
+}
+
+// handOff tells partners that the sessions move and takes them out of this process,
+// with the listener and what was allowed once (background.Collect), for a background
+// duet host; the hosting is over then. On an error nothing changed.
+func (h *hosting) handOff(log *slog.Logger) (*background.Handoff, error) {
+	h.endMu.Lock()
+	defer h.endMu.Unlock()
+	if h.over {
+		return nil, errors.New("hosting stopped already")
+	}
+	ho, err := background.Collect(h.host, h.reg, h.l, log)
+	if err != nil {
+		return nil, err
+	}
+	h.over = true
+	close(h.ended)
+	if err := <-h.served; err != nil && !errors.Is(err, host.ErrServerClosed) {
+		log.Warn("serve", "err", err)
+	}
+	h.reg.Close() // what did not move (a session that was ending)
+	return ho, nil
+}
+
+func (h *hosting) stop(log *slog.Logger) {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 	defer cancel()
 	if err := h.host.Shutdown(ctx); err != nil {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/duetpair/duet/keys"
 	"github.com/duetpair/duet/sessions"
+	"github.com/duetpair/duet/sessions/background"
 	"github.com/duetpair/duet/sessions/join"
 )
 
@@ -39,6 +40,10 @@ type Config struct {
 	// when a partner clicks an invite link; the window then does not host at start,
 	// whatever the settings say.
 	Join string
+	// Keep serves the sessions the window hands over when it quits keeping them
+	// (sessions/background), and returns once they are served; nil means a background
+	// duet host: this program, started as `duet host --background`.
+	Keep func(*background.Handoff) error
 }
 
 // UI is the Duet window. Make it with [New], call [UI.Start] once the window shows, and
@@ -84,7 +89,7 @@ type UI struct {
 	trustDlg    *trustDialog
 	hostKeyDlg  *hostKeyDialog // a changed host key, or an invite's new key, while shown
 	promptDlg   dialog.Dialog  // what a server asks while joining (a password), while shown
-	quitDialog  *dialog.ConfirmDialog
+	quitDialog  *quitDialog
 	settingsDlg *settingsDialog
 }
 
@@ -127,6 +132,7 @@ func New(a fyne.App, w fyne.Window, cfg Config) *UI {
 // Start joins Config.Join if set, or else hosts the default session if the settings
 // say so, and focuses the terminal. It runs on the UI goroutine.
 func (u *UI) Start() {
+	back := u.reattach() // sessions kept running in the background come back as they are
 	switch {
 	case u.cfg.Join != "":
 		// Opened to join (an invite link): nothing of this computer is shared unless
@@ -137,7 +143,7 @@ func (u *UI) Start() {
 			break
 		}
 		u.join(addr)
-	case u.settings.HostOnStart:
+	case u.settings.HostOnStart && !back:
 		u.hostSession(sessions.DefaultName, "")
 	}
 	u.centre.show(u.selected)
@@ -158,14 +164,27 @@ func (u *UI) ensureHosting() bool {
 		u.showError("Duet could not start hosting", hostingError(listen, err))
 		return false
 	}
+	u.useHosting(h)
+	return true
+}
+
+// useHosting makes h the window's hosting: watched, and relayed if the settings say so.
+func (u *UI) useHosting(h *hosting) {
 	u.hosting = h
 	u.log.Info("hosting", "addr", h.addr, "fp", h.hostKey.Fingerprint())
 	u.wg.Add(1)
 	go u.watch(h)
-	if u.settings.Relay != "" {
+	if u.settings.Relay != "" && u.relay == nil {
 		u.startRelay()
 	}
-	return true
+}
+
+// announce tells cfg.Out where the window listens, once a session is there to join.
+func (u *UI) announce() {
+	if u.cfg.Out != nil && !u.announced && u.hosting != nil {
+		u.announced = true
+		fmt.Fprintf(u.cfg.Out, "listening on %s\nhost key %s\n", u.hosting.addr, u.hosting.hostKey.Fingerprint())
+	}
 }
 
 // hostSession starts a hosted session and shows it.
@@ -186,10 +205,7 @@ func (u *UI) hostSession(name, command string) bool {
 		return false
 	}
 	u.addEntry(e)
-	if u.cfg.Out != nil && !u.announced {
-		u.announced = true // once a session is there to join
-		fmt.Fprintf(u.cfg.Out, "listening on %s\nhost key %s\n", u.hosting.addr, u.hosting.hostKey.Fingerprint())
-	}
+	u.announce()
 	u.refreshSoon()
 	return true
 }
@@ -297,29 +313,20 @@ func (u *UI) partnerCount() int {
 	return n
 }
 
-// onCloseWindow quits, asking first while partners are attached.
+// onCloseWindow quits, asking first what becomes of the hosted sessions that run: kept
+// running in the background, or stopped.
 func (u *UI) onCloseWindow() {
+	if u.quitting {
+		return
+	}
 	if u.hosting != nil {
 		u.snap = takeSnapshot(u.hosting) // the latest, not the last tick's
 	}
-	n := u.partnerCount()
-	if n == 0 {
-		u.quit()
+	if n := u.runningSessions(); n > 0 {
+		u.askQuit(n)
 		return
 	}
-	msg := "A partner is attached. Quit and disconnect them?"
-	if n > 1 {
-		msg = fmt.Sprintf("%d partners are attached. Quit and disconnect them?", n)
-	}
-	d := dialog.NewConfirm("Quit Duet?", msg, func(ok bool) {
-		if ok {
-			u.quit()
-		}
-	}, u.w)
-	d.SetConfirmText("Quit")
-	d.SetDismissText("Keep sharing")
-	u.quitDialog = d
-	d.Show()
+	u.quit()
 }
 
 // quit detaches every terminal, stops hosting and joined connections in the

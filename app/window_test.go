@@ -99,7 +99,10 @@ func TestQuitAsksWhilePartnersAreAttached(t *testing.T) {
 		if h.u.quitting || h.u.quitDialog == nil {
 			t.Fatal("closing the window with a partner attached did not ask first")
 		}
-		h.u.quitDialog.Hide() // "Keep sharing"
+		if txt := h.u.quitDialog.text.Text; !strings.Contains(txt, "with a partner attached") {
+			t.Errorf("the quit dialog says %q", txt)
+		}
+		test.Tap(h.u.quitDialog.cancel)
 	})
 	_ = p
 }

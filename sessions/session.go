@@ -198,6 +198,9 @@ func (s *Session) Name() string { return s.name }
 // adopted one).
 func (s *Session) Started() time.Time { return s.started }
 
+// Pid returns the process id of the session's command.
+func (s *Session) Pid() int { return s.pty.Pid() }
+
 // Command returns the command line the session runs.
 func (s *Session) Command() string { return strings.Join(s.command, " ") }
 
