@@ -24,8 +24,8 @@ type hosting struct {
 	host    *host.Server
 	hostKey *keys.Key
 	l       net.Listener
-	addr    string     // the listener's address
-	served  chan error // Serve's result
+	addr    string        // the listener's address
+	served  chan error    // Serve's result
 	endMu   sync.Mutex    // held by shutdown and handOff
 	over    bool          // guarded by endMu: stopped or handed off
 	ended   chan struct{} // closed once over
