@@ -13,9 +13,6 @@ const Supported = false
 // BackgroundFlag: see the Unix build; `duet host` refuses it on Windows.
 const BackgroundFlag = "--background"
 
-// Config: see the Unix build.
-type Config struct{}
-
 // Taken: see the Unix build.
 type Taken struct{ *Handoff }
 

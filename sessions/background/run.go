@@ -18,23 +18,6 @@ import (
 	"github.com/duetpair/duet/sessions/host"
 )
 
-// Config is what a background host runs with.
-type Config struct {
-	// Dir is the config dir: the socket is there.
-	Dir string
-	// Handoff is what the window handed over; Run owns it.
-	Handoff *Handoff
-	// NewHost returns the SSH host that serves reg: the window's host key, approved keys
-	// and own key. Its Approve should be nil (nobody is there to ask).
-	NewHost func(reg *sessions.Registry) *host.Server
-	// Logger receives the log; nil discards it.
-	Logger *slog.Logger
-	// Ready, if set, is called once the sessions are served and the socket listens.
-	Ready func(addr string)
-	// Quit, once closed, stops the sessions and the background host (a signal).
-	Quit <-chan struct{}
-}
-
 // serving is one round of a background host: the sessions it adopted and their host.
 type serving struct {
 	reg    *sessions.Registry
