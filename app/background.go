@@ -49,16 +49,16 @@ func quitQuestion(n, p int, canKeep bool) string {
 	case p > 1:
 		what += fmt.Sprintf(", with %d partners attached", p)
 	}
-	them := "it"
+	them, its := "it", "its"
 	if n > 1 {
-		them = "them"
+		them, its = "them", "their"
 	}
 	if !canKeep {
-		return what + ". Windows cannot keep a session running without its window: quitting ends " + them + ", and the programs in " + them + "."
+		return what + ". Windows cannot keep a session running without its window: quitting ends " + them + " and " + its + " programs."
 	}
-	return what + ". Keep " + them + " running in the background: the programs go on, partners reconnect in a " +
-		"moment on the same address, and opening Duet again brings " + them + " back (duet ls lists them, duet stop ends them). " +
-		"Or stop " + them + ": the programs in " + them + " end."
+	return what + ". Keep " + them + " running in the background: " + its + " programs go on, partners reconnect " +
+		"to the same address in a moment, and opening Duet again brings " + them + " back (duet ls lists " + them +
+		", duet stop ends " + them + "). Stopping " + them + " ends " + its + " programs."
 }
 
 // askQuit shows the quit dialog for n running sessions.
@@ -74,7 +74,12 @@ func (u *UI) askQuit(n int) {
 		q.d.Hide()
 		u.quit()
 	})
-	q.cancel = widget.NewButton("Cancel", func() { q.d.Hide() })
+	q.cancel = widget.NewButton("Cancel", func() {
+		q.d.Hide()
+		if e := u.selected; e != nil {
+			u.w.Canvas().Focus(e.term) // back to typing
+		}
+	})
 	buttons := container.NewHBox()
 	if background.Supported {
 		label := "Keep it running in the background"
@@ -96,6 +101,12 @@ func (u *UI) askQuit(n int) {
 		container.NewVBox(fixedWidth(560, q.text), container.NewCenter(buttons)), u.w)
 	u.quitDialog = q
 	q.d.Show()
+	u.log.Info("quitting: asking what becomes of the running sessions", "sessions", n)
+	if q.keep != nil {
+		u.w.Canvas().Focus(q.keep) // Space keeps, Tab goes to the others
+	} else {
+		u.w.Canvas().Focus(q.cancel)
+	}
 }
 
 // keepAndQuit hands the hosted sessions to a background duet host and quits. If that

@@ -140,6 +140,9 @@ func TestQuitKeepsSessionsRunning(t *testing.T) {
 	if _, err := background.List(store.Dir()); !errors.Is(err, background.ErrNone) {
 		t.Errorf("the background host still runs after the window took its sessions: %v", err)
 	}
+	h2.waitFor("the session's screen as it was", func() bool {
+		return strings.Contains(h2.u.entries[0].term.Screen().Text(), "up-kept-")
+	})
 	h2.ui(func() {
 		if got := h2.u.entries[0].session.Pid(); got != pid {
 			t.Errorf("the session came back with process %d, want %d", got, pid)

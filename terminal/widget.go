@@ -327,7 +327,12 @@ func (t *Terminal) cell() fyne.Size {
 func (t *Terminal) Resize(s fyne.Size) {
 	t.BaseWidget.Resize(s)
 	cs := t.cell()
-	cols, rows := max(int(s.Width/cs.Width), 1), max(int(s.Height/cs.Height), 1)
+	if s.Width < cs.Width || s.Height < cs.Height {
+		// Not laid out yet (a layout pass before the window has its size): a grid of 1x1
+		// would shrink a shared session, and what its screen shows, for nothing.
+		return
+	}
+	cols, rows := int(s.Width/cs.Width), int(s.Height/cs.Height)
 	if cols == t.cols && rows == t.rows {
 		return
 	}

@@ -1,0 +1,200 @@
+//go:build !windows
+
+package main
+
+import (
+	"bufio"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/duetpair/duet/internal/duettest"
+	"github.com/duetpair/duet/keys"
+)
+
+// xWindow is the real window (this test binary as duet) on a private X server.
+type xWindow struct {
+	cmd     *exec.Cmd
+	stderr  *syncBuf
+	addr    string
+	exited  chan struct{}
+	display string
+}
+
+// openXWindow opens the window on display with the config dir cfg and waits until it
+// says where it listens.
+func openXWindow(t *testing.T, display, dir, cfg string) *xWindow {
+	t.Helper()
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := &xWindow{stderr: &syncBuf{}, exited: make(chan struct{}), display: display}
+	w.cmd = exec.Command(self, "--config-dir", cfg, "--listen", "127.0.0.1:0")
+	w.cmd.Dir = dir
+	w.cmd.Env = append(os.Environ(), "DUET_TEST_AS_DUET=1", "DISPLAY="+display, "SHELL=/bin/sh", "PS1=$ ",
+		"ENV=", "XDG_RUNTIME_DIR="+dir, "HOME="+dir)
+	stdout, err := w.cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.cmd.Stderr = w.stderr
+	if err := w.cmd.Start(); err != nil {
+		t.Fatalf("start the window: %v", err)
+	}
+	addr := make(chan string, 1)
+	go func() { // ends when the window's stdout closes
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			if a, ok := strings.CutPrefix(sc.Text(), "listening on "); ok {
+				addr <- a
+			}
+		}
+	}()
+	go func() { _ = w.cmd.Wait(); close(w.exited) }()
+	t.Cleanup(func() {
+		_ = w.cmd.Process.Kill()
+		<-w.exited
+		if t.Failed() {
+			t.Logf("window's log:\n%s", w.stderr.String())
+		}
+	})
+	select {
+	case w.addr = <-addr:
+	case <-w.exited:
+		t.Fatalf("the window exited; log:\n%s", w.stderr.String())
+	case <-time.After(120 * time.Second):
+		t.Fatalf("the window did not say where it listens; log:\n%s", w.stderr.String())
+	}
+	return w
+}
+
+// xdo runs xdotool on the window's display.
+func (w *xWindow) xdo(t *testing.T, args ...string) string {
+	t.Helper()
+	c := exec.Command("xdotool", args...)
+	c.Env = append(os.Environ(), "DISPLAY="+w.display)
+	out, err := c.Output()
+	if err != nil {
+		t.Fatalf("xdotool %v: %v", args, err)
+	}
+	return strings.TrimSpace(string(out))
+}
+
+// keys gives the window the keyboard (no window manager: windowfocus) and presses keys.
+func (w *xWindow) keys(t *testing.T, keys ...string) {
+	t.Helper()
+	id := strings.Fields(w.xdo(t, "search", "--name", "Duet"))
+	if len(id) == 0 {
+		t.Fatal("no Duet window on the display")
+	}
+	w.xdo(t, "windowfocus", "--sync", id[0])
+	w.xdo(t, append([]string{"key", "--delay", "50"}, keys...)...)
+}
+
+// askQuit presses Ctrl+Q and waits for the quit dialog.
+func (w *xWindow) askQuit(t *testing.T) {
+	t.Helper()
+	before := strings.Count(w.stderr.String(), "asking what becomes of the running sessions")
+	w.keys(t, "ctrl+q")
+	pollUntil(t, "the quit dialog", 30*time.Second, func() bool {
+		return strings.Count(w.stderr.String(), "asking what becomes of the running sessions") > before
+	})
+}
+
+// screenshot saves the display to name in the temp dir once it is drawn.
+func (w *xWindow) screenshot(t *testing.T, name string) string {
+	t.Helper()
+	shot := filepath.Join(os.TempDir(), name)
+	pollUntil(t, "a screenshot with the window drawn", 30*time.Second, func() bool {
+		c := exec.Command("import", "-window", "root", shot)
+		c.Env = append(os.Environ(), "DISPLAY="+w.display)
+		return c.Run() == nil && distinctColours(t, shot) >= 8
+	})
+	t.Logf("screenshot: %s", shot)
+	return shot
+}
+
+// TestWindowKeepsSessionsUnderXvfb: the real window hosts a shell an OpenSSH partner
+// types into; Ctrl+Q asks, Space keeps the session running in the background (the
+// window quits, a background duet host serves it on the same address, the partner
+// connects again and finds the same shell, duet ls lists it); the window opened again
+// takes it back with its screen, on the same address; Ctrl+Q, Tab, Space stops it.
+func TestWindowKeepsSessionsUnderXvfb(t *testing.T) {
+	display := startXvfb(t)
+	duettest.NeedOpenSSH(t)
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "cfg")
+	partnerStore, err := keys.Open(filepath.Join(dir, "partner"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	partner, err := partnerStore.LoadOrCreateIdentity()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code, _, stderr := runCLI(t, "", "approve", "--config-dir", cfg, partner.Path+".pub"); code != 0 {
+		t.Fatalf("duet approve: %s", stderr)
+	}
+	t.Cleanup(func() { runCLI(t, "", "stop", "--config-dir", cfg) }) // whatever the test left
+
+	win := openXWindow(t, display, dir, cfg)
+	sshArgs := duettest.SSHArgs(t, win.addr, partner.Path, "main", "-tt")
+	ssh := duettest.RunSSH(t, sshArgs, false)
+	ssh.Type(t, "X=kept-$$; echo up-$X\r")
+	b := ssh.Out.WaitFor(t, "up-kept-")
+	pid := regexp.MustCompile(`up-kept-(\d+)`).FindSubmatch(b)
+
+	win.askQuit(t)
+	win.screenshot(t, "duet-quit-dialog-xvfb.png")
+	win.keys(t, "space") // the focused button: keep it running
+	select {
+	case <-win.exited:
+	case <-time.After(60 * time.Second):
+		t.Fatal("the window did not quit")
+	}
+	if !win.cmd.ProcessState.Success() {
+		t.Errorf("the window exited with %v", win.cmd.ProcessState)
+	}
+	ssh.Wait(t)
+	again := duettest.RunSSH(t, sshArgs, false)
+	again.Type(t, "echo again-$X\r")
+	again.Out.WaitFor(t, "again-"+string(pid[0])[3:])
+	if _, out, _ := runCLI(t, "", "ls", "--config-dir", cfg); !strings.Contains(out, win.addr) || !strings.Contains(out, "main") {
+		t.Errorf("duet ls: %q", out)
+	}
+
+	win2 := openXWindow(t, display, dir, cfg)
+	if win2.addr != win.addr {
+		t.Errorf("the window came back on %s, not %s", win2.addr, win.addr)
+	}
+	again.Wait(t)
+	third := duettest.RunSSH(t, sshArgs, false)
+	third.Type(t, "echo third-$X\r")
+	third.Out.WaitFor(t, "third-"+string(pid[0])[3:])
+	if _, out, _ := runCLI(t, "", "ls", "--config-dir", cfg); !strings.Contains(out, "no sessions run in the background") {
+		t.Errorf("duet ls with the window open: %q", out)
+	}
+	win2.screenshot(t, "duet-window-back-xvfb.png")
+
+	win2.askQuit(t)
+	win2.keys(t, "Tab", "space") // Stop it and quit
+	select {
+	case <-win2.exited:
+	case <-time.After(60 * time.Second):
+		t.Fatal("the window did not quit")
+	}
+	third.Wait(t)
+	n := 0
+	for _, c := range pid[1] {
+		n = n*10 + int(c-'0')
+	}
+	duettest.Poll(t, "the shell to end", func() bool { return !processAlive(n) })
+	if _, out, _ := runCLI(t, "", "ls", "--config-dir", cfg); !strings.Contains(out, "no sessions run in the background") {
+		t.Errorf("duet ls after stopping: %q", out)
+	}
+}
