@@ -4,6 +4,8 @@ package main
 
 import (
 	"bufio"
+	"image"
+	"image/png"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -93,7 +95,26 @@ func (w *xWindow) keys(t *testing.T, keys ...string) {
 		t.Fatal("no Duet window on the display")
 	}
 	w.xdo(t, "windowfocus", "--sync", id[0])
-	w.xdo(t, append([]string{"key", "--delay", "50"}, keys...)...)
+	if len(keys) > 0 {
+		w.xdo(t, append([]string{"key", "--delay", "50"}, keys...)...)
+	}
+}
+
+// title returns the window's title ("main · 1 watching — Duet").
+func (w *xWindow) title(t *testing.T) string {
+	t.Helper()
+	id := strings.Fields(w.xdo(t, "search", "--name", "Duet"))
+	if len(id) == 0 {
+		return ""
+	}
+	return w.xdo(t, "getwindowname", id[0])
+}
+
+// typeText gives the window the keyboard and types s.
+func (w *xWindow) typeText(t *testing.T, s string) {
+	t.Helper()
+	w.keys(t) // focus
+	w.xdo(t, "type", "--delay", "20", s)
 }
 
 // askQuit presses Ctrl+Q and waits for the quit dialog.
@@ -119,13 +140,59 @@ func (w *xWindow) screenshot(t *testing.T, name string) string {
 	return shot
 }
 
+// screenshotChanged saves the display to name once it differs from the screenshot
+// before (a dialog drawn over the window).
+func (w *xWindow) screenshotChanged(t *testing.T, before, name string) string {
+	t.Helper()
+	shot := filepath.Join(os.TempDir(), name)
+	pollUntil(t, "the display to change", 30*time.Second, func() bool {
+		c := exec.Command("import", "-window", "root", shot)
+		c.Env = append(os.Environ(), "DISPLAY="+w.display)
+		return c.Run() == nil && changedPixels(t, before, shot) > 0.3
+	})
+	t.Logf("screenshot: %s", shot)
+	return shot
+}
+
+// changedPixels returns the share of pixels (sampled) that differ between two PNGs.
+func changedPixels(t *testing.T, a, b string) float64 {
+	t.Helper()
+	load := func(path string) image.Image {
+		f, err := os.Open(path)
+		if err != nil {
+			return nil
+		}
+		defer f.Close()
+		img, _ := png.Decode(f)
+		return img
+	}
+	ia, ib := load(a), load(b)
+	if ia == nil || ib == nil || ia.Bounds() != ib.Bounds() {
+		return 0
+	}
+	n, diff := 0, 0
+	r := ia.Bounds()
+	for y := r.Min.Y; y < r.Max.Y; y += 4 {
+		for x := r.Min.X; x < r.Max.X; x += 4 {
+			n++
+			if ia.At(x, y) != ib.At(x, y) {
+				diff++
+			}
+		}
+	}
+	return float64(diff) / float64(n)
+}
+
 // TestWindowKeepsSessionsUnderXvfb: the real window hosts a shell an OpenSSH partner
 // types into; Ctrl+Q asks, Space keeps the session running in the background (the
 // window quits, a background duet host serves it on the same address, the partner
 // connects again and finds the same shell, duet ls lists it); the window opened again
 // takes it back with its screen, on the same address; Ctrl+Q, Tab, Space stops it.
 func TestWindowKeepsSessionsUnderXvfb(t *testing.T) {
-	display := startXvfb(t)
+	if _, err := exec.LookPath("xdotool"); err != nil {
+		t.Skip("xdotool is not installed (make test installs it with scripts/deps.sh)")
+	}
+	display := startXvfbSized(t, "1280x800x24") // the window opens at 1240x760
 	duettest.NeedOpenSSH(t)
 	dir := t.TempDir()
 	cfg := filepath.Join(dir, "cfg")
@@ -149,8 +216,9 @@ func TestWindowKeepsSessionsUnderXvfb(t *testing.T) {
 	b := ssh.Out.WaitFor(t, "up-kept-")
 	pid := regexp.MustCompile(`up-kept-(\d+)`).FindSubmatch(b)
 
+	before := win.screenshot(t, "duet-window-before-quit-xvfb.png")
 	win.askQuit(t)
-	win.screenshot(t, "duet-quit-dialog-xvfb.png")
+	win.screenshotChanged(t, before, "duet-quit-dialog-xvfb.png")
 	win.keys(t, "space") // the focused button: keep it running
 	select {
 	case <-win.exited:
@@ -179,6 +247,12 @@ func TestWindowKeepsSessionsUnderXvfb(t *testing.T) {
 	if _, out, _ := runCLI(t, "", "ls", "--config-dir", cfg); !strings.Contains(out, "no sessions run in the background") {
 		t.Errorf("duet ls with the window open: %q", out)
 	}
+	pollUntil(t, "the window to show the session", 30*time.Second, func() bool {
+		return strings.HasPrefix(win2.title(t), "main")
+	})
+	// The host types in the tab that came back.
+	win2.typeText(t, "echo from-the-window-$X\r")
+	third.Out.WaitFor(t, "from-the-window-"+string(pid[0])[3:])
 	win2.screenshot(t, "duet-window-back-xvfb.png")
 
 	win2.askQuit(t)
