@@ -13,6 +13,10 @@
 // asks (approve, trust a host key), which wait for the user's answer or their context.
 // Every goroutine the window starts is owned by [UI] and gone when [UI.Close] returns.
 //
+// Quitting with hosted sessions running asks what becomes of them (background.go): kept
+// running, they move to a background duet host (sessions/background) the window starts;
+// stopped, they end. Start takes back what a background host runs for the config dir.
+//
 // Package app uses every package of Duet and Fyne, but never Fyne's app package or its
 // GL driver: cmd/duet makes the fyne.App and fyne.Window and hands them in.
 package app

@@ -64,6 +64,16 @@
 // [Session.Resume] repaints them. [Session.State] and [Session.Changed] tell the SSH host
 // what to tell partners.
 //
+// # Moving between processes
+//
+// [Session.Move] takes a running session out of the process without ending its command:
+// the read loop stops, the clients are told (ErrMoved), and the caller gets the
+// terminal's master side, the command's process id and a repaint of the screen
+// ([Moved]), to hand to another process, where [Registry.Adopt] takes it in. Unix only
+// (move_unix.go): a Windows pseudo console cannot change process (ErrCannotMove). An
+// adopted command is not the adopter's child: its end is seen when its terminal closes,
+// without an exit status.
+//
 // Package sessions uses terminal/vt only; it never imports SSH, Fyne or any other
 // package of Duet.
 package sessions

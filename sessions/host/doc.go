@@ -48,6 +48,14 @@
 // missed. A partner whose terminal is smaller than the session (sessions.SizeHost) is
 // told so (wire.View, and a notice) and a Duet one may move its view (wire.PanRequest).
 //
+// # Moving
+//
+// When the window quits keeping its sessions (sessions/background), [Server.Handover]
+// stops the host as Shutdown does but tells partners wire.Moved, so that Duet partners
+// reconnect by themselves (OpenSSH partners read that they should connect again), and
+// [Server.Grants] / [Server.Restore] carry what was allowed once to the next host
+// process, so that those partners are not asked about again.
+//
 // Package host uses sessions, sessions/wire, keys and internal/safetext; it never
 // imports sessions/join or Fyne.
 package host

@@ -7,7 +7,8 @@
 // value and never parses the text. CleanName is how any name from the other side of a
 // connection (a display name, a key's comment) is bounded and escaped before it is shown.
 // The host also pings partners after output (PingRequest), which every SSH client
-// answers.
+// answers. A host whose sessions move to another process of the same host (the window
+// quits keeping them) says Moved, the one status after which a partner reconnects.
 //
 // Package wire imports only internal/safetext of Duet's packages.
 package wire
