@@ -78,6 +78,37 @@ func TestMoveAndAdopt(t *testing.T) {
 	}
 }
 
+// TestMovePaused: a session whose sharing was paused is still paused where it moved: a
+// partner attaching there sees the curtain, not the screen.
+func TestMovePaused(t *testing.T) {
+	var from, to Registry
+	defer from.Close()
+	defer to.Close()
+	s, err := from.Start(Options{Command: []string{"/bin/sh", "-c", "echo private-stuff; exec sleep 60"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, out, _ := attach(t, s, AttachOptions{})
+	out.WaitFor(t, "private-stuff")
+	s.Pause(false)
+	m, err := s.Move()
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := to.Adopt(m, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !a.Paused() {
+		t.Fatal("the moved session is not paused")
+	}
+	_, pout, _ := attach(t, a, AttachOptions{Cols: 80, Rows: 24})
+	pout.WaitFor(t, "The host paused sharing")
+	if strings.Contains(pout.String(), "private-stuff") {
+		t.Error("a partner saw the paused screen")
+	}
+}
+
 // TestAdoptedSessionClose: closing an adopted session hangs up its command, which is
 // not this process's child.
 func TestAdoptedSessionClose(t *testing.T) {

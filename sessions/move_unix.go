@@ -91,7 +91,7 @@ func (p *adoptedPTY) Hangup()                     { p.signalGroup(syscall.SIGHUP
 func (p *adoptedPTY) Kill()                       { p.signalGroup(syscall.SIGKILL) }
 
 // adoptedExit is how an adopted command ended, as far as this process can know.
-var adoptedExit = Exit{Code: 0, Desc: "it ended (its exit status is not known after a move)"}
+var adoptedExit = Exit{Code: 0, Desc: "exit status unknown (it moved between processes)"}
 
 // Wait waits until the terminal closed or the process is gone (checked four times a
 // second: it is not this process's child, so there is nothing to wait on).

@@ -148,10 +148,12 @@ func TestBackgroundHostProcess(t *testing.T) {
 	}
 
 	// The window opens again and takes the session back from the process.
+	took := time.Now()
 	tk, err := background.Take(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Logf("took the session back from the background host in %v (with a partner attached)", time.Since(took))
 	reg2 := &sessions.Registry{}
 	adopted, err := background.Adopt(reg2, tk.Handoff, slog.New(slog.DiscardHandler))
 	if err != nil || len(adopted) != 1 || adopted[0].Pid() != pid {
