@@ -81,24 +81,7 @@ func TestMoveAndAdopt(t *testing.T) {
 // TestMovePaused: a session whose sharing was paused is still paused where it moved: a
 // partner attaching there sees the curtain, not the screen.
 func TestMovePaused(t *testing.T) {
-	var from, to Registry
-	defer from.Close()
-	defer to.Close()
-	s, err := from.Start(Options{Command: []string{"/bin/sh", "-c", "echo private-stuff; exec sleep 60"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, out, _ := attach(t, s, AttachOptions{})
-	out.WaitFor(t, "private-stuff")
-	s.Pause(false)
-	m, err := s.Move()
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := to.Adopt(m, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	a, _ := moveOne(t, "echo private-stuff; exec sleep 60", "private-stuff", func(s *Session) { s.Pause(false) })
 	if !a.Paused() {
 		t.Fatal("the moved session is not paused")
 	}
@@ -112,15 +95,33 @@ func TestMovePaused(t *testing.T) {
 // TestAdoptedSessionClose: closing an adopted session hangs up its command, which is
 // not this process's child.
 func TestAdoptedSessionClose(t *testing.T) {
+	a, m := moveOne(t, "echo up; exec sleep 60", "up", nil)
+	a.Close()
+	if ex, _ := a.Exit(); ex.Desc != EndedByHost {
+		t.Errorf("exit %+v, want %q", ex, EndedByHost)
+	}
+	p, _ := os.FindProcess(m.Pid)
+	duettest.Poll(t, "the moved command to end", func() bool { return !processAlive(p) })
+}
+
+// moveOne starts sh -c script in one registry, waits for want in its output, runs
+// before (if set), moves the session into another registry and returns it there.
+func moveOne(t *testing.T, script, want string, before func(*Session)) (*Session, *Moved) {
+	t.Helper()
 	var from, to Registry
-	defer from.Close()
-	defer to.Close()
-	s, err := from.Start(Options{Command: []string{"/bin/sh", "-c", "echo up; exec sleep 60"}})
+	t.Cleanup(func() {
+		to.Close()
+		from.Close()
+	})
+	s, err := from.Start(Options{Command: []string{"/bin/sh", "-c", script}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	_, out, _ := attach(t, s, AttachOptions{})
-	out.WaitFor(t, "up")
+	out.WaitFor(t, want)
+	if before != nil {
+		before(s)
+	}
 	m, err := s.Move()
 	if err != nil {
 		t.Fatal(err)
@@ -129,12 +130,7 @@ func TestAdoptedSessionClose(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a.Close()
-	if ex, _ := a.Exit(); ex.Desc != EndedByHost {
-		t.Errorf("exit %+v, want %q", ex, EndedByHost)
-	}
-	p, _ := os.FindProcess(m.Pid)
-	duettest.Poll(t, "the moved command to end", func() bool { return !processAlive(p) })
+	return a, m
 }
 
 // syscallWriteTo types s into a terminal's master side.

@@ -36,19 +36,12 @@ func dupFile(f *os.File) (*os.File, error) {
 	if err != nil {
 		return nil, err
 	}
-	nfd, derr := -1, error(nil)
-	if err := rc.Control(func(fd uintptr) { nfd, derr = syscall.Dup(int(fd)) }); err != nil {
+	var c *os.File
+	var cerr error
+	if err := rc.Control(func(fd uintptr) { c, cerr = copyFD(int(fd)) }); err != nil {
 		return nil, err
 	}
-	if derr != nil {
-		return nil, derr
-	}
-	syscall.CloseOnExec(nfd)
-	if err := syscall.SetNonblock(nfd, true); err != nil {
-		syscall.Close(nfd)
-		return nil, err
-	}
-	return os.NewFile(uintptr(nfd), "/dev/ptmx"), nil
+	return c, cerr
 }
 
 // adoptedPTY is a command that moved here in its pseudo-terminal: this process has the

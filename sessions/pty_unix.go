@@ -74,17 +74,24 @@ func isPTYClosed(err error) bool {
 
 // pollable returns a non-blocking *os.File for f's descriptor and closes f.
 func pollable(f *os.File) (*os.File, error) {
-	fd, err := syscall.Dup(int(f.Fd()))
+	c, err := copyFD(int(f.Fd()))
 	f.Close()
+	return c, err
+}
+
+// copyFD returns a copy of the terminal descriptor fd: close-on-exec, non-blocking, on
+// the runtime's poller.
+func copyFD(fd int) (*os.File, error) {
+	nfd, err := syscall.Dup(fd)
 	if err != nil {
 		return nil, err
 	}
-	syscall.CloseOnExec(fd)
-	if err := syscall.SetNonblock(fd, true); err != nil {
-		syscall.Close(fd)
+	syscall.CloseOnExec(nfd)
+	if err := syscall.SetNonblock(nfd, true); err != nil {
+		syscall.Close(nfd)
 		return nil, err
 	}
-	return os.NewFile(uintptr(fd), "/dev/ptmx"), nil
+	return os.NewFile(uintptr(nfd), "/dev/ptmx"), nil
 }
 
 // setSize sets the size of the terminal; the kernel tells the program (SIGWINCH). It works

@@ -99,17 +99,7 @@ func TestBackgroundHostProcess(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	partnerStore, err := keys.Open(filepath.Join(dir, "partner"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	partner, err := partnerStore.LoadOrCreateIdentity()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if code, _, stderr := runCLI(t, "", "approve", "--config-dir", cfg, partner.Path+".pub"); code != 0 {
-		t.Fatalf("duet approve: %s", stderr)
-	}
+	partner := approvedPartner(t, dir, cfg)
 	reg := &sessions.Registry{}
 	s, err := reg.Start(sessions.Options{Command: []string{"/bin/sh"}, Env: []string{"PS1=$ ", "ENV=", "HISTFILE="}})
 	if err != nil {

@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"github.com/duetpair/duet/internal/duettest"
-	"github.com/duetpair/duet/keys"
 )
 
 // xWindow is the real window (this test binary as duet) on a private X server.
@@ -196,17 +195,7 @@ func TestWindowKeepsSessionsUnderXvfb(t *testing.T) {
 	duettest.NeedOpenSSH(t)
 	dir := t.TempDir()
 	cfg := filepath.Join(dir, "cfg")
-	partnerStore, err := keys.Open(filepath.Join(dir, "partner"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	partner, err := partnerStore.LoadOrCreateIdentity()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if code, _, stderr := runCLI(t, "", "approve", "--config-dir", cfg, partner.Path+".pub"); code != 0 {
-		t.Fatalf("duet approve: %s", stderr)
-	}
+	partner := approvedPartner(t, dir, cfg)
 	t.Cleanup(func() { runCLI(t, "", "stop", "--config-dir", cfg) }) // whatever the test left
 
 	win := openXWindow(t, display, dir, cfg)

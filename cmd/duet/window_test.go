@@ -48,18 +48,7 @@ func TestWindowUnderXvfb(t *testing.T) {
 	dir := t.TempDir()
 	cfg := filepath.Join(dir, "cfg")
 
-	// The partner's key, approved in the window's config dir as a host would.
-	partnerStore, err := keys.Open(filepath.Join(dir, "partner"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	partner, err := partnerStore.LoadOrCreateIdentity()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if code, _, stderr := runCLI(t, "", "approve", "--config-dir", cfg, partner.Path+".pub"); code != 0 {
-		t.Fatalf("duet approve: %s", stderr)
-	}
+	partner := approvedPartner(t, dir, cfg)
 
 	self, err := os.Executable()
 	if err != nil {
@@ -147,6 +136,24 @@ func TestWindowUnderXvfb(t *testing.T) {
 		return c.Run() == nil && distinctColours(t, shot) >= 8
 	})
 	t.Logf("screenshot: %s", shot)
+}
+
+// approvedPartner returns a partner's identity (in dir/partner), approved with duet approve
+// in the config dir cfg as a host would.
+func approvedPartner(t *testing.T, dir, cfg string) *keys.Key {
+	t.Helper()
+	partnerStore, err := keys.Open(filepath.Join(dir, "partner"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	partner, err := partnerStore.LoadOrCreateIdentity()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code, _, stderr := runCLI(t, "", "approve", "--config-dir", cfg, partner.Path+".pub"); code != 0 {
+		t.Fatalf("duet approve: %s", stderr)
+	}
+	return partner
 }
 
 // syncBuf collects what a process writes, for the test to read meanwhile.

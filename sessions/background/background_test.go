@@ -99,14 +99,9 @@ func runBackground(t *testing.T, store *keys.Store, ho *Handoff) <-chan struct{}
 // dialPartner joins addr's session pair as a Duet partner with the identity of store.
 func dialPartner(t *testing.T, addr string, store *keys.Store) (*join.Conn, *duettest.Output) {
 	t.Helper()
-	h, p, _ := net.SplitHostPort(addr)
-	port, _ := strconv.Atoi(p)
 	ctx, cancel := context.WithTimeout(context.Background(), duettest.Timeout)
 	defer cancel()
-	c, err := join.Dial(ctx, join.Address{User: "pair", Host: h, Port: port}, join.Config{
-		Store: store, Term: "xterm-256color", Cols: 80, Rows: 24, NoUserKeys: true,
-		ConfirmHost: func(string, ssh.PublicKey) error { return nil },
-	})
+	c, err := dialAs(ctx, addr, store)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -263,14 +258,9 @@ func TestStopBackground(t *testing.T) {
 // dialErr tries to join addr with store's identity, and says why it could not (nil if it
 // was let in).
 func dialErr(addr string, store *keys.Store) (*join.Conn, error) {
-	h, p, _ := net.SplitHostPort(addr)
-	port, _ := strconv.Atoi(p)
 	ctx, cancel := context.WithTimeout(context.Background(), duettest.Timeout)
 	defer cancel()
-	c, err := join.Dial(ctx, join.Address{User: "pair", Host: h, Port: port}, join.Config{
-		Store: store, Term: "xterm-256color", Cols: 80, Rows: 24, NoUserKeys: true,
-		ConfirmHost: func(string, ssh.PublicKey) error { return nil },
-	})
+	c, err := dialAs(ctx, addr, store)
 	if err != nil {
 		return nil, err
 	}
@@ -302,3 +292,13 @@ func typeUntil(t *testing.T, c *join.Conn, out *duettest.Output, line, want stri
 }
 
 func alive(pid int) bool { return syscall.Kill(pid, 0) != syscall.ESRCH }
+
+// dialAs joins session pair at addr as a Duet partner with store's identity.
+func dialAs(ctx context.Context, addr string, store *keys.Store) (*join.Conn, error) {
+	h, p, _ := net.SplitHostPort(addr)
+	port, _ := strconv.Atoi(p)
+	return join.Dial(ctx, join.Address{User: "pair", Host: h, Port: port}, join.Config{
+		Store: store, Term: "xterm-256color", Cols: 80, Rows: 24, NoUserKeys: true,
+		ConfirmHost: func(string, ssh.PublicKey) error { return nil },
+	})
+}
