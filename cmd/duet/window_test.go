@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"io"
@@ -50,46 +49,8 @@ func TestWindowUnderXvfb(t *testing.T) {
 
 	partner := approvedPartner(t, dir, cfg)
 
-	self, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
-	win := exec.Command(self, "--config-dir", cfg, "--listen", "127.0.0.1:0")
-	win.Dir = dir
-	win.Env = append(os.Environ(), "DUET_TEST_AS_DUET=1", "DISPLAY="+display, "SHELL=/bin/sh", "PS1=$ ",
-		"XDG_RUNTIME_DIR="+dir, "HOME="+dir)
-	stdout, err := win.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var stderr syncBuf
-	win.Stderr = &stderr
-	if err := win.Start(); err != nil {
-		t.Fatalf("start the window: %v", err)
-	}
-	t.Cleanup(func() {
-		_ = win.Process.Kill()
-		_ = win.Wait()
-		if t.Failed() {
-			t.Logf("window's log:\n%s", stderr.String())
-		}
-	})
-	addr := make(chan string, 1)
-	go func() { // ends when the window's stdout closes
-		sc := bufio.NewScanner(stdout)
-		for sc.Scan() {
-			if a, ok := strings.CutPrefix(sc.Text(), "listening on "); ok {
-				addr <- a
-			}
-		}
-	}()
-	var listen string
-	select {
-	case listen = <-addr:
-	case <-time.After(60 * time.Second):
-		t.Fatalf("the window did not say where it listens; log:\n%s", stderr.String())
-	}
-	_, port, _ := net.SplitHostPort(listen)
+	win := openXWindow(t, display, dir, cfg)
+	_, port, _ := net.SplitHostPort(win.addr)
 
 	sshArgs := func(extra ...string) []string {
 		return append([]string{"-i", partner.Path, "-p", port, "-o", "StrictHostKeyChecking=no",

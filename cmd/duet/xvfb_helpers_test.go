@@ -74,3 +74,60 @@ func distinctColours(t *testing.T, path string) int {
 	}
 	return len(seen)
 }
+
+// xWindow is the real window (this test binary as duet) on a private X server.
+type xWindow struct {
+	cmd     *exec.Cmd
+	stderr  *syncBuf
+	addr    string
+	exited  chan struct{}
+	display string
+}
+
+// openXWindow opens the window on display with the config dir cfg and waits until it
+// says where it listens.
+func openXWindow(t *testing.T, display, dir, cfg string) *xWindow {
+	t.Helper()
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := &xWindow{stderr: &syncBuf{}, exited: make(chan struct{}), display: display}
+	w.cmd = exec.Command(self, "--config-dir", cfg, "--listen", "127.0.0.1:0")
+	w.cmd.Dir = dir
+	w.cmd.Env = append(os.Environ(), "DUET_TEST_AS_DUET=1", "DISPLAY="+display, "SHELL=/bin/sh", "PS1=$ ",
+		"ENV=", "XDG_RUNTIME_DIR="+dir, "HOME="+dir)
+	stdout, err := w.cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.cmd.Stderr = w.stderr
+	if err := w.cmd.Start(); err != nil {
+		t.Fatalf("start the window: %v", err)
+	}
+	addr := make(chan string, 1)
+	go func() { // ends when the window's stdout closes
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			if a, ok := strings.CutPrefix(sc.Text(), "listening on "); ok {
+				addr <- a
+			}
+		}
+	}()
+	go func() { _ = w.cmd.Wait(); close(w.exited) }()
+	t.Cleanup(func() {
+		_ = w.cmd.Process.Kill()
+		<-w.exited
+		if t.Failed() {
+			t.Logf("window's log:\n%s", w.stderr.String())
+		}
+	})
+	select {
+	case w.addr = <-addr:
+	case <-w.exited:
+		t.Fatalf("the window exited; log:\n%s", w.stderr.String())
+	case <-time.After(120 * time.Second):
+		t.Fatalf("the window did not say where it listens; log:\n%s", w.stderr.String())
+	}
+	return w
+}
