@@ -128,7 +128,9 @@ func (u *UI) keepAndQuit() {
 	go func() {
 		defer u.wg.Done()
 		ho, err := h.handOff(u.log)
-		if err == nil {
+		if err == nil && len(ho.Sessions) == 0 {
+			ho.Close() // they ended meanwhile: nothing to keep
+		} else if err == nil {
 			err = keep(ho)
 			if err != nil {
 				fyne.Do(func() { u.keepFailed(ho, err) })

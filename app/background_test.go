@@ -162,3 +162,36 @@ func TestQuitKeepsSessionsRunning(t *testing.T) {
 }
 
 func alive(pid int) bool { return syscall.Kill(pid, 0) != syscall.ESRCH }
+
+// TestKeepFailsSessionsStay: when the background host cannot take the sessions, the
+// window stays open with them (the same shell, still served to partners on the same
+// address) and says why.
+func TestKeepFailsSessionsStay(t *testing.T) {
+	h := newHarness(t, options{keep: func(*background.Handoff) error { return errors.New("no room for it") }})
+	h.waitFor("the default session", func() bool { return len(h.u.entries) == 1 })
+	addr := h.hostAddr()
+	var pid int
+	h.ui(func() {
+		pid = h.u.entries[0].session.Pid()
+		h.u.onCloseWindow()
+		test.Tap(h.u.quitDialog.keep)
+	})
+	h.waitFor("the sessions back in the window, and why", func() bool {
+		return !h.u.quitting && len(h.u.entries) == 1 && h.u.lastError != nil && h.u.hosting != nil
+	})
+	h.ui(func() {
+		if got := h.u.entries[0].session.Pid(); got != pid {
+			t.Errorf("the session came back as process %d, want %d", got, pid)
+		}
+		if h.u.hosting.addr != addr {
+			t.Errorf("hosting on %s after the failed keep, want %s", h.u.hosting.addr, addr)
+		}
+		if txt := h.u.lastError.text; !strings.Contains(txt, "could not keep the sessions running in the background") ||
+			!strings.Contains(txt, "no room for it") {
+			t.Errorf("the error says %q", txt)
+		}
+	})
+	p := h.join("main")
+	h.waitApproval(1)
+	_ = p
+}

@@ -66,6 +66,11 @@ func Run(cfg Config) error {
 			if err != nil {
 				return
 			}
+			if !samePeer(c) {
+				log.Warn("a process of another user asked; refused")
+				c.Close()
+				continue
+			}
 			r, err := readRequest(c)
 			if err != nil {
 				c.Close()
