@@ -61,6 +61,11 @@ func TestCommandLine(t *testing.T) {
 			stderr: "99999", oneErrLine: true},
 		{name: "two invites", args: []string{"duet://a@h:1", "duet://b@h:1"}, code: 2, stderr: "one invite at a time"},
 		{name: "help", args: []string{"--help"}, stdout: "usage:"},
+		{name: "ls with nothing in the background", args: []string{"ls", "--config-dir", dir}, stdout: "no sessions run in the background"},
+		{name: "ls json with nothing", args: []string{"ls", "--json", "--config-dir", dir}, stdout: `{"sessions":[]}`},
+		{name: "stop with nothing in the background", args: []string{"stop", "--config-dir", dir}, stdout: "no sessions run in the background"},
+		{name: "ls takes no arguments", args: []string{"ls", "main"}, code: 2, stderr: "ls takes no arguments"},
+		{name: "stop takes one session", args: []string{"stop", "a", "b"}, code: 2, stderr: "at most one session"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			code, stdout, stderr := runCLI(t, "hello\n", tc.args...)
