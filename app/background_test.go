@@ -131,6 +131,7 @@ func TestQuitKeepsSessionsRunning(t *testing.T) {
 	if !alive(pid) {
 		t.Fatal("the shell ended with the window")
 	}
+	h.close() // one window at a time: Fyne's test driver shares its text shaper
 
 	// Duet opens again: the session comes back, the same shell.
 	h2 := newHarness(t, options{store: store})

@@ -122,6 +122,7 @@ type harness struct {
 	w     fyne.Window
 	loop  *uiLoop
 	store *keys.Store
+	close func() // closes the window and its loop; once (also when the test ends)
 }
 
 // ui runs f on the UI goroutine and waits for it.
@@ -173,7 +174,7 @@ func newHarness(t *testing.T, o options) *harness {
 		h.u = New(a, h.w, cfg)
 		h.u.Start()
 	})
-	t.Cleanup(func() {
+	h.close = sync.OnceFunc(func() {
 		h.ui(func() { h.u.shutdown(nil) })
 		h.u.Close()
 		h.ui(func() { h.w.Close() })
@@ -181,6 +182,7 @@ func newHarness(t *testing.T, o options) *harness {
 		<-loop.done
 		fyne.SetCurrentApp(ta)
 	})
+	t.Cleanup(h.close)
 	return h
 }
 
