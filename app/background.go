@@ -171,6 +171,7 @@ func (u *UI) keepFailed(ho *background.Handoff, err error) {
 	}
 	if ho != nil {
 		u.hosting = nil
+		u.stopRelay() // it served the host that handed off; resume starts it again
 		u.resume(ho)
 		ho.Close()
 	} else if u.hosting != nil {
