@@ -241,8 +241,11 @@ func TestQueryAnsweredOnce(t *testing.T) {
 
 // A background job that keeps the terminal open does not keep the session alive.
 func TestBackgroundJobDoesNotHoldSession(t *testing.T) {
-	s := startSession(t, Options{}, `setsid sh -c 'trap "" HUP; sleep 5' & echo started; exit 4`)
-	_, out, wait := attach(t, s, AttachOptions{})
+	// The shell waits for a line, so that it cannot end before the client attached.
+	s := startSession(t, Options{}, `setsid sh -c 'trap "" HUP; sleep 5' & echo started; read line; exit 4`)
+	c, out, wait := attach(t, s, AttachOptions{})
+	out.WaitFor(t, "started")
+	c.Write([]byte("\n"))
 	var exit *ExitError
 	if err := wait(); !errors.As(err, &exit) || exit.Code != 4 {
 		t.Fatalf("CopyTo = %v, want exit status 4 (output %q)", err, out.String())
