@@ -21,6 +21,9 @@ var ErrMoved = errors.New("the session moved to another process")
 // running: everything another process needs to [Registry.Adopt] it. Master is the
 // terminal's master side; the rest travels as data (JSON).
 type Moved struct {
+	// ID is the session's: it keeps it where it moves, so that what partners were
+	// allowed for it and their marks of its history still hold there.
+	ID      string    `json:"id"`
 	Name    string    `json:"name"`
 	Command []string  `json:"command"`
 	Started time.Time `json:"started"`
@@ -29,7 +32,10 @@ type Moved struct {
 	Rows    int       `json:"rows"`
 	Screen  []byte    `json:"screen"` // a repaint of the screen when it moved
 	Paused  bool      `json:"paused"` // sharing was paused (the curtain stays drawn)
-	Master  *os.File  `json:"-"`
+	// Scrolled is how many lines had left the top of the screen (vt's numbering): the
+	// adopted screen goes on from there. The scrollback itself does not move.
+	Scrolled uint64   `json:"scrolled"`
+	Master   *os.File `json:"-"`
 }
 
 // movable is a pseudo-terminal whose master side can be handed to another process (a
@@ -74,7 +80,7 @@ func (s *Session) Move() (*Moved, error) {
 	<-s.readDone
 	s.mu.Lock()
 	m := &Moved{
-		Name: s.name, Command: append([]string(nil), s.command...), Started: s.started,
+		ID: s.id, Name: s.name, Command: append([]string(nil), s.command...), Started: s.started, Scrolled: s.screen.Scrolled(),
 		Pid: s.pty.Pid(), Cols: s.cols, Rows: s.rows, Screen: s.screen.Repaint(), Paused: s.paused.Load(), Master: master,
 	}
 	s.ended, s.exit = true, Exit{Desc: "moved to another process"}
@@ -122,6 +128,10 @@ func (r *Registry) Adopt(m *Moved, opt Options) (*Session, error) {
 		return nil, err
 	}
 	s.pty, s.started = p, m.Started
+	if m.ID != "" {
+		s.id = m.ID
+	}
+	s.screen.ContinueScrolled(m.Scrolled)
 	s.screen.Write(m.Screen)
 	s.paused.Store(m.Paused)
 	s.log.Info("session adopted", "pid", m.Pid)

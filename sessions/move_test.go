@@ -25,9 +25,13 @@ func TestMoveAndAdopt(t *testing.T) {
 	}
 	defer from.Close()
 	c, out, wait := attach(t, s, AttachOptions{Cols: 80, Rows: 24})
-	c.Write([]byte("X=kept-$$; echo ready-$X\n"))
+	c.Write([]byte("X=kept-$$; seq 1 30; echo ready-$X\n"))
 	out.WaitFor(t, "ready-kept-")
-	pid := s.pty.Pid()
+	pid, id := s.pty.Pid(), s.ID()
+	scrolled := s.screen.Scrolled()
+	if scrolled == 0 {
+		t.Fatal("nothing scrolled off the screen")
+	}
 
 	m, err := s.Move()
 	if err != nil {
@@ -59,6 +63,11 @@ func TestMoveAndAdopt(t *testing.T) {
 	}
 	if got := a.Screen().Text(); !strings.Contains(got, "ready-kept-") {
 		t.Errorf("adopted screen lost what was there:\n%s", got)
+	}
+	// The same session where it moved: its ID (what partners were allowed once, and
+	// their marks of its history, hold) and its lines' numbering go on.
+	if a.ID() != id || a.screen.Scrolled() < scrolled {
+		t.Errorf("adopted as ID %s with %d lines scrolled, want %s and at least %d", a.ID(), a.screen.Scrolled(), id, scrolled)
 	}
 	c2, out2, wait2 := attach(t, a, AttachOptions{Cols: 70, Rows: 20})
 	out2.WaitFor(t, "while-moving-kept-")

@@ -29,7 +29,7 @@ func (h *Server) Handover(ctx context.Context) error {
 // with the sessions to the next host process ([Server.Grants], [Server.Restore]).
 type Grant struct {
 	Key     string    `json:"key"`     // the public key, in authorized_keys format
-	Allowed []string  `json:"allowed"` // session names; "" for the listing
+	Allowed []string  `json:"allowed"` // session IDs (they keep them as they move); "" for the listing
 	Role    keys.Role `json:"role"`
 	Name    string    `json:"name,omitempty"` // the name the host gave the partner
 }

@@ -60,6 +60,18 @@ func (s *Screen) Scrolled() uint64 {
 	return s.scrolled
 }
 
+// ContinueScrolled makes n the number the next line to leave the top gets, for a screen
+// that takes over from another one (a session moved between processes, its screen
+// rebuilt from a repaint): the lines that scroll off it continue that screen's
+// numbering. It does nothing once this screen has scrollback of its own.
+func (s *Screen) ContinueScrolled(n uint64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.history.n == 0 {
+		s.scrolled = n
+	}
+}
+
 // HistoryOptions choose the scrollback lines AppendHistory sends, and describe the
 // terminal they are for.
 type HistoryOptions struct {
