@@ -118,7 +118,7 @@ func TestQuitKeepsSessionsRunning(t *testing.T) {
 	})
 	h.waitFor("the window to quit", func() bool {
 		select {
-		case <-h.u.hosting.ended:
+		case <-h.u.stop: // shut down once the background host took the sessions
 			return h.u.quitting && len(h.u.entries) == 1
 		default:
 			return false
