@@ -375,7 +375,11 @@ func (u *UI) Close() {
 }
 
 // after runs f on the UI goroutine once d has passed, unless the window closes first.
+// It runs on the UI goroutine.
 func (u *UI) after(d time.Duration, f func()) {
+	if u.closing() {
+		return // Close may be waiting for the goroutines already
+	}
 	u.wg.Add(1)
 	go func() {
 		defer u.wg.Done()
@@ -387,4 +391,14 @@ func (u *UI) after(d time.Duration, f func()) {
 		case <-u.stop:
 		}
 	}()
+}
+
+// closing reports whether the window is shutting down: no goroutine may start then.
+func (u *UI) closing() bool {
+	select {
+	case <-u.stop:
+		return true
+	default:
+		return false
+	}
 }
