@@ -252,6 +252,7 @@ func newCentre(u *UI) *centre {
 	c.top = container.NewVBox(header, widget.NewSeparator())
 	c.box = container.NewBorder(c.top, nil, nil, nil,
 		container.NewStack(c.stack, u.presence.layer))
+	c.updateHeader() // no session yet: no session's buttons in the first frame
 	return c
 }
 

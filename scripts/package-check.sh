@@ -51,9 +51,13 @@ HOME="$work/home" XDG_RUNTIME_DIR="$work" SHELL=/bin/sh DUET_CONFIG_DIR="$work/c
   $exec_line --listen 127.0.0.1:0 >"$work/out" 2>"$work/log" &
 win=$!
 shot="$work/window.png"
+# Drawn means the session is on screen: its entry selected in the sidebar (the pixel
+# there differs from the empty sidebar's below it), not only "listening on" printed
+# before the next frame.
+pixel() { convert "$shot" -format "%[pixel:p{$1}]" info:; }
 for _ in $(seq 1 600); do # up to a minute: the first start draws fonts and GL
   if grep -q '^listening on ' "$work/out" && import -window root "$shot" 2>/dev/null &&
-    [ "$(convert "$shot" -format '%k' info:)" -ge 16 ]; then
+    [ "$(convert "$shot" -format '%k' info:)" -ge 16 ] && [ "$(pixel 116,150)" != "$(pixel 116,450)" ]; then
     mkdir -p dist && cp "$shot" dist/window-deb.png
     echo "package-check: the installed Duet hosts and draws its window (dist/window-deb.png)"
     exit 0
