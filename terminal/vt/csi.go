@@ -33,8 +33,12 @@ func (s *Screen) csiDispatch(final byte) {
 		s.wrapnext = false
 	case 'A':
 		s.moveRows(-s.arg(0, 1))
-	case 'B', 'e':
+	case 'B':
 		s.moveRows(s.arg(0, 1))
+	case 'e': // VPR: as in xterm, down to the screen's bottom whatever the region
+		s.y = min(s.y+s.arg(0, 1), s.rows-1)
+		s.x = min(s.x, s.lineCols(s.y)-1)
+		s.wrapnext = false
 	case 'C', 'a':
 		s.moveCols(s.arg(0, 1))
 	case 'D':

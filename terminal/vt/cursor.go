@@ -187,12 +187,16 @@ func (s *Screen) moveRow(y int) {
 	s.wrapnext = false
 }
 
-// moveRows moves the cursor n rows (negative is up), stopping at the scroll region's edge
-// when it starts inside the region, else at the screen's edge.
+// moveRows moves the cursor n rows (negative is up). As in xterm, moving down stops at
+// the scroll region's bottom from anywhere above it (above the region too), moving up at
+// its top from anywhere below it; else at the screen's edge.
 func (s *Screen) moveRows(n int) {
 	top, bot := 0, s.rows-1
-	if s.y >= s.top && s.y <= s.bottom {
-		top, bot = s.top, s.bottom
+	if n > 0 && s.y <= s.bottom {
+		bot = s.bottom
+	}
+	if n < 0 && s.y >= s.top {
+		top = s.top
 	}
 	s.y = min(max(s.y+n, top), bot)
 	s.x = min(s.x, s.lineCols(s.y)-1)

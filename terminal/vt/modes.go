@@ -341,8 +341,9 @@ func (s *Screen) restoreCursor() {
 	s.modes.Origin = sv.origin
 	s.x = min(s.x, s.cols-1)
 	s.y = min(s.y, s.rows-1)
-	if s.modes.Origin {
+	if s.modes.Origin { // as in xterm: inside the region and the margins
 		s.y = min(max(s.y, s.top), s.bottom)
+		s.x = min(max(s.x, s.left), s.right)
 	}
 	// A pending wrap is not restored, as in xterm and tmux.
 	s.wrapnext = false

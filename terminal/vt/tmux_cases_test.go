@@ -81,6 +81,10 @@ func TestTmuxSequences(t *testing.T) {
 }
 
 var cursorCases = []seqCase{
+	// CUD stops at the region's bottom from above the region too, CUU at its top from
+	// below it (xterm and tmux; a status line below the session relies on it).
+	{name: "cud-above-region", in: "\x1b[3;6r\x1b[1;1H\x1b[20BX"},
+	{name: "cuu-below-region", in: "\x1b[3;6r\x1b[8;1H\x1b[20AX"},
 	{name: "cup", in: "\x1b[3;5HX"},
 	{name: "cup-home", in: "abc\x1b[HX"},
 	{name: "cup-f", in: "\x1b[2;3fX"},

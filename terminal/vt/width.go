@@ -36,3 +36,8 @@ func ignoredRune(r rune) bool {
 	return r >= 0x80 && r < 0xA0 || r == 0x2028 || r == 0x2029 ||
 		r >= 0xFDD0 && r <= 0xFDEF || r&0xFFFE == 0xFFFE
 }
+
+// RuneWidth returns the cells r takes on a Screen: 0 for combining marks and other
+// zero-width characters, 2 for wide ones (CJK, emoji), else 1. Text drawn next to a
+// screen (a status line) is measured with it, as the screen measures what it prints.
+func RuneWidth(r rune) int { return runeWidth(r) }

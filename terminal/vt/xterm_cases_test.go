@@ -136,6 +136,8 @@ var xtermRectCases = []xtermCase{
 const dwlCursor = "xterm 379 lets the cursor past the middle of a double-width line (what is printed there is kept but not shown, and its print of the screen leaves the row out); vt holds it to the half shown, as DEC's terminals do"
 
 var xtermScreenCases = []xtermCase{
+	{name: "decrc-origin-outside-margins", in: "\x1b[?6h\x1b[2;7r\x1b[3;16HA\x1b7\x1b[?69h\x1b[3;10s\x1b8B"},
+	{name: "cud-above-region-xterm", in: "\x1b[3;6r\x1b[1;1H\x1b[20BX\x1b[2;2H\x1b[20eY\x1b[8;4H\x1b[20AZ\x1b[4;6H\x1b[20eW\x1b[7;8H\x1b[20eV"},
 	{name: "alt-47-keeps", in: "main\x1b[?47halt\x1b[?47l\x1b[?47h"},
 	{name: "alt-1047-clears-on-leave", in: "main\x1b[?47halt\x1b[?1047l\x1b[?47h"},
 	{name: "alt-1047-keeps-on-enter", in: "main\x1b[?47halt\x1b[?47l\x1b[?1047h"},
