@@ -39,6 +39,11 @@ type AttachOptions struct {
 	// partner reconnecting): only later lines are sent. A Mark of another session counts
 	// as none.
 	Has Mark
+	// StatusLine keeps the bottom row of the client's terminal for a status line the host
+	// writes (Client.SetStatusLine): the session counts the client one row shorter, and
+	// the row is drawn into this client's output only (see statusline.go). Notices go
+	// there too. A terminal smaller than 20x3 gets none.
+	StatusLine bool
 }
 
 // sizeMark says that the output from offset at on is for a terminal of cols x rows.
@@ -58,12 +63,17 @@ type Client struct {
 	host     bool
 	budget   int
 	follow   bool // marks size changes in its queue (AttachOptions.FollowSize)
+	status   bool // keeps its bottom row for the status line (AttachOptions.StatusLine)
 	readOnly atomic.Bool
 	left     atomic.Bool  // detached, kicked or ended: input is refused
 	ignored  atomic.Int64 // bytes typed that the session did not take (view only, paused)
 
-	cols, rows int          // guarded by s.mu
-	view       *vt.Viewport // guarded by s.mu: what it sees of a larger session, or nil
+	view *vt.Viewport // guarded by s.mu: what it sees of a larger session, or nil
+	// Guarded by s.mu:
+	cols, rows int
+	statusText string // the status line's text (SetStatusLine)
+	noticeText string // a notice shown on the status line instead, for a while (Notice)
+	notices    int    // counts notices, so that a stale timer does not take a newer one away
 
 	wake chan struct{} // signals the writer; buffered 1
 	gone chan struct{} // closed once ended
@@ -91,6 +101,8 @@ type Client struct {
 	shadow   *vt.Screen
 	grounded bool
 	link     Link // what copyPaced writes to, if it runs
+
+	scratch []byte // s.mu: reused for repaints and status lines
 }
 
 // Attach attaches a client: its queue starts with a repaint of the current screen, then
@@ -108,6 +120,7 @@ func (s *Session) Attach(opt AttachOptions) (*Client, error) {
 		gone:   make(chan struct{}),
 		keys:   make(chan struct{}, 1),
 		news:   make(chan struct{}, 1),
+		status: opt.StatusLine,
 	}
 	c.cols, c.rows = clampSize(opt.Cols, opt.Rows)
 	c.readOnly.Store(opt.ReadOnly)
@@ -124,12 +137,12 @@ func (s *Session) Attach(opt AttachOptions) (*Client, error) {
 	c.overflow = false // the first output is below, whatever resizing marked
 	switch {
 	case s.paused.Load() && !c.host:
-		c.pending = curtainScreen(s.cols, s.rows)
+		c.pending = c.appendScreen(nil) // the curtain (and the status line)
 		c.mark = Mark{Session: s.id, Lines: s.screen.Scrolled()}
 	case c.view != nil:
 		c.pending = c.appendView(c.appendHistory(nil, opt), true)
 	default:
-		c.pending = s.screen.AppendRepaint(c.appendHistory(nil, opt))
+		c.pending = c.appendScreen(c.appendHistory(nil, opt))
 	}
 	if c.follow {
 		c.marks = []sizeMark{{0, s.cols, s.rows}} // the repaint is at the session's size
@@ -151,8 +164,12 @@ func (c *Client) ReadOnly() bool { return c.readOnly.Load() }
 func (c *Client) SetReadOnly(ro bool) {
 	c.s.mu.Lock()
 	defer c.s.mu.Unlock()
+	was := c.statusRow()
 	c.readOnly.Store(ro)
 	c.s.resizeLocked()
+	if c.statusRow() != was {
+		c.markOverflow() // the status line comes or goes with a repaint
+	}
 }
 
 // Size returns the client's terminal size, as it last said (0x0: it has none).
@@ -166,8 +183,13 @@ func (c *Client) Size() (cols, rows int) {
 func (c *Client) Resize(cols, rows int) {
 	c.s.mu.Lock()
 	defer c.s.mu.Unlock()
+	oldCols, oldRows := c.cols, c.rows
 	c.cols, c.rows = clampSize(cols, rows)
-	c.s.resizeLocked()
+	if !c.s.resizeLocked() && c.status && (c.cols != oldCols || c.rows != oldRows) {
+		// A resized terminal forgets its scroll region: the status line and the screen
+		// come back with a repaint (a resize of the session repaints them anyway).
+		c.markOverflow()
+	}
 }
 
 // Drops returns how often the client's queue overflowed and was replaced by a repaint.
@@ -225,6 +247,9 @@ func (c *Client) leave(msg []byte, err error) {
 	c.left.Store(true) // first: no keystroke gets through from now on
 	s := c.s
 	s.mu.Lock()
+	if len(msg) > 0 {
+		msg = append(c.clearStatus(), msg...)
+	}
 	for i, o := range s.clients {
 		if o == c {
 			s.clients = append(s.clients[:i], s.clients[i+1:]...)
@@ -266,9 +291,46 @@ func (c *Client) enqueue(p []byte) {
 	c.signal()
 }
 
+// enqueueFitted queues output fitted to a client with a status line (fitRows), and the
+// status line drawn again after it if damaged. s.mu is held.
+func (c *Client) enqueueFitted(p []byte, damaged bool) {
+	if damaged {
+		p = c.appendStatus(append(c.scratch[:0], p...))
+		c.scratch = p[:0]
+	}
+	c.enqueue(p)
+}
+
+// appendScreen appends what a client is shown of the session from scratch: a repaint of
+// the screen, or the curtain while sharing is paused, fitted to its status line if it
+// has one, which follows. s.mu is held.
+func (c *Client) appendScreen(dst []byte) []byte {
+	s := c.s
+	var screen []byte
+	if s.paused.Load() && !c.host {
+		screen = curtainScreen(s.cols, s.rows)
+	} else {
+		screen = s.screen.AppendRepaint(c.scratch[:0])
+	}
+	if c.statusRow() == 0 {
+		dst = append(dst, screen...)
+	} else {
+		fitted, _, _ := fitRows(nil, screen, s.rows)
+		dst = c.appendStatus(append(dst, fitted...))
+	}
+	if cap(screen) <= 256<<10 {
+		c.scratch = screen[:0]
+	}
+	return dst
+}
+
 // replace makes p all the client has pending (the curtain), dropping what it missed; s.mu
 // is held.
 func (c *Client) replace(p []byte) {
+	if c.statusRow() > 0 {
+		fitted, _, _ := fitRows(nil, p, c.s.rows)
+		p = c.appendStatus(fitted)
+	}
 	c.mu.Lock()
 	if !c.ended {
 		c.pending = append(c.pending[:0], p...)
@@ -306,6 +368,9 @@ func (c *Client) markSize(cols, rows int) {
 
 // end queues the session's last words and ends the client; s.mu is held.
 func (c *Client) end(msg []byte, err error) {
+	if clear := c.clearStatus(); clear != nil {
+		msg = append(clear, msg...)
+	}
 	c.mu.Lock()
 	if !c.ended {
 		if c.overflow {
@@ -424,8 +489,5 @@ func (c *Client) repaint(buf []byte) ([]byte, []sizeMark) {
 	if c.view != nil {
 		return c.appendView(buf, true), marks
 	}
-	if c.s.paused.Load() && !c.host { // sharing is paused: the curtain, never the screen
-		return append(buf, curtainScreen(c.s.cols, c.s.rows)...), marks
-	}
-	return c.s.screen.AppendRepaint(buf), marks
+	return c.appendScreen(buf), marks // the curtain while sharing is paused, never the screen
 }

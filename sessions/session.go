@@ -77,6 +77,7 @@ type Session struct {
 	mu           sync.Mutex // guards the fields below; held around screen writes and fan-out
 	screen       *vt.Screen
 	filter       outputFilter
+	fitBuf       []byte // output fitted to status lines (fitRows), reused
 	clients      []*Client
 	cols         int
 	rows         int
@@ -326,11 +327,22 @@ func (s *Session) output(p []byte) {
 	if len(out) == 0 {
 		return
 	}
+	var fitted []byte // out fitted to the status lines' clients, once one has it
+	var damaged bool
 	for _, c := range s.clients {
 		switch {
 		case paused && !c.host:
 		case c.view != nil:
 			c.viewChanged() // its writer draws its view of the screen
+		case c.statusRow() > 0:
+			if fitted == nil {
+				var rewrote bool
+				fitted, rewrote, damaged = fitRows(s.fitBuf, out, s.rows)
+				if rewrote && cap(fitted) <= 1<<20 {
+					s.fitBuf = fitted[:0]
+				}
+			}
+			c.enqueueFitted(fitted, damaged)
 		default:
 			c.enqueue(out)
 		}

@@ -25,19 +25,21 @@ func clampSize(cols, rows int) (int, int) {
 // and the smallest columns among the clients that may type and have a size. Without such
 // a client the size stays. The screen model is resized with the terminal, under s.mu, so
 // that it is never out of step with the output it is fed. Clients smaller than the
-// session get a viewport of it. s.mu is held.
-func (s *Session) resizeLocked() {
+// session get a viewport of it. A client with a status line counts a row shorter, and is
+// repainted at the new size (its terminal's scroll region must follow). It reports
+// whether the size changed. s.mu is held.
+func (s *Session) resizeLocked() bool {
 	if s.ended {
-		return
+		return false
 	}
 	defer s.updateViewsLocked()
 	cols, rows := s.policySize()
 	if cols == 0 || (cols == s.cols && rows == s.rows) {
-		return
+		return false
 	}
 	if err := s.pty.Resize(cols, rows); err != nil {
 		s.log.Warn("resize terminal", "err", err)
-		return
+		return false
 	}
 	s.screen.Resize(cols, rows)
 	s.cols, s.rows = cols, rows
@@ -45,10 +47,14 @@ func (s *Session) resizeLocked() {
 		s.tap.Resize(time.Now(), cols, rows)
 	}
 	for _, c := range s.clients {
-		if c.follow {
+		switch {
+		case c.follow:
 			c.markSize(cols, rows)
+		case c.status:
+			c.markOverflow()
 		}
 	}
+	return true
 }
 
 // Limiters returns the clients that set the session's size now: those the size policy
@@ -65,7 +71,7 @@ func (s *Session) Limiters() []*Client {
 	}
 	var out []*Client
 	for _, c := range s.clients {
-		if !c.readOnly.Load() && (c.host || !hostOnly) && (c.cols == s.cols || c.rows == s.rows) {
+		if !c.readOnly.Load() && (c.host || !hostOnly) && (c.cols == s.cols || c.sessionRows() == s.rows) {
 			out = append(out, c)
 		}
 	}

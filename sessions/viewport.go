@@ -64,14 +64,15 @@ func (s *Session) policySize() (cols, rows int) {
 	pick := func(host, largest bool) (int, int) {
 		cols, rows := 0, 0
 		for _, c := range s.clients {
-			if c.readOnly.Load() || c.cols <= 0 || c.rows <= 0 || (host && !c.host) {
+			cr := c.sessionRows() // a row less for a status line
+			if c.readOnly.Load() || c.cols <= 0 || cr <= 0 || (host && !c.host) {
 				continue
 			}
 			if cols == 0 || (c.cols < cols) != largest {
 				cols = c.cols
 			}
-			if rows == 0 || (c.rows < rows) != largest {
-				rows = c.rows
+			if rows == 0 || (cr < rows) != largest {
+				rows = cr
 			}
 		}
 		return cols, rows
@@ -86,10 +87,11 @@ func (s *Session) policySize() (cols, rows int) {
 }
 
 // viewing reports whether c should see a viewport of the session: its terminal is
-// smaller than the session in either direction, and it is not the host's window (which
+// smaller than the session in either direction (counting a status line's row; a client
+// with a viewport has no status line, see statusRow), and it is not the host's window (which
 // draws the session at its size itself). s.mu is held.
 func (c *Client) viewing() bool {
-	return !c.follow && c.cols > 0 && c.rows > 0 && (c.cols < c.s.cols || c.rows < c.s.rows)
+	return !c.follow && c.cols > 0 && c.rows > 0 && (c.cols < c.s.cols || c.sessionRows() < c.s.rows)
 }
 
 // updateViewsLocked gives a viewport to every client that now needs one and takes it
