@@ -66,7 +66,7 @@ type Client struct {
 	status   bool // keeps its bottom row for the status line (AttachOptions.StatusLine)
 	readOnly atomic.Bool
 	left     atomic.Bool  // detached, kicked or ended: input is refused
-	ignored  atomic.Int64 // bytes typed that the session did not take (view only, paused)
+	ignored  atomic.Int64 // bytes typed that the session did not take (view only, paused, another drives)
 
 	view *vt.Viewport // guarded by s.mu: what it sees of a larger session, or nil
 	// Guarded by s.mu:
@@ -147,7 +147,8 @@ func (s *Session) Attach(opt AttachOptions) (*Client, error) {
 	if c.follow {
 		c.marks = []sizeMark{{0, s.cols, s.rows}} // the repaint is at the session's size
 	}
-	s.log.Info("client attached", "client", c.name, "clients", len(s.clients))
+	s.notifyLocked() // someone came
+	s.log.Info("client attached", "clients", len(s.clients))
 	return c, nil
 }
 
@@ -167,6 +168,8 @@ func (c *Client) SetReadOnly(ro bool) {
 	was := c.statusRow()
 	c.readOnly.Store(ro)
 	c.s.resizeLocked()
+	c.s.checkDriverLocked()
+	c.s.notifyLocked()
 	if c.statusRow() != was {
 		c.markOverflow() // the status line comes or goes with a repaint
 	}
@@ -210,7 +213,7 @@ func (c *Client) Write(p []byte) (int, error) {
 	if c.left.Load() {
 		return 0, ErrDetached
 	}
-	if c.readOnly.Load() || (c.s.paused.Load() && !c.host) {
+	if c.readOnly.Load() || (c.s.paused.Load() && !c.host) || !c.Drives() {
 		c.ignored.Add(int64(len(p)))
 		return len(p), nil
 	}
@@ -218,6 +221,9 @@ func (c *Client) Write(p []byte) (int, error) {
 	// them (and turn echo back on).
 	record := c.s.recordsInput()
 	n, err := c.s.input(p)
+	if n > 0 {
+		c.typed()
+	}
 	if n > 0 && record {
 		c.s.tapInput(Who{Name: c.name, Fingerprint: c.fp}, p[:n])
 	}
@@ -254,7 +260,9 @@ func (c *Client) leave(msg []byte, err error) {
 		if o == c {
 			s.clients = append(s.clients[:i], s.clients[i+1:]...)
 			s.resizeLocked()
-			s.log.Info("client left", "client", c.name, "clients", len(s.clients))
+			s.checkDriverLocked()
+			s.notifyLocked() // someone left
+			s.log.Info("client left", "clients", len(s.clients))
 			break
 		}
 	}

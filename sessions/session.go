@@ -92,6 +92,18 @@ type Session struct {
 
 	paused atomic.Bool // the curtain is drawn; changed under mu
 
+	// Pairing (pairing.go, chat.go). Guarded by mu, but the two atomics, which every
+	// keystroke reads (written under mu):
+	oneDriver atomic.Bool  // one driver at a time
+	driver    atomic.Value // string: the participant who drives
+	hostName  string
+	asks      []ask
+	chat      chatLog
+	call      string  // the call link, "" for none
+	points    []Point // the latest, oldest first
+	pointSeq  uint64
+	limits    rateLimits // chat and points, per participant
+
 	stop      chan struct{} // closed by Close
 	stopOnce  sync.Once
 	done      chan struct{} // closed when the command ended and every client was told
@@ -160,6 +172,7 @@ func newSession(opt Options, onEnd func(*Session)) (*Session, error) {
 		readDone:   make(chan struct{}),
 		moved:      make(chan struct{}),
 	}
+	s.driver.Store(HostID)
 	s.screen = vt.New(opt.Cols, opt.Rows, vt.Options{Reply: s.queueReply})
 	return s, nil
 }

@@ -13,7 +13,9 @@ import (
 // as its bottom, and absolute cursor moves to a row below rows (CUP, HVP, VPA) go to row
 // rows. damaged reports a sequence after which the status line must be drawn again: it
 // clears or fills the screen below the cursor (ED), switches screens, resets the
-// terminal (RIS, DECSTR, DECSCL), restores modes (XTRESTORE), or works on rectangles.
+// terminal (RIS, DECSTR, DECSCL), restores modes (XTRESTORE), works on rectangles, or
+// moves down regardless of the region (VPR, which leaves the cursor below the session's
+// rows until the next absolute move; programs use CUD and VPA instead).
 //
 // p holds whole sequences (the output filter passes nothing else). out is p itself when
 // nothing was rewritten (rewrote is false), else dst[:0] with the fitted output appended.
@@ -120,6 +122,8 @@ func fitCSI(p []byte, rows int) (n int, fix []byte, damaged bool) {
 	switch final {
 	case 'J': // ED: 0 (below the cursor) and 2 (all) reach the status line
 		return n, nil, !hasParam(params, 1, 3)
+	case 'e': // VPR goes down to the terminal's bottom, whatever the region
+		return n, nil, true
 	case 'r': // DECSTBM
 		top, bottom, ok := twoParams(params)
 		if !ok || (bottom > 0 && bottom <= rows) {
