@@ -94,6 +94,7 @@ type Client struct {
 	drops    int        // how often the queue overflowed, or the client fell behind
 
 	noticeTimer *time.Timer // takes a notice away (see Notice); stopped when the client leaves
+	statusDue   bool        // the status line is to be drawn after pending (statusline.go)
 	// shadow is what a paced client's terminal shows while it is behind (it gets
 	// updates of the screen instead of output; see copyPaced), nil otherwise; grounded
 	// says the screen was between escape sequences when the latest update was taken, so
@@ -144,6 +145,7 @@ func (s *Session) Attach(opt AttachOptions) (*Client, error) {
 	default:
 		c.pending = c.appendScreen(c.appendHistory(nil, opt))
 	}
+	c.statusDue = false // the status line is drawn with the first output, if it has one
 	if c.follow {
 		c.marks = []sizeMark{{0, s.cols, s.rows}} // the repaint is at the session's size
 	}
@@ -221,9 +223,6 @@ func (c *Client) Write(p []byte) (int, error) {
 	// them (and turn echo back on).
 	record := c.s.recordsInput()
 	n, err := c.s.input(p)
-	if n > 0 {
-		c.typed()
-	}
 	if n > 0 && record {
 		c.s.tapInput(Who{Name: c.name, Fingerprint: c.fp}, p[:n])
 	}
@@ -299,14 +298,13 @@ func (c *Client) enqueue(p []byte) {
 	c.signal()
 }
 
-// enqueueFitted queues output fitted to a client with a status line (fitRows), and the
-// status line drawn again after it if damaged. s.mu is held.
+// enqueueFitted queues output fitted to a client with a status line (fitRows); damaged
+// says the status line must be drawn again after it. s.mu is held.
 func (c *Client) enqueueFitted(p []byte, damaged bool) {
-	if damaged {
-		p = c.appendStatus(append(c.scratch[:0], p...))
-		c.scratch = p[:0]
-	}
 	c.enqueue(p)
+	if damaged {
+		c.statusLater()
+	}
 }
 
 // appendScreen appends what a client is shown of the session from scratch: a repaint of
@@ -342,7 +340,7 @@ func (c *Client) replace(p []byte) {
 	c.mu.Lock()
 	if !c.ended {
 		c.pending = append(c.pending[:0], p...)
-		c.overflow = false
+		c.overflow, c.statusDue = false, false
 		if c.follow {
 			c.marks = []sizeMark{{0, c.s.cols, c.s.rows}} // p is at the session's size
 		}
@@ -461,6 +459,10 @@ func (c *Client) next(buf []byte) (out []byte, marks []sizeMark, done bool, err 
 			yielded = true
 			continue
 		}
+		if c.statusDue && !c.ended {
+			c.mu.Unlock()
+			return c.takeWithStatus(buf), nil, false, nil
+		}
 		if len(c.pending) > 0 || len(c.marks) > 0 {
 			out, c.pending = c.pending, buf
 			marks, c.marks = c.marks, nil
@@ -487,7 +489,7 @@ func (c *Client) repaint(buf []byte) ([]byte, []sizeMark) {
 	if !c.overflow || c.ended {
 		return buf, nil
 	}
-	c.overflow = false
+	c.overflow, c.statusDue = false, false
 	c.pending, c.marks = c.pending[:0], nil
 	c.skipped() // what scrolled past meanwhile is not sent
 	var marks []sizeMark

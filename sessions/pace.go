@@ -81,9 +81,10 @@ func (c *Client) copyPaced(l Link) error {
 	}
 }
 
-// typed records that the client typed, for its writer.
+// typed records that the client typed, for its writer (and for who is typing).
 func (c *Client) typed() {
-	c.typedAt.Store(time.Now().UnixNano())
+	now := time.Now().UnixNano()
+	c.typingNews(c.typedAt.Swap(now), now)
 	select {
 	case c.keys <- struct{}{}:
 	default:
@@ -115,7 +116,7 @@ func (c *Client) waitOutput() bool {
 	yielded := false
 	for {
 		c.mu.Lock()
-		n, over, ended, due := len(c.pending), c.overflow, c.ended, c.viewDue
+		n, over, ended, due := len(c.pending), c.overflow, c.ended, c.viewDue || c.statusDue
 		c.mu.Unlock()
 		switch {
 		case ended:
@@ -149,18 +150,19 @@ func (c *Client) isDone() bool {
 }
 
 // takeAsItIs takes the output as it came, if the client ended or keeps up; ok is false
-// if it gets an update (or a repaint) instead. c.mu is held.
-func (c *Client) takeAsItIs(buf []byte, f *flow, p Progress, now time.Time) (out []byte, ok bool, err error) {
+// if it gets an update (or a repaint) instead, or if its status line is due and the
+// session's lock is not held (locked). c.mu is held.
+func (c *Client) takeAsItIs(buf []byte, f *flow, p Progress, now time.Time, locked bool) (out []byte, ok bool, err error) {
 	switch {
 	case c.ended:
 		out, c.pending = c.pending, buf[:0]
 		c.taken = c.mark
 		return out, true, c.endErr
-	case c.shadow != nil:
+	case c.shadow != nil, c.statusDue && !locked:
 		return nil, false, nil
 	}
 	curtain := c.s.paused.Load() && !c.host // what is pending is the curtain, or nothing
-	if !curtain && (c.overflow || f.lag(p, now, c.budget, len(c.pending)) > lagLimit) {
+	if c.overflow || !curtain && f.lag(p, now, c.budget, len(c.pending)) > lagLimit {
 		return nil, false, nil
 	}
 	// Keeping up: the output as it is, as much as the window takes.
@@ -171,6 +173,9 @@ func (c *Client) takeAsItIs(buf []byte, f *flow, p Progress, now time.Time) (out
 	if n == len(c.pending) {
 		out, c.pending = c.pending, buf[:0]
 		c.taken = c.mark
+		if locked {
+			out = c.statusAfterLocked(out)
+		}
 	} else {
 		out = append(buf[:0], c.pending[:n]...)
 		c.pending = append(c.pending[:0], c.pending[n:]...)
@@ -192,7 +197,7 @@ func (c *Client) takePaced(buf []byte, f *flow, p Progress, now time.Time) (out 
 	}
 	// Output as it is needs the client's lock only, not the session's: the reader goes on.
 	c.mu.Lock()
-	out, ok, err := c.takeAsItIs(buf, f, p, now)
+	out, ok, err := c.takeAsItIs(buf, f, p, now, false)
 	c.mu.Unlock()
 	if ok {
 		return out, false, err
@@ -202,8 +207,14 @@ func (c *Client) takePaced(buf []byte, f *flow, p Progress, now time.Time) (out 
 	defer s.mu.Unlock()
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if out, ok, err := c.takeAsItIs(buf, f, p, now); ok { // it may have changed meanwhile
+	if out, ok, err := c.takeAsItIs(buf, f, p, now, true); ok { // it may have changed meanwhile
 		return out, false, err
+	}
+	if c.overflow && s.paused.Load() && !c.host {
+		// A repaint is due behind the curtain (a resize, a notice gone): the curtain
+		// again, as it is.
+		c.overflow, c.statusDue = false, false
+		return c.appendScreen(buf), false, nil
 	}
 	if c.shadow == nil {
 		// Behind: the current screen instead of the backlog (CAN first: the last output
@@ -213,6 +224,7 @@ func (c *Client) takePaced(buf []byte, f *flow, p Progress, now time.Time) (out 
 		c.shadow = vt.New(cols, rows, vt.Options{Scrollback: -1})
 		out = s.screen.AppendRepaint(append(buf, 0x18))
 		c.shadow.Write(out)
+		out = c.fitToStatusLine(out)
 		c.pending, c.overflow = c.pending[:0], false
 		c.grounded = s.screen.Ground()
 		c.skipped()
@@ -221,15 +233,16 @@ func (c *Client) takePaced(buf []byte, f *flow, p Progress, now time.Time) (out 
 	if !c.overflow && c.grounded && len(c.pending) <= rawWhileBehind && f.lag(p, now, c.budget, 0) < lagLimit/2 {
 		// A little output (an echo) goes as it is, and the model follows.
 		out = append(buf, c.pending...)
-		c.shadow.Write(out)
+		c.shadow.Write(out) // fitted output, which means the same to a model of the session's size
 		c.pending = c.pending[:0]
 		c.taken = c.mark
+		out = c.statusAfterLocked(out)
 		if now.Sub(f.lastUpdate) > caughtUp {
 			c.shadow = nil // caught up: output as it is from now on
 		}
 		return out, false, nil
 	}
-	out = s.screen.AppendUpdate(buf, c.shadow)
+	out = c.fitToStatusLine(s.screen.AppendUpdate(buf, c.shadow))
 	c.pending, c.overflow = c.pending[:0], false
 	c.grounded = s.screen.Ground()
 	c.skipped()

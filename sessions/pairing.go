@@ -59,10 +59,10 @@ func (c *Client) Drives() bool {
 	return d == c.Participant()
 }
 
-// typed notes a keystroke that reached the program; the first after a pause is news.
-func (c *Client) typed() {
-	now := time.Now().UnixNano()
-	if last := c.typedAt.Swap(now); now-last > int64(TypingFor) {
+// typingNews tells those waiting on the session's Changed that the client typed, when
+// the keystroke at now (Unix ns) is the first after a pause.
+func (c *Client) typingNews(last, now int64) {
+	if now-last > int64(TypingFor) {
 		c.s.mu.Lock()
 		c.s.notifyLocked()
 		c.s.mu.Unlock()

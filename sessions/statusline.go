@@ -80,12 +80,59 @@ func (c *Client) StatusLine() bool {
 // maxStatusBytes bounds a status line's text.
 const maxStatusBytes = 2048
 
-// drawStatusLocked queues a drawing of the client's status line. s.mu is held.
+// drawStatusLocked has the client's status line drawn after what it has queued. s.mu is
+// held.
 func (c *Client) drawStatusLocked() {
-	if c.statusRow() == 0 {
-		return
+	if c.statusRow() > 0 {
+		c.statusLater()
 	}
-	c.enqueue(c.appendStatus(nil))
+}
+
+// statusLater marks the status line to be drawn after what is queued now: the writer
+// draws it when it takes all of that, under s.mu, where the screen model is in the state
+// the queue leaves the client's terminal in (and the model of a client behind never sees
+// it). s.mu is held.
+func (c *Client) statusLater() {
+	c.mu.Lock()
+	if !c.ended {
+		c.statusDue = true
+	}
+	c.mu.Unlock()
+	c.signal()
+}
+
+// takeWithStatus takes everything the client has queued into buf, and the status line
+// drawn after it, if due.
+func (c *Client) takeWithStatus(buf []byte) []byte {
+	c.s.mu.Lock()
+	defer c.s.mu.Unlock()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	out := append(buf[:0], c.pending...)
+	c.pending = c.pending[:0]
+	return c.statusAfterLocked(out)
+}
+
+// fitToStatusLine fits a repaint or an update of the screen (out, which the client is
+// sent next) to the client's status line, and draws the line after it; out as it is for
+// a client without one. s.mu and c.mu are held.
+func (c *Client) fitToStatusLine(out []byte) []byte {
+	if c.statusRow() == 0 {
+		return out
+	}
+	fitted, _, _ := fitRows(nil, out, c.s.rows)
+	c.statusDue = false
+	return c.appendStatus(fitted)
+}
+
+// statusAfterLocked appends the status line to out, which ends where the client's queue
+// ends, if it is due. s.mu and c.mu are held.
+func (c *Client) statusAfterLocked(out []byte) []byte {
+	if !c.statusDue || c.overflow || c.ended {
+		return out
+	}
+	c.statusDue = false
+	return c.appendStatus(out)
 }
 
 // appendStatus appends the drawing of the client's status line (the notice shown now,

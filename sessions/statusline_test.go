@@ -15,7 +15,7 @@ import (
 // drain feeds everything the client has queued to term, as its terminal would get it.
 func drain(c *Client, term *vt.Screen) {
 	c.mu.Lock()
-	pending := len(c.pending) > 0 || c.overflow
+	pending := len(c.pending) > 0 || c.overflow || c.statusDue
 	c.mu.Unlock()
 	if !pending {
 		return
