@@ -6,6 +6,10 @@
 // standard error for OpenSSH partners; the joining side (sessions/join) reads the typed
 // value and never parses the text. CleanName is how any name from the other side of a
 // connection (a display name, a key's comment) is bounded and escaped before it is shown.
+//
+// Pairing between a host and a Duet window (who is here, who drives, chat, the call link,
+// "look here") goes in PairRequest messages (pair.go), bounded and fuzzed like the rest;
+// CheckCall says which call links may be set and shown.
 // The host also pings partners after output (PingRequest), which every SSH client
 // answers. A host whose sessions move to another process of the same host (the window
 // quits keeping them) says Moved, the one status after which a partner reconnects.
