@@ -157,6 +157,10 @@ func (s *Session) Attach(opt AttachOptions) (*Client, error) {
 // Name returns the name the client attached with.
 func (c *Client) Name() string { return c.name }
 
+// Fingerprint returns the key fingerprint the client attached with ("" for the host's
+// window).
+func (c *Client) Fingerprint() string { return c.fp }
+
 // Session returns the session the client is attached to.
 func (c *Client) Session() *Session { return c.s }
 

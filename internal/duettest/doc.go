@@ -4,7 +4,8 @@
 // in-process ssh-agent ([Agent]), a goroutine-leak check ([CheckGoroutines]), a TCP proxy
 // the test controls ([Proxy]: cut, black-hole, refuse, record), a loopback server runner
 // ([Serve]) and a loopback accept loop for hostile servers ([ServeConns]), a screen
-// replay ([ScreenOf]), partners from other loopback addresses
+// replay ([ScreenOf], [ScreenAndStatus]), a tmux window to run a partner's ssh in and
+// read its screen ([RunInTmux]), partners from other loopback addresses
 // ([DialFrom], [SSHClient]) and a process's memory and open files ([ProcessMemory],
 // [OpenFiles]).
 //

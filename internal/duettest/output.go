@@ -195,3 +195,15 @@ func Numbered(lines []string) []int {
 	}
 	return out
 }
+
+// ScreenAndStatus replays output on a fresh terminal of the given size and returns the
+// text of all its rows but the last (the session's, for a client with a status line)
+// and of its last row (the status line), trimmed.
+func ScreenAndStatus(b []byte, cols, rows int) (screen, status string) {
+	text := ScreenOf(b, cols, rows)
+	lines := strings.SplitAfter(text, "\n")
+	if len(lines) < rows {
+		return text, ""
+	}
+	return strings.Join(lines[:rows-1], ""), strings.TrimSpace(lines[rows-1])
+}

@@ -93,3 +93,14 @@ func captureLines(out string) []string {
 	}
 	return lines
 }
+
+// WaitScreen waits until ok accepts the window's screen (see Screen), and returns it; it
+// fails the test with the screen after Timeout.
+func (t *Tmux) WaitScreen(tb testing.TB, what string, ok func(lines []string) bool) []string {
+	tb.Helper()
+	var lines []string
+	if !PollWithin(Timeout, func() bool { lines = t.Screen(tb); return ok(lines) }) {
+		tb.Fatalf("timed out waiting for %s; the terminal shows:\n%s", what, strings.Join(lines, "\n"))
+	}
+	return lines
+}
