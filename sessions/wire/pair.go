@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"golang.org/x/crypto/ssh"
 
@@ -25,7 +26,8 @@ import (
 // The payload is one SSH string holding a JSON object (a [Message]) of at most
 // MaxPairBytes. Everything in it comes from the other side: ParseMessage checks it and
 // bounds it, and returns every name escaped (CleanName), every text escaped
-// (internal/safetext) and the call link checked (CheckCall), ready to show.
+// (internal/safetext) and the call link checked (CheckCall), ready to show (a Say's text
+// aside: see ParseMessage).
 const PairRequest = "duet-pair@duetpair.github.io"
 
 // Bounds of pair messages.
@@ -136,7 +138,9 @@ func MarshalMessage(m Message) ([]byte, error) {
 }
 
 // ParseMessage reads a pair request's payload: a known kind with what it carries, within
-// the bounds, everything cleaned for showing. Fields of another kind are dropped.
+// the bounds, everything cleaned for showing but a Say's text, which the host keeps as
+// said (and shows escaped, as every chat line: CleanText). Fields of another kind are
+// dropped.
 func ParseMessage(p []byte) (Message, error) {
 	var raw struct{ JSON string }
 	if len(p) > MaxPairBytes+4 || ssh.Unmarshal(p, &raw) != nil {
@@ -179,10 +183,10 @@ func ParseMessage(p []byte) (Message, error) {
 		}
 		out.Point = &Point{From: cleanID(m.Point.From), Name: CleanName(m.Point.Name), Col: m.Point.Col, Row: m.Point.Row}
 	case KindSay:
-		if m.Text == "" {
+		if m.Text == "" || len(m.Text) > MaxChatText || !utf8.ValidString(m.Text) {
 			return Message{}, ErrBadMessage
 		}
-		out.Text = CleanText(m.Text)
+		out.Text = m.Text // what the partner said, to keep; shown escaped (CleanText)
 	case KindDrive:
 		if m.Drive == nil || (m.Drive.Action != DriveAsk && m.Drive.Action != DriveGive && m.Drive.Action != DriveTake) {
 			return Message{}, ErrBadMessage

@@ -73,6 +73,7 @@ func TestPairHostile(t *testing.T) {
 		mustMarshal(t, Message{Kind: KindDrive, Drive: &Drive{Action: "steal"}}),
 		mustMarshal(t, Message{Kind: KindCall, Call: "file:///etc/passwd"}),
 		mustMarshal(t, Message{Kind: KindSay}),
+		mustMarshal(t, Message{Kind: KindSay, Text: strings.Repeat("x", MaxChatText+1)}),
 		ssh.Marshal(&struct{ JSON string }{strings.Repeat(" ", MaxPairBytes+1)}),
 	} {
 		if m, err := ParseMessage(bad); err == nil {
@@ -131,7 +132,10 @@ func FuzzParseMessage(f *testing.F) {
 		if err != nil {
 			return
 		}
-		shown := []string{m.Text, m.Call}
+		if len(m.Text) > MaxChatText || !utf8.ValidString(m.Text) {
+			t.Fatalf("a Say of %d bytes", len(m.Text))
+		}
+		shown := []string{m.Call}
 		if m.Presence != nil {
 			if len(m.Presence.People) > MaxPeople {
 				t.Fatalf("%d people", len(m.Presence.People))

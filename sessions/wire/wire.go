@@ -93,6 +93,9 @@ const (
 	// quit and a background duet host serves them, or back): the same address and host
 	// key serve them again in a moment, so a partner reconnects.
 	Moved
+	// Call: the link of the call that goes with the session (Text), at join and when it
+	// changes; a terminal shows it as it is, a window opens it only when clicked.
+	Call
 )
 
 // The Text of a Role status.
@@ -105,7 +108,7 @@ var stateNames = [...]string{
 	Waiting: "waiting", Approved: "approved", Denied: "denied", TimedOut: "timed out",
 	Busy: "busy", Refused: "refused", Kicked: "kicked", Stopped: "stopped", Ended: "ended",
 	Recording: "recording", NotRecording: "not recording", Paused: "paused", Resumed: "resumed",
-	Role: "role", View: "view", Moved: "moved",
+	Role: "role", View: "view", Moved: "moved", Call: "call",
 }
 
 func (s State) String() string {
@@ -207,6 +210,8 @@ func (s Status) Message() string {
 			return s.Text
 		}
 		return "the host moved the session to another process"
+	case Call:
+		return "[duet: the call for this session: " + s.Text + "]"
 	case Role:
 		if s.Text == RoleView {
 			return "you are view only: you see the session, but the host has not let you type"
