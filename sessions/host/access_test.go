@@ -196,6 +196,6 @@ func TestPartnerTerminalSizeIsBounded(t *testing.T) {
 	duettest.Poll(t, "the partner to attach", func() bool { return len(s.Clients()) == 1 })
 	duettest.Poll(t, "the session to take the partner's size", func() bool {
 		cols, rows := s.Size()
-		return cols == sessions.MaxCols && rows == sessions.MaxRows
+		return cols == sessions.MaxCols && rows == sessions.MaxRows-1 // a row for the status line
 	})
 }

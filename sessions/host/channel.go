@@ -25,9 +25,14 @@ type channelState struct {
 	earlyTaken bool             // attach took early: input goes straight to client
 	history    *wire.History    // what a Duet partner's terminal has of the history, if it said
 
+	duet   bool         // a Duet window said hello: it shows pairing itself (pairing.go)
+	status bool         // the partner wants a status line (see splitUser)
+	sink   func([]byte) // takes the input instead of a client (chat); nil at its end
+
 	ready     chan struct{} // closed once input has a client to go to, or never will
 	readyOnce sync.Once
 	remind    reminder // tells a view-only partner who types why nothing happens
+	asks      reminder // asks for control for a partner who types while another drives
 }
 
 // markReady tells the channel's input that the client is attached (or that there will
@@ -103,6 +108,8 @@ func (c *conn) serveChannel(ch ssh.Channel, reqs <-chan *ssh.Request) {
 				st.mu.Unlock()
 				ok = true
 			}
+		case wire.PairRequest:
+			ok = c.onPair(st, req.Payload)
 		case wire.NameRequest:
 			// A Duet partner's display name, before its shell: kept for the question
 			// about its key and for the host's lists.
@@ -154,18 +161,29 @@ func (c *conn) pumpInput(ch ssh.Channel, st *channelState) {
 				return
 			}
 			st.mu.Lock()
-			cl := st.client
+			cl, sink := st.client, st.sink
 			st.mu.Unlock()
-			if cl == nil || !c.mayType() {
+			if sink != nil {
+				sink(buf[:n])
+			} else if cl == nil || !c.mayType() {
 				c.dropped.Add(int64(n))
 				if _, kicked := c.isKicked(); cl != nil && !kicked {
 					st.remind.typed(cl) // view only: say why nothing happens
 				}
+			} else if !cl.Drives() {
+				c.dropped.Add(int64(n))
+				st.asks.typedWhileDriven(c, cl) // one driver at a time: typing asks for control
 			} else if _, werr := cl.Write(buf[:n]); werr != nil {
 				return // the client left, or the session ended
 			}
 		}
 		if err != nil {
+			st.mu.Lock()
+			sink := st.sink
+			st.mu.Unlock()
+			if sink != nil {
+				sink(nil)
+			}
 			return
 		}
 	}
@@ -193,16 +211,9 @@ func (c *conn) run(ch ssh.Channel, st *channelState, cmd command) {
 		sendExitStatus(ch, 1)
 		return
 	}
-	s, want, ok := c.target(ch, cmd)
+	s, want, asked, ok := c.target(ch, st, cmd)
 	if !ok {
 		return
-	}
-	asked := ""
-	switch cmd.kind {
-	case cmdShell:
-		asked = c.sc.User()
-	case cmdAttach:
-		asked = cmd.arg
 	}
 	role, err := c.authorize(ch, s, want, asked)
 	if err != nil {
@@ -221,53 +232,28 @@ func (c *conn) run(ch ssh.Channel, st *channelState, cmd command) {
 		return
 	}
 	send(ch, wire.Status{State: wire.Approved, Fingerprint: c.fp})
-	if s == nil {
+	switch {
+	case cmd.kind == cmdWho:
+		c.who(ch, cmd.json)
+	case s == nil:
 		c.list(ch, cmd.json)
-		return
+	case cmd.kind == cmdChat:
+		c.chat(ch, st, s)
+	default:
+		c.attach(ch, st, s, role)
 	}
-	c.attach(ch, st, s, role)
-}
-
-// target resolves what cmd asks for before anyone is asked about it: the session to
-// join (a user name that names no session means the default one), or nil and "" for
-// the listing. It answers the partner itself (and returns false) when there is nothing
-// to ask about: an unknown command or session.
-func (c *conn) target(ch ssh.Channel, cmd command) (*sessions.Session, string, bool) {
-	reg := c.h.Sessions
-	switch cmd.kind {
-	case cmdLs:
-		return nil, "", true
-	case cmdShell:
-		s := reg.Lookup(c.sc.User())
-		if s == nil {
-			s = reg.Default()
-		}
-		if s == nil {
-			fail(ch, 1, "the host shares no session right now")
-			return nil, "", false
-		}
-		return s, s.Name(), true
-	case cmdAttach:
-		s := reg.Lookup(cmd.arg)
-		if s == nil {
-			fail(ch, 1, fmt.Sprintf("no session %q; try ls", cmd.arg))
-			return nil, "", false
-		}
-		return s, s.Name(), true
-	}
-	fail(ch, 127, fmt.Sprintf("unknown command %q; try ls, ls --json or attach NAME", cmd.arg))
-	return nil, "", false
 }
 
 // attach joins the channel to session s until one of them ends.
 func (c *conn) attach(ch ssh.Channel, st *channelState, s *sessions.Session, role keys.Role) {
 	st.mu.Lock()
 	opt := sessions.AttachOptions{
-		Name:        c.fp,
+		Name:        c.displayName(),
 		Fingerprint: c.fp,
 		Host:        c.owner,
 		ReadOnly:    role != keys.RoleType,
 		MaxClients:  orDefault(c.h.MaxPartners, DefaultMaxPartners),
+		StatusLine:  st.pty && !st.duet && st.status && !c.h.NoStatusLine,
 	}
 	if st.pty {
 		opt.Cols, opt.Rows = st.cols, st.rows
@@ -277,6 +263,7 @@ func (c *conn) attach(ch ssh.Channel, st *channelState, s *sessions.Session, rol
 	if marks {
 		opt.Has = sessions.Mark{Session: st.history.Session, Lines: st.history.Lines}
 	}
+	duet := st.duet
 	cl, err := s.Attach(opt)
 	var early []byte
 	if err == nil {
@@ -313,7 +300,7 @@ func (c *conn) attach(ch ssh.Channel, st *channelState, s *sessions.Session, rol
 
 	var wg sync.WaitGroup
 	news := make(chan struct{})
-	wg.Go(func() { tellState(ch, s, news) })
+	wg.Go(func() { c.pairLoop(ch, s, cl, duet, news) })
 	wg.Go(func() { tellView(ch, cl, news) })
 	pc := newPacedChannel(ch, marks)
 	err = cl.CopyTo(pc)
@@ -336,35 +323,6 @@ func (c *conn) attach(ch ssh.Channel, st *channelState, s *sessions.Session, rol
 	ch.Close()
 	pc.close()
 	wg.Wait()
-}
-
-// tellState tells the partner what everyone in the session is told about it: that it is
-// being recorded (at join, and whenever that changes) and that sharing is paused, until
-// stop is closed.
-func tellState(ch ssh.Channel, s *sessions.Session, stop <-chan struct{}) {
-	var told sessions.State
-	for {
-		changed := s.Changed()
-		now := s.State()
-		switch {
-		case now.Recording && !told.Recording:
-			announce(ch, wire.Status{State: wire.Recording})
-		case !now.Recording && told.Recording:
-			announce(ch, wire.Status{State: wire.NotRecording})
-		}
-		switch { // the curtain itself says so in the partner's terminal
-		case now.Paused && !told.Paused:
-			send(ch, wire.Status{State: wire.Paused})
-		case !now.Paused && told.Paused:
-			send(ch, wire.Status{State: wire.Resumed})
-		}
-		told = now
-		select {
-		case <-changed:
-		case <-stop:
-			return
-		}
-	}
 }
 
 // fail refuses what the channel asked for, saying why (text, a sentence), and ends it

@@ -77,7 +77,10 @@ func TestOpenSSHLateJoinSeesFullScreen(t *testing.T) {
 
 	late := duettest.RunSSH(t, duettest.SSHArgs(t, addr, key, "main"), false)
 	want := h.Sessions.Default().Screen().Text()
-	late.Out.WaitUntil(t, "the full screen", func(b []byte) bool { return duettest.ScreenOf(b, 80, 24) == want })
+	late.Out.WaitUntil(t, "the full screen above the status line", func(b []byte) bool {
+		screen, status := duettest.ScreenAndStatus(b, 80, 24)
+		return screen == want && strings.HasPrefix(status, "duet main │")
+	})
 	if !strings.Contains(want, "FULL SCREEN 42") || strings.Contains(want, "printf") {
 		t.Fatalf("the session is not showing the full-screen program:\n%s", want)
 	}
@@ -197,7 +200,8 @@ func TestOpenSSHStalledPartnerDoesNotSlowOthers(t *testing.T) {
 			duettest.RunSSH(t, duettest.SSHArgs(t, addr, key, "main"), true)
 			duettest.Poll(t, "the stalled partner", func() bool { return len(s.Clients()) == 1 })
 		}
-		healthy := join(t, addr, "main", newSignerApproved(t, h, keys.RoleType), "", true)
+		// Without a status line: the bytes compared are the program's output alone.
+		healthy := join(t, addr, "main+nostatus", newSignerApproved(t, h, keys.RoleType), "", true)
 		duettest.Poll(t, "the healthy partner", func() bool { return len(s.Clients()) == map[bool]int{true: 2, false: 1}[stall] })
 		io.WriteString(healthy.stdin, "\r")
 		out := healthy.out.WaitFor(t, "DONE")

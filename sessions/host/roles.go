@@ -1,6 +1,7 @@
 package host
 
 import (
+	"fmt"
 	"sync"
 	"time"
 
@@ -25,6 +26,9 @@ const (
 // typedNoticeEvery bounds how often a view-only partner who types is reminded: once at
 // the first key, then at most once in this long, never a stream of bells.
 const typedNoticeEvery = 30 * time.Second
+
+// askEvery bounds how often typing while another drives asks for control (and says so).
+const askEvery = 10 * time.Second
 
 // tellRole tells the partner on ch its role: typed (for a Duet partner) and as a notice
 // on its terminal; changed says the host changed it live.
@@ -55,14 +59,36 @@ type reminder struct {
 // typed is called with the client of a partner whose keys were dropped because it is
 // view only.
 func (r *reminder) typed(cl *sessions.Client) {
-	r.mu.Lock()
-	now := time.Now()
-	tell := r.last.IsZero() || now.Sub(r.last) >= typedNoticeEvery
-	if tell {
-		r.last = now
-	}
-	r.mu.Unlock()
-	if tell {
+	if r.due(typedNoticeEvery) {
 		cl.Notice(noticeTyped)
 	}
+}
+
+// due reports whether it is time to tell again: the first time, then once per every.
+func (r *reminder) due(every time.Duration) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	now := time.Now()
+	if !r.last.IsZero() && now.Sub(r.last) < every {
+		return false
+	}
+	r.last = now
+	return true
+}
+
+// typedWhileDriven is called with the client of a partner whose keys were dropped because
+// another participant drives: the partner asks for control, and a terminal is told.
+func (r *reminder) typedWhileDriven(c *conn, cl *sessions.Client) {
+	if !r.due(askEvery) {
+		return
+	}
+	s := cl.Session()
+	s.AskToDrive(c.participant())
+	driver := "someone else"
+	for _, pt := range s.Participants() {
+		if pt.Driving {
+			driver = wire.CleanName(pt.Name)
+		}
+	}
+	cl.Notice(fmt.Sprintf("duet: %s drives; you asked for control (the host or %s hands it over)", driver, driver))
 }

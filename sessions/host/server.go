@@ -95,6 +95,10 @@ type Server struct {
 	// approve, duet revoke), which apply to live partners; 0 means
 	// DefaultRecheckInterval.
 	RecheckInterval time.Duration
+	// NoStatusLine turns off the status line partners in a terminal get on their bottom
+	// row (who is here, who drives, the latest chat line; see statusline.go); each partner
+	// may turn it off too ("ssh main+nostatus@host").
+	NoStatusLine bool
 	// Logger receives the host's log; nil discards it. Keys: fp, remote, session.
 	Logger *slog.Logger
 

@@ -34,7 +34,7 @@ func farAndNear(t *testing.T) (s *sessions.Session, proxy *duettest.Proxy, far, 
 	near = join(t, addr, "main", newSignerApproved(t, h, keys.RoleView), "", true)
 	duettest.Poll(t, "both partners", func() bool { return len(s.Clients()) == 2 })
 	for _, c := range s.Clients() {
-		if c.Name() == keys.Fingerprint(farKey.PublicKey()) {
+		if c.Fingerprint() == keys.Fingerprint(farKey.PublicKey()) {
 			fc = c
 		} else {
 			nc = c
@@ -43,8 +43,12 @@ func farAndNear(t *testing.T) (s *sessions.Session, proxy *duettest.Proxy, far, 
 	return s, proxy, far, near, fc, nc
 }
 
-// screenOf is what a partner's terminal shows after out.
-func screenOf(out []byte) string { return duettest.ScreenOf(out, 80, 24) }
+// screenOf is what a partner's terminal shows of the session after out: all of it but
+// the bottom row, its status line.
+func screenOf(out []byte) string {
+	screen, _ := duettest.ScreenAndStatus(out, 80, 24)
+	return screen
+}
 
 // TestFarPartnerGetsTheCurrentScreen: a partner behind a slow, distant link ends a flood
 // with the screen the host shows, having received a fraction of the output (updates of
