@@ -34,6 +34,9 @@ type entry struct {
 	scroll  *terminal.Scrollbar
 	font    *container.ThemeOverride // the terminal under the window's text size
 	view    *fyne.Container          // the terminal with the overlay over it
+	pane    *fyne.Container          // the view with the pairing strip over it and the chat under it
+	pair    *pairView                // who is here, control, the call, the chat, points
+	stopPr  chan struct{}            // hosted: closed when the entry leaves, stops watchPairing
 	overlay *fyne.Container          // shown while connecting or waiting for approval
 	note    *widget.Label            // the overlay's text
 	shade   *widget.Label            // why part of the terminal is shaded (a partner's smaller terminal)
@@ -70,8 +73,11 @@ func newEntry(u *UI, name, command string) *entry {
 	e.shadeBx = container.New(shadeLayout{e.term, u.floatingWidth}, container.NewStack(canvasBackdrop(), e.shade))
 	e.shadeBx.Hide()
 	e.scroll = terminal.NewScrollbar(e.term)
-	e.font = u.font.wrap(container.NewBorder(nil, nil, nil, e.scroll, container.NewStack(e.term, e.shadeBx)))
+	e.pair = newPairView(e)
+	over := container.NewStack(e.term, e.pair.mark.layer, e.shadeBx, e.pair.mark.catcher)
+	e.font = u.font.wrap(container.NewBorder(nil, nil, nil, e.scroll, over))
 	e.view = container.NewStack(e.font, e.overlay)
+	e.pane = container.NewBorder(e.pair.box, e.pair.chat.box, nil, nil, e.view)
 	e.term.OnResize = func(int, int) { e.updateShade() }
 	return e
 }
@@ -145,7 +151,11 @@ func newHostedEntry(u *UI, s *sessions.Session) *entry {
 	if err := e.attachTerm(); err != nil {
 		e.ended, e.state = true, "ended"
 		u.log.Warn("attach the window", "session", s.Name(), "err", err)
+		return e
 	}
+	e.pair.act = hostedPair{e}
+	e.stopPr = make(chan struct{})
+	u.watchPairing(e)
 	return e
 }
 
@@ -213,6 +223,10 @@ func (e *entry) close() {
 		e.cancel()
 	}
 	e.term.OnExit = nil
+	if e.stopPr != nil {
+		close(e.stopPr)
+		e.stopPr = nil
+	}
 	e.u.stopRecording(e)
 	e.term.Detach()
 	if e.join != nil {
@@ -262,7 +276,7 @@ func (c *centre) show(e *entry) {
 	if e == nil {
 		c.stack.Objects = []fyne.CanvasObject{c.empty}
 	} else {
-		c.stack.Objects = []fyne.CanvasObject{e.view}
+		c.stack.Objects = []fyne.CanvasObject{e.pane}
 	}
 	c.stack.Refresh()
 	c.updateHeader()

@@ -122,8 +122,16 @@ func (u *UI) join(addr join.Address) {
 		Passphrase:  u.askPassphrase(ctx),
 		Prompt:      u.askPrompt(ctx),
 		Status:      func(s join.Status) { fyne.Do(func() { u.joinStatus(e, s) }) },
-		Logger:      u.log,
+		Pair: func(m wire.Message) {
+			fyne.Do(func() {
+				if !e.ended {
+					e.pair.onMessage(m)
+				}
+			})
+		},
+		Logger: u.log,
 	}
+	e.pair.act = joinedPair{e}
 	u.wg.Add(1)
 	go func() {
 		defer u.wg.Done()

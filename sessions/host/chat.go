@@ -176,7 +176,7 @@ func (c *conn) chatSay(cw *chatWriter, s *sessions.Session, name, text string) b
 		return true
 	case "/who":
 		var b strings.Builder
-		writeWho(&b, []wire.Presence{presenceOf(s.Pairing(), c.participant())}, false)
+		writeWho(&b, []wire.Presence{PresenceOf(s.Pairing(), c.participant())}, false)
 		for l := range strings.SplitSeq(strings.TrimRight(b.String(), "\n"), "\n") {
 			cw.above(l)
 		}

@@ -159,7 +159,7 @@ func (t *pairTeller) tellState(p sessions.Pairing) {
 // tellWindow sends a Duet window who is here, when it changed, and the new chat lines
 // and points.
 func (t *pairTeller) tellWindow(p sessions.Pairing) {
-	pr := presenceOf(p, t.you)
+	pr := PresenceOf(p, t.you)
 	if !t.first || !reflect.DeepEqual(pr, t.presence) {
 		t.presence = pr
 		sendPair(t.ch, wire.Message{Kind: wire.KindPresence, Presence: &pr})
@@ -252,8 +252,9 @@ func controlNews(was, now sessions.Pairing, you string) string {
 	return ""
 }
 
-// presenceOf is the session's presence as participant you is told it.
-func presenceOf(p sessions.Pairing, you string) wire.Presence {
+// PresenceOf is the session's presence as participant you is told it (a Duet window
+// and `who --json`): names cleaned (wire.CleanName).
+func PresenceOf(p sessions.Pairing, you string) wire.Presence {
 	pr := wire.Presence{Session: wire.CleanName(p.Session), You: you, OneDriver: p.OneDriver, Call: p.Call,
 		Recording: p.Recording, Paused: p.Paused, People: []wire.Person{}}
 	for _, pt := range p.Participants {

@@ -83,13 +83,8 @@ func personText(pt sessions.Participant, you string, oneDriver bool) string {
 	case pt.ReadOnly:
 		s += " (view)"
 	}
-	switch {
-	case oneDriver && pt.Driving:
-		s += " drives"
-	case oneDriver && pt.Asking:
-		s += " asks to drive"
-	case pt.Typing:
-		s += " typing"
+	if now := personOf(pt).Now(oneDriver); now != "" {
+		s += " " + now
 	}
 	return s
 }

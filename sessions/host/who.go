@@ -32,7 +32,7 @@ func (c *conn) list(ch ssh.Channel, asJSON bool) {
 func (c *conn) who(ch ssh.Channel, asJSON bool) {
 	var all []wire.Presence
 	for _, p := range c.h.pairings() {
-		all = append(all, presenceOf(p, c.participant()))
+		all = append(all, PresenceOf(p, c.participant()))
 	}
 	if err := writeWho(ch, all, asJSON); err != nil {
 		c.log.Debug("write who", "err", err)
@@ -137,7 +137,7 @@ func writeWho(w io.Writer, all []wire.Presence, asJSON bool) error {
 			if p.ID == pr.You {
 				name += " (you)"
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", pr.Session, name, p.Role, nowOf(p, pr.OneDriver))
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", pr.Session, name, p.Role, p.Now(pr.OneDriver))
 		}
 		if pr.Call != "" {
 			calls = append(calls, fmt.Sprintf("call of %s: %s", pr.Session, pr.Call))
@@ -152,17 +152,4 @@ func writeWho(w io.Writer, all []wire.Presence, asJSON bool) error {
 		}
 	}
 	return nil
-}
-
-// nowOf says what a participant is doing: "drives", "asks to drive", "typing" or "".
-func nowOf(p wire.Person, oneDriver bool) string {
-	switch {
-	case oneDriver && p.Driving:
-		return "drives"
-	case oneDriver && p.Asking:
-		return "asks to drive"
-	case p.Typing:
-		return "typing"
-	}
-	return ""
 }

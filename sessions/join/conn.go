@@ -90,6 +90,13 @@ type Config struct {
 	// It is never called concurrently, and must not block.
 	Status StatusFunc
 
+	// Pair, if set, makes the Conn a Duet window's: on a Duet host it says hello (the host
+	// then draws no status line into the terminal) and is given every pair message the
+	// host sends (who is here, chat lines, points), checked and cleaned by
+	// wire.ParseMessage; see [Conn.SendPair]. It is never called concurrently, and must not
+	// block.
+	Pair func(wire.Message)
+
 	// KeepAlive is how often the host is asked whether it is still there; one that does
 	// not answer within two intervals counts as gone. 0 means DefaultKeepAlive; negative
 	// turns the checks off.
@@ -143,6 +150,7 @@ type Conn struct {
 	history   wire.History // what the output read so far gave our terminal of the history
 
 	notifyMu sync.Mutex // held while Config.Status runs: it is never called concurrently
+	pairMu   sync.Mutex // held while Config.Pair runs
 }
 
 // Dial joins the session at addr: it connects, checks the host key, authenticates,

@@ -35,6 +35,7 @@ func (c *Conn) connect(ctx context.Context, first bool) (*link, error) {
 	if string(s.client.ServerVersion()) == wire.ServerVersion {
 		l.duet = true
 		l.name = c.cfg.Name // only a Duet host is told the name
+		l.pair = c.pairFunc()
 	}
 	return l, nil
 }

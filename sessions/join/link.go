@@ -20,9 +20,10 @@ type link struct {
 	ch      ssh.Channel
 	reqs    <-chan *ssh.Request
 	hostKey ssh.PublicKey
-	name    string       // the display name told a Duet host (wire.NameRequest); "" tells none
-	duet    bool         // the host is a Duet host: it is told what history we have
-	history wire.History // what our terminal has of the session's history; set before start
+	name    string             // the display name told a Duet host (wire.NameRequest); "" tells none
+	duet    bool               // the host is a Duet host: it is told what history we have
+	history wire.History       // what our terminal has of the session's history; set before start
+	pair    func(wire.Message) // a Duet window's (Config.Pair), on a Duet host only: says hello, takes pair messages
 
 	quit   chan struct{}       // closed by wait: stops the keepalive and the round trips
 	chanWG sync.WaitGroup      // goroutines that end with the channel
@@ -137,6 +138,10 @@ func (l *link) handleRequests(notify StatusFunc) {
 			if m, err := wire.ParseHistory(req.Payload); err == nil && l.duet {
 				l.ack.mark(m)
 			}
+		case wire.PairRequest:
+			if m, err := wire.ParseMessage(req.Payload); err == nil && l.pair != nil {
+				l.pair(m)
+			}
 		case wire.StatusRequest:
 			if st, err := wire.ParseStatus(req.Payload); err == nil {
 				switch {
@@ -188,8 +193,8 @@ var signalNumbers = map[string]int{
 	"PIPE": 13, "QUIT": 3, "SEGV": 11, "TERM": 15, "USR1": 10, "USR2": 12,
 }
 
-// startSession tells a Duet host the display name, then asks for the terminal and the
-// shell or command.
+// startSession tells a Duet host the display name and, for a window, hello, then asks
+// for the terminal and the shell or command.
 func (l *link) startSession(term, command string, notify StatusFunc) {
 	if l.name != "" {
 		if _, err := l.ch.SendRequest(wire.NameRequest, false, wire.MarshalName(l.name)); err != nil {
@@ -199,6 +204,12 @@ func (l *link) startSession(term, command string, notify StatusFunc) {
 	if l.duet {
 		// What we have of the history: after a reconnect, the host sends only the rest.
 		if _, err := l.ch.SendRequest(wire.HistoryRequest, false, l.history.Marshal()); err != nil {
+			return
+		}
+	}
+	if l.pair != nil {
+		hello, _ := wire.MarshalMessage(wire.Message{Kind: wire.KindHello})
+		if _, err := l.ch.SendRequest(wire.PairRequest, false, hello); err != nil {
 			return
 		}
 	}

@@ -254,3 +254,17 @@ func CheckCall(link string) error {
 	}
 	return nil
 }
+
+// Now says what a participant is doing, as a status line and `who` say it: "drives",
+// "asks to drive" (both with one driver at a time on), "typing" or "".
+func (p Person) Now(oneDriver bool) string {
+	switch {
+	case oneDriver && p.Driving:
+		return "drives"
+	case oneDriver && p.Asking:
+		return "asks to drive"
+	case p.Typing:
+		return "typing"
+	}
+	return ""
+}
