@@ -29,6 +29,8 @@ type hostOptions struct {
 	name     string
 	command  string
 	readOnly bool
+	oneDrive bool // one driver at a time
+	noStatus bool // no status line for terminal partners
 	approve  string
 	record   string
 	history  int // lines of scrollback a partner who joins gets; < 0 all the session keeps
@@ -48,6 +50,8 @@ func hostCommand() *command {
 			fs.StringVar(&o.name, "name", sessions.DefaultName, "session name")
 			fs.StringVar(&o.command, "command", "", "command to share (default the login shell)")
 			fs.BoolVar(&o.readOnly, "read-only", false, "partners join view only unless their approved key says otherwise")
+			fs.BoolVar(&o.oneDrive, "one-driver", false, "one driver at a time: only the driver's keys reach the program (you drive first; partners ask for control)")
+			fs.BoolVar(&o.noStatus, "no-status-line", false, "draw no status line on OpenSSH partners' bottom row")
 			fs.StringVar(&o.approve, "approve", "", "unknown keys: prompt (default on a terminal) or deny")
 			fs.Func("history", fmt.Sprintf("partners who join get the last `LINES` of the session's scrollback (default all it keeps, up to %d; 0 none)", sessions.ScrollbackLines), func(v string) error {
 				n, err := strconv.Atoi(v)
@@ -128,6 +132,8 @@ func (c *cli) host(o hostOptions) error {
 		return err
 	}
 	defer reg.Close()
+	sess.SetHostName(hostName())
+	sess.SetOneDriver(o.oneDrive)
 	if o.record != "" {
 		stop, err := startRecording(sess, o.record, hostKey.Signer, log)
 		if err != nil {
@@ -141,13 +147,14 @@ func (c *cli) host(o hostOptions) error {
 		defaultRole = keys.RoleView
 	}
 	h := &host.Server{
-		Sessions:    reg,
-		HostKey:     hostKey.Signer,
-		Approved:    approved,
-		Owner:       c.owner(store),
-		DefaultRole: defaultRole,
-		History:     host.HistoryLines(o.history),
-		Logger:      log,
+		Sessions:     reg,
+		HostKey:      hostKey.Signer,
+		Approved:     approved,
+		Owner:        c.owner(store),
+		DefaultRole:  defaultRole,
+		History:      host.HistoryLines(o.history),
+		NoStatusLine: o.noStatus,
+		Logger:       log,
 	}
 	var p *prompter
 	if o.approve == "prompt" || c.stdinIsTTY {
@@ -220,8 +227,22 @@ func (c *cli) hostCommand(s *sessions.Session, line string) {
 			s.Pause(false)
 			fmt.Fprintln(c.stdout, "sharing paused: partners see a curtain and cannot type (p and Enter resumes)")
 		}
+	case "d":
+		on, _ := s.OneDriver()
+		s.SetOneDriver(!on)
+		if on {
+			fmt.Fprintln(c.stdout, "one driver at a time is off: everyone who may type types (d and Enter turns it on)")
+		} else {
+			fmt.Fprintln(c.stdout, "one driver at a time: you drive; partners who type ask for control; give it with /give NAME in `ssh -t HOST chat` (d and Enter turns it off, t and Enter takes control back)")
+		}
+	case "t":
+		if err := s.GiveDrive(sessions.HostID, sessions.HostID); err != nil {
+			fmt.Fprintln(c.stdout, "one driver at a time is off: there is no control to take back (d and Enter turns it on)")
+		} else {
+			fmt.Fprintln(c.stdout, "you drive again")
+		}
 	default:
-		fmt.Fprintln(c.stdout, "duet host: type p and Enter to pause or resume sharing")
+		fmt.Fprintln(c.stdout, "duet host: type p and Enter to pause or resume sharing, d to turn one driver at a time on or off, t to take control back")
 	}
 }
 
@@ -257,3 +278,14 @@ func (c *cli) owner(store *keys.Store) ssh.PublicKey {
 
 // commandLine turns --command into a program and arguments (see sessions.CommandLine).
 func commandLine(cmd string) []string { return sessions.CommandLine(cmd) }
+
+// hostName is what partners are told the host is called: the login name, "" if unknown
+// (the session then says "host").
+func hostName() string {
+	for _, v := range []string{"USER", "USERNAME", "LOGNAME"} {
+		if n := os.Getenv(v); n != "" {
+			return n
+		}
+	}
+	return ""
+}
