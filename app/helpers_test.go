@@ -98,6 +98,7 @@ type loopApp struct {
 
 	mu            sync.Mutex
 	notifications []*fyne.Notification
+	urls          []string // links opened (pairing_test.go)
 }
 
 func (a *loopApp) Driver() fyne.Driver { return a.d }
