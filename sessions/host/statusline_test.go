@@ -143,3 +143,37 @@ func TestStatusLineVimLateJoin(t *testing.T) {
 		})
 	}
 }
+
+// TestOpenSSHChatAndWhoInTmux: OpenSSH partners in real terminals pair without Duet: one
+// in the session, whose status line shows who is here and the chat; one in `ssh -t HOST
+// chat`, whose line reaches that status line and who lists everyone with /who; `ssh
+// HOST who` prints the same list.
+func TestOpenSSHChatAndWhoInTmux(t *testing.T) {
+	reg := shellRegistry(t, "main")
+	h, addr := openSSHHost(t, reg)
+	s := reg.Default()
+	s.SetHostName("Bob")
+	alice := sshInTmux(t, addr, namedKey(t, h, keys.RoleType, "Alice"), "main", 90, 24)
+	alice.WaitScreen(t, "Alice's status line", func(l []string) bool { return showsSession(l, s, "duet main │ Bob (host) · Alice (you)") })
+	ssh := duettest.NeedOpenSSH(t)
+	carol := duettest.RunTmux(t, 90, 24, append(append([]string{ssh}, duettest.SSHArgs(t, addr, namedKey(t, h, keys.RoleView, "Carol"), "main", "-t")...), "chat")...)
+	carol.WaitScreen(t, "the chat", func(l []string) bool { return strings.HasPrefix(strings.Join(l, "\n"), "duet: the chat of main, as Carol") })
+	carol.Keys(t, "shall we pair?\r")
+	alice.WaitScreen(t, "Carol's line on Alice's status line", func(l []string) bool {
+		return showsSession(l, s, "duet main │ Bob (host) · Alice (you)") && strings.Contains(l[23], "Carol: shall we pair?")
+	})
+	alice.Keys(t, "x")
+	carol.Keys(t, "/who\r")
+	carol.WaitScreen(t, "/who in the chat", func(l []string) bool {
+		all := strings.Join(l, "\n")
+		return strings.Contains(all, "main     Alice  type  typing") && strings.Contains(all, "main     Bob    host")
+	})
+
+	whoLine := strings.Join(append(append([]string{ssh}, duettest.SSHArgs(t, addr, namedKey(t, h, keys.RoleView, "Dan"), "main")...), "who"), " ")
+	who := duettest.RunTmux(t, 90, 10, "sh", "-c", whoLine+"; sleep 60")
+	who.WaitScreen(t, "ssh HOST who", func(l []string) bool {
+		all := strings.Join(l, "\n")
+		return strings.Contains(all, "SESSION  NAME   ROLE  NOW") && strings.Contains(all, "main     Alice  type") &&
+			strings.Contains(all, "main     Bob    host")
+	})
+}
