@@ -7,6 +7,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -21,7 +22,7 @@ type pairView struct {
 	act pairActions
 
 	box       *fyne.Container // the strip and the call row, over the terminal
-	people    *fyne.Container // a chip per participant
+	row       *fyne.Container // a chip per participant; wraps when narrow
 	chips     []*personChip
 	driving   *widget.Label   // who drives, and what it means for you
 	oneDriver *widget.Check   // hosted: one driver at a time
@@ -55,7 +56,7 @@ type personChip struct {
 
 func newPairView(e *entry) *pairView {
 	v := &pairView{e: e}
-	v.people = container.NewHBox()
+	v.row = container.New(layout.NewRowWrapLayout())
 	v.driving = caption("")
 	v.driving.Hide()
 	v.oneDriver = widget.NewCheck("One driver", func(on bool) { v.act.setOneDriver(on) })
@@ -78,8 +79,9 @@ func newPairView(e *entry) *pairView {
 	v.callRow = container.NewBorder(nil, nil, widget.NewLabel("Call:"), v.openCall, v.callLink)
 	v.callRow.Hide()
 	v.mark = newPointMarks(v)
+	// The buttons stay where they are, however the chips change as people type.
 	buttons := container.NewHBox(v.oneDriver, v.ask, v.take, v.pointBt, v.setCallBt, v.chatBt)
-	v.box = container.NewVBox(container.NewBorder(nil, nil, nil, buttons, container.NewHScroll(v.people)), v.driving, v.callRow)
+	v.box = container.NewVBox(container.NewBorder(nil, nil, nil, container.NewVBox(buttons), v.row), v.driving, v.callRow)
 	v.box.Hide() // until someone is there to show
 	return v
 }
@@ -123,19 +125,19 @@ func (v *pairView) setPresence(pr wire.Presence) {
 			c.label.Importance = widget.HighImportance
 		}
 		c.box = container.NewHBox(widget.NewIcon(theme.AccountIcon()), c.label)
-		if pr.OneDriver && (amHost || iDrive) && !p.Driving && p.Role != wire.RoleView {
+		if pr.OneDriver && (amHost || iDrive) && !p.Driving && p.ID != me.ID && p.Role != wire.RoleView {
 			id := p.ID
 			c.give = widget.NewButton("Give control", func() { v.act.drive(wire.DriveGive, id) })
-			if !p.Asking {
-				c.give.Importance = widget.LowImportance
+			c.give.Importance = widget.LowImportance
+			if p.Asking {
+				c.give.Importance = widget.HighImportance
 			}
 			c.box.Add(c.give)
 		}
 		v.chips = append(v.chips, c)
 		objs = append(objs, c.box)
 	}
-	v.people.Objects = objs
-	v.people.Refresh()
+	v.row.Objects = objs
 
 	if v.e.hosted() {
 		v.oneDriver.Show()
@@ -149,6 +151,7 @@ func (v *pairView) setPresence(pr wire.Presence) {
 	showIf(v.driving, v.driving.Text != "")
 	v.callLink.SetText(pr.Call)
 	showIf(v.callRow, pr.Call != "")
+	v.row.Refresh()
 	v.box.Refresh()
 }
 

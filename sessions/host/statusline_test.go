@@ -157,7 +157,9 @@ func TestOpenSSHChatAndWhoInTmux(t *testing.T) {
 	alice.WaitScreen(t, "Alice's status line", func(l []string) bool { return showsSession(l, s, "duet main │ Bob (host) · Alice (you)") })
 	ssh := duettest.NeedOpenSSH(t)
 	carol := duettest.RunTmux(t, 90, 24, append(append([]string{ssh}, duettest.SSHArgs(t, addr, namedKey(t, h, keys.RoleView, "Carol"), "main", "-t")...), "chat")...)
-	carol.WaitScreen(t, "the chat", func(l []string) bool { return strings.HasPrefix(strings.Join(l, "\n"), "duet: the chat of main, as Carol") })
+	carol.WaitScreen(t, "the chat", func(l []string) bool {
+		return strings.HasPrefix(strings.Join(l, "\n"), "duet: the chat of main, as Carol")
+	})
 	carol.Keys(t, "shall we pair?\r")
 	alice.WaitScreen(t, "Carol's line on Alice's status line", func(l []string) bool {
 		return showsSession(l, s, "duet main │ Bob (host) · Alice (you)") && strings.Contains(l[23], "Carol: shall we pair?")
