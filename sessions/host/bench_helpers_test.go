@@ -149,6 +149,7 @@ type duetSide struct {
 	addr   string
 	signer ssh.Signer
 	record string // a dir: each session started is recorded into it
+	user   string // appended to the session's name as the user name ("+nostatus")
 }
 
 func newDuetSide(tb testing.TB) *duetSide {
@@ -183,7 +184,7 @@ func (d *duetSide) start(tb testing.TB, name, script string) {
 }
 
 func (d *duetSide) join(tb testing.TB, name, ready string) (*benchClient, <-chan struct{}) {
-	return dialBench(tb, d.addr, name, d.signer, "", ready)
+	return dialBench(tb, d.addr, name+d.user, d.signer, "", ready)
 }
 
 // tmuxSide is OpenSSH's sshd on loopback with `tmux attach` as the command.
@@ -217,11 +218,17 @@ func (t *tmuxSide) join(tb testing.TB, name, ready string) (*benchClient, <-chan
 	return dialBench(tb, t.srv.Addr, t.srv.User, t.signer, fmt.Sprintf("tmux -S %s attach -t %s", t.sock, name), ready)
 }
 
-// newSide starts the system called name: "duet" or "tmux".
+// newSide starts the system called name: "duet" (whose partners have a status line),
+// "duet-nostatus" (whose partners turned it off) or "tmux".
 func newSide(tb testing.TB, name string) side {
 	tb.Helper()
-	if name == "duet" {
+	switch name {
+	case "duet":
 		return newDuetSide(tb)
+	case "duet-nostatus":
+		d := newDuetSide(tb)
+		d.user = "+" + noStatusOption
+		return d
 	}
 	return newTmuxSide(tb)
 }

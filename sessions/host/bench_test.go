@@ -23,9 +23,10 @@ import (
 const echoSamples = 300
 
 // BenchmarkEcho measures keystroke echo: a key sent by a partner, through the host, to
-// `cat` in a raw terminal and back.
+// `cat` in a raw terminal and back; for Duet with the partner's status line (drawn as
+// the partner types: it shows who types) and without.
 func BenchmarkEcho(b *testing.B) {
-	for _, name := range sideNames {
+	for _, name := range []string{"duet", "duet-nostatus", "tmux"} {
 		b.Run(name, func(b *testing.B) {
 			s := newSide(b, name)
 			s.start(b, "echo", "stty raw -echo; echo READY; exec cat")
