@@ -4,7 +4,8 @@
 //
 // Layout: the session list on the left, the selected session's terminal in the centre,
 // the share panel (join lines, invite, host key) and the partners of the selected hosted
-// session on the right. Each part is a small unexported screen struct that keeps its
+// session on the right. Over every session's terminal, hosted or joined, the pairing strip
+// (who is here, who drives, the call link), under it the chat (pairing.go). Each part is a small unexported screen struct that keeps its
 // widgets as fields (tests tap them and read their labels) and has onX handlers.
 //
 // Threading: only the UI goroutine touches widgets. Core callbacks (approval requests,

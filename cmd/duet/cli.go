@@ -30,8 +30,8 @@ const usageText = `usage:
   duet [--listen ADDR]         open the window (host with a click, join, approve partners)
   duet INVITE                  open the window joining duet://… (an invite link); it hosts nothing
   duet host [--listen ADDR] [--name NAME] [--command CMD] [--read-only] [--approve prompt|deny]
-            [--relay USER@SERVER[:PORT] [--relay-port N]] [--record FILE] [--history LINES]
-            [--size smallest|host]
+            [--one-driver] [--no-status-line] [--relay USER@SERVER[:PORT] [--relay-port N]] [--record FILE]
+            [--history LINES] [--size smallest|host]
   duet join [--identity FILE] [--command CMD] [--jump SERVER] ADDR
   duet keygen
   duet approve [--read-only] FILE|-

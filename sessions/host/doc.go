@@ -6,9 +6,20 @@
 // (sessions/wire), approval after it (approved keys, or the host asked through an
 // [ApproveFunc]: deny, allow once, always allow, each with a role, for exactly what was
 // asked: one session, or the listing), what a channel may do (a terminal on a session;
-// exec of ls, ls --json and attach NAME; nothing else: no forwarding, agent, X11, env or
-// subsystems), the partners and their roles ([Server.Partners], [Server.SetRole],
-// [Server.Kick], [Server.Revoke]), and the limits.
+// exec of ls, ls --json, who, who --json, chat and attach NAME; nothing else: no
+// forwarding, agent, X11, env or subsystems), the partners and their roles
+// ([Server.Partners], [Server.SetRole], [Server.Kick], [Server.Revoke]), and the limits.
+//
+// # Pairing
+//
+// Every attached channel has a goroutine that tells its partner what everyone in the
+// session is told (pairing.go), at most every 250 ms: a Duet window that said hello gets
+// pair messages (who is here, chat lines, points; wire.PairRequest) and sends its own,
+// checked against its key's role; a terminal gets a status line on its bottom row
+// (statusline.go; off with "+nostatus" after the session's name, or
+// [Server.NoStatusLine]) and notices. With one driver at a time, a terminal's keys while
+// another drives ask for control. who and ls --json list the participants (who.go); chat
+// is a line-mode chat for a second terminal (chat.go).
 //
 // # Roles
 //

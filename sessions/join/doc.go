@@ -9,7 +9,10 @@
 // sessions/wire: waiting for approval, refused, ...), the round trip ([Conn.RTT]), and
 // reconnection with backoff when the network (not the host) drops it. A Duet host's pings
 // are answered once what came before them was read from the Conn, so whatever reads it is
-// part of the way the host paces its output by, and nothing piles up in between.
+// part of the way the host paces its output by, and nothing piles up in between. For a
+// Duet window ([Config].Pair), it says hello to a Duet host, which then draws no status
+// line, hands the window the host's pair messages (who is here, chat, points) and sends
+// the window's own ([Conn.SendPair]).
 //
 // It speaks OpenSSH 9's algorithms less SHA-1 (sessions/wire), gives up on a server that
 // does not complete the handshake in time (questions to the user apart), offers only the
