@@ -69,7 +69,11 @@ func takeSnapshot(h *hosting) hostSnapshot {
 		st.cols, st.rows = s.Size()
 		limiters := map[string]bool{}
 		for _, c := range s.Limiters() {
-			limiters[c.Name()] = true
+			if fp := c.Fingerprint(); fp != "" {
+				limiters[fp] = true // a partner's client, by its key
+			} else {
+				limiters[c.Name()] = true // the window's own
+			}
 		}
 		st.youLimit = limiters[windowClient]
 		for _, p := range partners {

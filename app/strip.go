@@ -56,7 +56,7 @@ type personChip struct {
 
 func newPairView(e *entry) *pairView {
 	v := &pairView{e: e}
-	v.row = container.New(layout.NewRowWrapLayout())
+	v.row = container.New(&oneRowFirst{wrap: layout.NewRowWrapLayout()})
 	v.driving = caption("")
 	v.driving.Hide()
 	v.oneDriver = widget.NewCheck("One driver", func(on bool) { v.act.setOneDriver(on) })
@@ -153,6 +153,32 @@ func (v *pairView) setPresence(pr wire.Presence) {
 	showIf(v.callRow, pr.Call != "")
 	v.row.Refresh()
 	v.box.Refresh()
+}
+
+// oneRowFirst is a row-wrap layout that counts one row until it was laid out: Fyne's
+// counts a row per object until then, which would give a session's terminal, laid out
+// while the strip was hidden or not yet laid out, rows fewer than it has.
+type oneRowFirst struct {
+	wrap fyne.Layout
+	laid bool
+}
+
+func (l *oneRowFirst) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	l.laid = true
+	l.wrap.Layout(objs, size)
+}
+
+func (l *oneRowFirst) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	if l.laid {
+		return l.wrap.MinSize(objs)
+	}
+	var w, h float32
+	for _, o := range objs {
+		if o.Visible() {
+			w, h = max(w, o.MinSize().Width), max(h, o.MinSize().Height)
+		}
+	}
+	return fyne.NewSize(w, h)
 }
 
 // showIf shows o if on, else hides it.

@@ -113,7 +113,8 @@ func TestQuitAsksWhilePartnersAreAttached(t *testing.T) {
 // the partner's name, and all of it goes when the partner leaves.
 func TestHostSeesExactlyTheSessionWithASmallerPartner(t *testing.T) {
 	h := newHarness(t, options{})
-	p := h.joinAs(keys.NewStore(t.TempDir()), "main@"+h.hostAddr(), "Alice")
+	// Without a status line: the partner's terminal is the session's size.
+	p := h.joinAs(keys.NewStore(t.TempDir()), "main+nostatus@"+h.hostAddr(), "Alice")
 	h.waitApproval(1)
 	h.ui(func() { test.Tap(h.u.approvals.once) })
 	<-p.dialed
