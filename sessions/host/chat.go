@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/crypto/ssh"
@@ -102,8 +103,8 @@ func (c *conn) chat(ch ssh.Channel, st *channelState, s *sessions.Session) {
 	}
 }
 
-// chatInput takes what the partner typed: with a terminal, key by key into line (sent
-// at Enter); without one, line by line. done says the partner leaves.
+// chatInput takes what the partner typed: with a terminal, key by key (lineEditor);
+// without one, line by line. done says the partner leaves.
 func (c *conn) chatInput(cw *chatWriter, s *sessions.Session, name string, line, p []byte) ([]byte, bool) {
 	if !cw.tty {
 		line = append(line, p...)
@@ -122,44 +123,74 @@ func (c *conn) chatInput(cw *chatWriter, s *sessions.Session, name string, line,
 			}
 		}
 	}
+	ed := lineEditor{line: line}
 	for len(p) > 0 {
-		r, size := utf8.DecodeRune(p)
-		p = p[size:]
-		switch {
-		case r == '\r' || r == '\n':
-			text := string(line)
-			line = line[:0]
+		var ev editEvent
+		p, ev = ed.key(p)
+		switch ev {
+		case editSend:
+			text := string(ed.line)
+			ed.line = ed.line[:0]
 			cw.input = ""
 			cw.clearLine()
 			if c.chatSay(cw, s, name, text) {
-				return line, true
+				return ed.line, true
 			}
 			cw.prompt()
-		case r == 0x03 || (r == 0x04 && len(line) == 0):
-			return line, true
-		case r == 0x7f || r == 0x08:
-			if len(line) > 0 {
-				_, n := utf8.DecodeLastRune(line)
-				line = line[:len(line)-n]
-				cw.input = string(line)
-				cw.prompt()
-			}
-		case r == 0x15: // Ctrl+U
-			line = line[:0]
-			cw.input = ""
+		case editQuit:
+			return ed.line, true
+		case editChanged:
+			cw.input = string(ed.line)
 			cw.prompt()
-		case r == 0x1b: // an escape sequence (arrow keys): not edited, dropped
-			p = nil
-		case r < 0x20 || r == utf8.RuneError:
-		default:
-			if len(line)+size <= maxChatInput {
-				line = utf8.AppendRune(line, r)
-				cw.input = string(line)
-				cw.prompt()
-			}
 		}
 	}
-	return line, false
+	return ed.line, false
+}
+
+// lineEditor edits the line a chat partner types in a terminal: printable characters
+// (up to maxChatInput bytes), Backspace, Ctrl+U; Enter sends, Ctrl+C (or Ctrl+D on an
+// empty line) quits. Escape sequences (arrow keys) and other control characters are
+// dropped: the line, echoed to the partner's terminal and said to everyone, holds
+// visible text only.
+type lineEditor struct{ line []byte }
+
+type editEvent int
+
+const (
+	editNone editEvent = iota
+	editChanged
+	editSend
+	editQuit
+)
+
+// key takes the first key of p and returns the rest and what it did.
+func (e *lineEditor) key(p []byte) ([]byte, editEvent) {
+	r, size := utf8.DecodeRune(p)
+	p = p[size:]
+	switch {
+	case r == '\r' || r == '\n':
+		return p, editSend
+	case r == 0x03 || (r == 0x04 && len(e.line) == 0):
+		return p, editQuit
+	case r == 0x7f || r == 0x08:
+		if len(e.line) == 0 {
+			return p, editNone
+		}
+		_, n := utf8.DecodeLastRune(e.line)
+		e.line = e.line[:len(e.line)-n]
+		return p, editChanged
+	case r == 0x15: // Ctrl+U
+		e.line = e.line[:0]
+		return p, editChanged
+	case r == 0x1b: // an escape sequence (arrow keys): not edited, the rest of what came dropped
+		return nil, editNone
+	case r == utf8.RuneError || unicode.IsControl(r) || !unicode.IsPrint(r) && !unicode.IsSpace(r):
+		return p, editNone
+	case len(e.line)+size > maxChatInput:
+		return p, editNone
+	}
+	e.line = utf8.AppendRune(e.line, r)
+	return p, editChanged
 }
 
 // chatSay says text, or carries out a command; true for /quit.
