@@ -66,7 +66,7 @@ type joinedPair struct{ e *entry }
 func (j joinedPair) send(m wire.Message) {
 	e, u := j.e, j.e.u
 	conn := e.join.connection()
-	if conn == nil {
+	if conn == nil || u.closing() {
 		return
 	}
 	u.wg.Add(1)
@@ -124,6 +124,9 @@ func (j *joining) connection() *join.Conn {
 func (u *UI) watchPairing(e *entry) {
 	s, stop := e.session, e.stopPr
 	s.SetHostName(u.settings.displayName())
+	if u.closing() {
+		return
+	}
 	u.wg.Go(func() {
 		for {
 			changed := s.Changed()
