@@ -279,16 +279,26 @@ func (c *Conn) Reconnecting() bool {
 
 // CloseWrite tells the remote session that its input ended (the end of a pipe, say).
 func (c *Conn) CloseWrite() error {
+	l, err := c.upLink()
+	if err != nil {
+		return err
+	}
+	return l.ch.CloseWrite()
+}
+
+// upLink returns the link up now, or ErrConnClosed once the Conn ended, ErrDisconnected
+// while it reconnects.
+func (c *Conn) upLink() (*link, error) {
 	c.mu.Lock()
 	l, closed := c.link, c.closed
 	c.mu.Unlock()
 	switch {
 	case closed || c.isDone():
-		return ErrConnClosed
+		return nil, ErrConnClosed
 	case l == nil:
-		return ErrDisconnected
+		return nil, ErrDisconnected
 	}
-	return l.ch.CloseWrite()
+	return l, nil
 }
 
 // Resize tells the remote terminal its new size; after a reconnect the new connection

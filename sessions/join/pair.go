@@ -40,15 +40,11 @@ func (c *Conn) SendPair(m wire.Message) error {
 	if err != nil {
 		return err
 	}
-	c.mu.Lock()
-	l, closed := c.link, c.closed
-	c.mu.Unlock()
-	switch {
-	case closed || c.isDone():
-		return ErrConnClosed
-	case l == nil:
-		return ErrDisconnected
-	case l.pair == nil:
+	l, err := c.upLink()
+	if err != nil {
+		return err
+	}
+	if l.pair == nil {
 		return ErrPairRefused
 	}
 	ok, err := l.ch.SendRequest(wire.PairRequest, true, p)
