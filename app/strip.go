@@ -220,6 +220,8 @@ func drivingText(pr wire.Presence, me, d wire.Person, driven bool) string {
 		return "One driver at a time: you drive; the others' keys do not reach the program."
 	case me.Role == wire.RoleView:
 		return fmt.Sprintf("One driver at a time: %s drives.", d.Name)
+	case me.Asking && d.Role == wire.RoleHost:
+		return fmt.Sprintf("%s (the host) drives. You asked for control; they hand it over.", d.Name)
 	case me.Asking:
 		return fmt.Sprintf("%s drives. You asked for control; %s or the host hands it over.", d.Name, d.Name)
 	case me.Role == wire.RoleHost:

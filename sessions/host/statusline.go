@@ -49,10 +49,18 @@ func statusText(p sessions.Pairing, you string, cols int) string {
 	case p.Recording:
 		head += " · ● recording"
 	}
-	var people []string
+	// The host, then you (never cut off), then the others in the order they came.
+	var people, others []string
 	for _, pt := range p.Participants {
-		people = append(people, personText(pt, you, p.OneDriver))
+		switch t := personText(pt, you, p.OneDriver); {
+		case pt.ID == sessions.HostID || pt.ID == you:
+			people = append(people, t)
+		default:
+			others = append(others, t)
+		}
 	}
+	fixed := len(people)
+	people = append(people, others...)
 	chat := ""
 	if n := len(p.Chat); n > 0 {
 		l := p.Chat[n-1]
@@ -61,7 +69,7 @@ func statusText(p sessions.Pairing, you string, cols int) string {
 	// Who is here gets what the head and a bit of the chat leave; the rest are counted.
 	room := max(cols-len([]rune(head))-3-min(len([]rune(chat)), 24)-3, 20)
 	who := strings.Join(people, " · ")
-	for k := len(people) - 1; k >= 1 && len([]rune(who)) > room; k-- {
+	for k := len(people) - 1; k >= max(fixed, 1) && len([]rune(who)) > room; k-- {
 		who = strings.Join(people[:k], " · ") + fmt.Sprintf(" · +%d", len(people)-k)
 	}
 	line := head + " │ " + who
