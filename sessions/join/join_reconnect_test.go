@@ -36,7 +36,7 @@ func TestJoinReconnect(t *testing.T) {
 		j.out.WaitUntil(t, "a repaint", func(b []byte) bool { return bytes.Contains(b[mark:], []byte("before-2")) })
 		j.typeLine(t, "echo after-$((2+2)); stty size")
 		j.out.WaitFor(t, "after-4")
-		j.out.WaitFor(t, "20 90")
+		j.out.WaitFor(t, "19 90") // a row for the status line
 		if p.Accepted() != 2 {
 			t.Errorf("%d connections, want 2", p.Accepted())
 		}

@@ -26,7 +26,10 @@ func TestJoinFarAwayGetsTheCurrentScreen(t *testing.T) {
 	s := h.Sessions.Default()
 	duettest.Poll(t, "the flood to end", func() bool { return strings.Contains(s.Screen().Text(), "FLOODDONE\n$") })
 	want := s.Screen().Text()
-	j.out.WaitUntil(t, "the partner's screen to be the host's", func(b []byte) bool { return duettest.ScreenOf(b, 80, 24) == want })
+	j.out.WaitUntil(t, "the partner's screen to be the host's", func(b []byte) bool {
+		screen, _ := duettest.ScreenAndStatus(b, 80, 24) // above its status line
+		return screen == want
+	})
 	if down, _ := proxy.Carried(); down > 500<<10 {
 		t.Errorf("the partner received %d bytes of a 3.4 MB flood", down)
 	}
