@@ -47,7 +47,7 @@ func TestJoinCommandDuetHost(t *testing.T) {
 	if err := pty.Setsize(j.ptmx, &pty.Winsize{Cols: 100, Rows: 30}); err != nil {
 		t.Fatal(err)
 	}
-	j.retypeUntil(t, "stty size\r", "30 100")
+	j.retypeUntil(t, "stty size\r", "29 100") // a row for the host's status line
 	j.typeText(t, "exit 7\r")
 	if code := j.wait(t); code != 7 {
 		t.Errorf("exit code %d, want 7; the terminal shows %q", code, duettest.Tail(j.out.Bytes(), 400))

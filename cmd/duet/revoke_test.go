@@ -38,14 +38,14 @@ func TestHostAppliesApproveAndRevokeLive(t *testing.T) {
 	b := duettest.RunSSH(t, duettest.SSHArgs(t, h.addr, bKey, "main"), false)
 	as[0].Type(t, "echo a-$((1+1))\r")
 	b.Out.WaitFor(t, "a-2")
-	retype(t, b, "stty size\r", "12 40")
+	retype(t, b, "stty size\r", "11 40") // a row of a's for its status line
 
 	start := time.Now()
 	if code, _, stderr := runCLI(t, aPub, "approve", "--read-only", "--config-dir", dir, "-"); code != 0 {
 		t.Fatal(stderr)
 	}
 	// View-only clients do not set the size: the session grows to b's once a is demoted.
-	retype(t, b, "stty size\r", "24 80")
+	retype(t, b, "stty size\r", "23 80")
 	t.Logf("duet approve --read-only applied after %v", time.Since(start).Round(time.Millisecond))
 	for i, a := range as {
 		a.Type(t, fmt.Sprintf("echo after%d-$((6*7))\r", i))
