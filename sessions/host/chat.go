@@ -20,7 +20,8 @@ import (
 // into the session, view only too. With a terminal (-t) the host edits the line itself
 // (Backspace, Ctrl+U, Enter sends, Ctrl+C or Ctrl+D on an empty line leaves) and prints
 // what others say above it; without one, every line read is said, and what others say
-// is printed a line at a time (for scripts). Commands: /who, /drive (ask for control),
+// is printed a line at a time (for scripts). Control changing hands, someone asking you
+// for it, and the call link are said there too. Commands: /who, /drive (ask for control),
 // /give NAME, /take (the host, or the driver handing back), /call URL or /call off,
 // /quit.
 
@@ -65,8 +66,9 @@ func (c *conn) chat(ch ssh.Channel, st *channelState, s *sessions.Session) {
 		cw.println(chatLineText(l))
 		last = l.Seq
 	}
-	if p := s.Pairing(); p.Call != "" {
-		cw.println("duet: the call: " + p.Call)
+	told := s.Pairing()
+	if told.Call != "" {
+		cw.println("duet: the call: " + told.Call)
 	}
 	cw.prompt()
 	var line []byte
@@ -94,12 +96,26 @@ func (c *conn) chat(ch ssh.Channel, st *channelState, s *sessions.Session) {
 			sendExitStatus(ch, 0)
 			return
 		}
-		for _, l := range s.Pairing().Chat {
+		p := s.Pairing()
+		for _, l := range p.Chat {
 			if l.Seq > last {
 				last = l.Seq
 				cw.above(chatLineText(l))
 			}
 		}
+		// What a terminal's status line would say: control changing hands, someone
+		// asking you (the host, or the driver) for it, the call link.
+		if n := controlNews(told, p, c.participant()); n != "" {
+			cw.above(n)
+		}
+		if p.Call != told.Call {
+			if p.Call == "" {
+				cw.above("duet: the call link was removed")
+			} else {
+				cw.above("duet: the call: " + p.Call)
+			}
+		}
+		told = p
 	}
 }
 

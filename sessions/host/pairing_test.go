@@ -288,8 +288,8 @@ func jsonPart(out string) string {
 
 // TestChatTerminal: `ssh -t HOST chat` is a line-mode chat: it shows the latest lines,
 // sends what is typed at Enter, prints what others say above the line being typed (a
-// hostile line escaped), lists who is here, bounds the rate, and /quit leaves; without a
-// terminal every line read is said.
+// hostile line escaped), lists who is here, says when control and the call change,
+// bounds the rate, and /quit leaves; without a terminal every line read is said.
 func TestChatTerminal(t *testing.T) {
 	reg := shellRegistry(t, "main")
 	h, addr := openSSHHost(t, reg)
@@ -313,6 +313,10 @@ func TestChatTerminal(t *testing.T) {
 	c.Out.WaitFor(t, "> half a line") // drawn again below it
 	c.Type(t, "\x15/who\r")
 	c.Out.WaitFor(t, "main     Bob   host") // who is in the session: a chat alone is not
+	s.SetOneDriver(true)
+	c.Out.WaitFor(t, "duet: one driver at a time: Bob drives")
+	s.SetCall("https://meet.jit.si/duet-chat")
+	c.Out.WaitFor(t, "duet: the call: https://meet.jit.si/duet-chat")
 	for range 8 {
 		c.Type(t, "spam\r")
 	}
