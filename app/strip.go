@@ -125,7 +125,7 @@ func (v *pairView) setPresence(pr wire.Presence) {
 			c.label.Importance = widget.HighImportance
 		}
 		c.box = container.NewHBox(widget.NewIcon(theme.AccountIcon()), c.label)
-		if pr.OneDriver && (amHost || iDrive) && !p.Driving && p.ID != me.ID && p.Role != wire.RoleView {
+		if pr.OneDriver && (amHost || iDrive) && !p.Driving && p.ID != me.ID && p.Role != wire.RoleView && !p.Chat {
 			id := p.ID
 			c.give = widget.NewButton("Give control", func() { v.act.drive(wire.DriveGive, id) })
 			c.give.Importance = widget.LowImportance

@@ -3,6 +3,7 @@ package sessions
 import (
 	"errors"
 	"slices"
+	"sync"
 	"time"
 )
 
@@ -39,6 +40,49 @@ type Participant struct {
 	Driving  bool   // holds control while one driver at a time is on
 	Asking   bool   // asks for control
 	Clients  int    // terminals attached
+	ChatOnly bool   // in the session's chat only (InChat), with no terminal attached
+}
+
+// maxChatters bounds the participants who are in the chat only.
+const maxChatters = 64
+
+// chatter is someone in the session's chat with no terminal attached.
+type chatter struct {
+	id, name string
+	readOnly bool
+	n        int // their chats open
+}
+
+// InChat counts participant id, called name, as here while it has the session's chat
+// open without a terminal attached (an OpenSSH partner's `chat` in a second terminal);
+// readOnly says it may not type. Call leave when the chat closes. Beyond maxChatters
+// nobody more is counted (the chat still works).
+func (s *Session) InChat(id, name string, readOnly bool) (leave func()) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	i := slices.IndexFunc(s.chatters, func(c chatter) bool { return c.id == id })
+	switch {
+	case i >= 0:
+		s.chatters[i].n++
+	case len(s.chatters) >= maxChatters:
+		return func() {}
+	default:
+		s.chatters = append(s.chatters, chatter{id: id, name: name, readOnly: readOnly, n: 1})
+	}
+	s.notifyLocked()
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			s.mu.Lock()
+			defer s.mu.Unlock()
+			if i := slices.IndexFunc(s.chatters, func(c chatter) bool { return c.id == id }); i >= 0 {
+				if s.chatters[i].n--; s.chatters[i].n == 0 {
+					s.chatters = slices.Delete(s.chatters, i, i+1)
+				}
+			}
+			s.notifyLocked()
+		})
+	}
 }
 
 // Participant returns the ID of the participant the client belongs to.
@@ -185,7 +229,8 @@ func (s *Session) checkDriverLocked() {
 }
 
 // Participants returns who is in the session now: the host first (always, even with no
-// window attached: the session is theirs), then the partners in the order they came.
+// window attached: the session is theirs), then the partners in the order they came,
+// then those in the chat only.
 func (s *Session) Participants() []Participant {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -214,6 +259,12 @@ func (s *Session) participantsLocked(now time.Time) []Participant {
 		}
 		if now.UnixNano()-c.typedAt.Load() <= int64(TypingFor) {
 			p.Typing = true
+		}
+	}
+	for _, c := range s.chatters {
+		if _, ok := index[c.id]; !ok {
+			index[c.id] = len(out)
+			out = append(out, Participant{ID: c.id, Name: c.name, ReadOnly: c.readOnly, ChatOnly: true})
 		}
 	}
 	if s.oneDriver.Load() {

@@ -186,3 +186,33 @@ func TestRateLimitsBounded(t *testing.T) {
 		t.Errorf("%d buckets kept", len(r.buckets))
 	}
 }
+
+// TestInChat: someone with only the chat open is here, once, until the last of their
+// chats closes; attached too, they are counted by their terminal; they cannot be given
+// control without one.
+func TestInChat(t *testing.T) {
+	s := startSession(t, Options{}, "")
+	s.SetOneDriver(true)
+	leave1 := s.InChat("SHA256:dan", "Dan", false)
+	leave2 := s.InChat("SHA256:dan", "Dan", false)
+	if p := s.Participants(); len(p) != 2 || !p[1].ChatOnly || p[1].Name != "Dan" || p[1].Clients != 0 {
+		t.Fatalf("participants %+v", p)
+	}
+	if err := s.GiveDrive(HostID, "SHA256:dan"); err == nil {
+		t.Error("control was given to someone with no terminal")
+	}
+	c, _, _ := attach(t, s, AttachOptions{Name: "Dan", Fingerprint: "SHA256:dan", Cols: 80, Rows: 24})
+	if p := s.Participants(); len(p) != 2 || p[1].ChatOnly || p[1].Clients != 1 {
+		t.Fatalf("participants with Dan attached %+v", p)
+	}
+	c.Detach()
+	leave1()
+	leave1() // once only
+	if p := s.Participants(); len(p) != 2 || !p[1].ChatOnly {
+		t.Fatalf("participants with one chat left %+v", p)
+	}
+	leave2()
+	if p := s.Participants(); len(p) != 1 {
+		t.Fatalf("participants after the chats closed %+v", p)
+	}
+}

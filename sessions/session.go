@@ -98,6 +98,7 @@ type Session struct {
 	driver    atomic.Value // string: the participant who drives
 	hostName  string
 	asks      []ask
+	chatters  []chatter // in the chat only (InChat), in the order they came
 	chat      chatLog
 	call      string  // the call link, "" for none
 	points    []Point // the latest, oldest first

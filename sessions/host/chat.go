@@ -55,6 +55,8 @@ func (c *conn) chat(ch ssh.Channel, st *channelState, s *sessions.Session) {
 	cw := &chatWriter{ch: ch, tty: tty, cols: st.cols}
 	st.mu.Unlock()
 	name := c.displayName()
+	leave := s.InChat(c.participant(), name, !c.mayType()) // here, in the chat only, unless attached too
+	defer leave()
 	cw.println(fmt.Sprintf("duet: the chat of %s, as %s. Type a line and Enter; /who, /drive, /give NAME, /take, /call URL, /quit.",
 		wire.CleanName(s.Name()), wire.CleanName(name)))
 	var last uint64

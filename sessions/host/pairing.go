@@ -272,7 +272,8 @@ func personOf(pt sessions.Participant) wire.Person {
 	case pt.ReadOnly:
 		role = wire.RoleView
 	}
-	return wire.Person{ID: pt.ID, Name: wire.CleanName(pt.Name), Role: role, Typing: pt.Typing, Driving: pt.Driving, Asking: pt.Asking}
+	return wire.Person{ID: pt.ID, Name: wire.CleanName(pt.Name), Role: role, Typing: pt.Typing, Driving: pt.Driving,
+		Asking: pt.Asking, Chat: pt.ChatOnly}
 }
 
 func lastPointSeq(points []sessions.Point) uint64 {

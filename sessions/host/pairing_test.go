@@ -312,7 +312,7 @@ func TestChatTerminal(t *testing.T) {
 	}
 	c.Out.WaitFor(t, "> half a line") // drawn again below it
 	c.Type(t, "\x15/who\r")
-	c.Out.WaitFor(t, "main     Bob   host") // who is in the session: a chat alone is not
+	c.Out.WaitFor(t, "Alice (you)  view  in the chat") // here through the chat alone
 	s.SetOneDriver(true)
 	c.Out.WaitFor(t, "duet: one driver at a time: Bob drives")
 	s.SetCall("https://meet.jit.si/duet-chat")

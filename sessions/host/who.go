@@ -64,6 +64,7 @@ type listPartner struct {
 	Typing      bool   `json:"typing,omitempty"`
 	Driving     bool   `json:"driving,omitempty"`
 	Asking      bool   `json:"asking,omitempty"`
+	Chat        bool   `json:"chat,omitempty"` // in the chat only, no terminal
 }
 
 // listed joins the sessions with their partners.
@@ -81,7 +82,7 @@ func listed(infos []sessions.Info, pairings []sessions.Pairing) []listEntry {
 				}
 				w := personOf(pt)
 				e.Partners = append(e.Partners, listPartner{Name: w.Name, Fingerprint: w.ID, Role: w.Role,
-					Typing: w.Typing, Driving: w.Driving, Asking: w.Asking})
+					Typing: w.Typing, Driving: w.Driving, Asking: w.Asking, Chat: w.Chat})
 			}
 		}
 		out = append(out, e)

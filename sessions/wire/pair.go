@@ -93,6 +93,7 @@ type Person struct {
 	Typing  bool   `json:"typing,omitempty"`
 	Driving bool   `json:"driving,omitempty"`
 	Asking  bool   `json:"asking,omitempty"` // asks for control
+	Chat    bool   `json:"chat,omitempty"`   // in the session's chat only, no terminal
 }
 
 // ChatLine is one chat message.
@@ -255,10 +256,13 @@ func CheckCall(link string) error {
 	return nil
 }
 
-// Now says what a participant is doing, as a status line and `who` say it: "drives",
-// "asks to drive" (both with one driver at a time on), "typing" or "".
+// Now says what a participant is doing, as a status line and `who` say it: "in the
+// chat" (only), "drives", "asks to drive" (both with one driver at a time on), "typing"
+// or "".
 func (p Person) Now(oneDriver bool) string {
 	switch {
+	case p.Chat:
+		return "in the chat"
 	case oneDriver && p.Driving:
 		return "drives"
 	case oneDriver && p.Asking:
