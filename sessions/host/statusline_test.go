@@ -29,7 +29,7 @@ func namedKey(t *testing.T, h *Server, role keys.Role, name string) string {
 func sshInTmux(t *testing.T, addr, key, user string, cols, rows int, extra ...string) *duettest.Tmux {
 	t.Helper()
 	ssh := duettest.NeedOpenSSH(t)
-	return duettest.RunTmux(t, cols, rows, append([]string{ssh}, duettest.SSHArgs(t, addr, key, user, extra...)...)...)
+	return duettest.RunInTmux(t, cols, rows, append([]string{ssh}, duettest.SSHArgs(t, addr, key, user, extra...)...)...)
 }
 
 // showsSession reports whether a terminal's lines show session s's screen above its
@@ -58,14 +58,13 @@ func TestStatusLineInTmux(t *testing.T) {
 	s := reg.Default()
 	s.SetHostName("Bob")
 	tm := sshInTmux(t, addr, namedKey(t, h, keys.RoleType, "Alice"), "main", 80, 24)
-	tm.Run(t, "set-option", "-g", "remain-on-exit", "on")
 	tm.WaitScreen(t, "the status line", func(l []string) bool {
 		return showsSession(l, s, "duet main │ Bob (host) · Alice (you)")
 	})
 	if cols, rows := s.Size(); cols != 80 || rows != 23 {
 		t.Fatalf("session %dx%d with an 80x24 partner with a status line", cols, rows)
 	}
-	tm.Keys(t, "seq 1 200; echo DONE\r")
+	tm.Type(t, "seq 1 200; echo DONE\r")
 	tm.WaitScreen(t, "the output scrolled above the status line", func(l []string) bool {
 		return showsSession(l, s, "duet main │") && strings.Contains(strings.Join(l, "\n"), "200\nDONE")
 	})
@@ -87,12 +86,12 @@ func TestStatusLineInTmux(t *testing.T) {
 			cols, rows := s.Size()
 			return cols == size[0] && rows == size[1]-1
 		})
-		tm.Keys(t, fmt.Sprintf("echo size-%d\r", size[0]))
+		tm.Type(t, fmt.Sprintf("echo size-%d\r", size[0]))
 		tm.WaitScreen(t, fmt.Sprintf("the status line at %dx%d", size[0], size[1]), func(l []string) bool {
 			return len(l) == size[1] && showsSession(l, s, "duet main │") && strings.Contains(strings.Join(l, "\n"), fmt.Sprintf("size-%d\n", size[0]))
 		})
 	}
-	tm.Keys(t, "exit\r")
+	tm.Type(t, "exit\r")
 	tm.WaitScreen(t, "the end, the status line gone", func(l []string) bool {
 		all := strings.Join(l, "\n")
 		return strings.Contains(all, "[duet: session main ended: exit status 0]") && !strings.Contains(all, "duet main │")
@@ -119,7 +118,7 @@ func TestStatusLineVimLateJoin(t *testing.T) {
 	}
 	first := sshInTmux(t, addr, namedKey(t, h, keys.RoleType, "Alice"), "main", 80, 24)
 	first.WaitScreen(t, "the prompt", func(l []string) bool { return showsSession(l, s, "duet main │") && strings.HasPrefix(l[0], "$") })
-	first.Keys(t, "vim -u NONE -N -c 'set laststatus=2 ruler' "+file+"\r")
+	first.Type(t, "vim -u NONE -N -c 'set laststatus=2 ruler' "+file+"\r")
 	first.WaitScreen(t, "vim", func(l []string) bool {
 		return showsSession(l, s, "duet main │") && strings.HasPrefix(l[0], "line 1 of the notes") && strings.Contains(l[21], "notes.txt")
 	})
@@ -128,15 +127,15 @@ func TestStatusLineVimLateJoin(t *testing.T) {
 		return showsSession(l, s, "duet main │") && strings.HasPrefix(l[0], "line 1 of the notes") &&
 			strings.Contains(l[23], "Alice") && strings.Contains(l[23], "Carol (you)")
 	})
-	first.Keys(t, "50Gzt") // vim scrolls (with its scroll region)
+	first.Type(t, "50Gzt") // vim scrolls (with its scroll region)
 	late.WaitScreen(t, "vim scrolled", func(l []string) bool {
 		return showsSession(l, s, "duet main │") && strings.HasPrefix(l[0], "line 50 of the notes")
 	})
-	first.Keys(t, ":echo 'from the command line'\r")
+	first.Type(t, ":echo 'from the command line'\r")
 	late.WaitScreen(t, "vim's command line above the status line", func(l []string) bool {
 		return showsSession(l, s, "duet main │") && strings.Contains(l[22], "from the command line")
 	})
-	first.Keys(t, ":q\r")
+	first.Type(t, ":q\r")
 	first.WaitScreen(t, "the shell again", func(l []string) bool {
 		return showsSession(l, s, "duet main │") && strings.Contains(strings.Join(l, "\n"), "vim -u NONE")
 	})
@@ -162,22 +161,22 @@ func TestOpenSSHChatAndWhoInTmux(t *testing.T) {
 	alice := sshInTmux(t, addr, namedKey(t, h, keys.RoleType, "Alice"), "main", 90, 24)
 	alice.WaitScreen(t, "Alice's status line", func(l []string) bool { return showsSession(l, s, "duet main │ Bob (host) · Alice (you)") })
 	ssh := duettest.NeedOpenSSH(t)
-	carol := duettest.RunTmux(t, 90, 24, append(append([]string{ssh}, duettest.SSHArgs(t, addr, namedKey(t, h, keys.RoleView, "Carol"), "main", "-t")...), "chat")...)
+	carol := duettest.RunInTmux(t, 90, 24, append(append([]string{ssh}, duettest.SSHArgs(t, addr, namedKey(t, h, keys.RoleView, "Carol"), "main", "-t")...), "chat")...)
 	carol.WaitScreen(t, "the chat", func(l []string) bool {
 		return strings.HasPrefix(strings.Join(l, "\n"), "duet: the chat of main, as Carol")
 	})
-	carol.Keys(t, "shall we pair?\r")
+	carol.Type(t, "shall we pair?\r")
 	alice.WaitScreen(t, "Carol's line on Alice's status line", func(l []string) bool {
 		return showsSession(l, s, "duet main │ Bob (host) · Alice (you)") && strings.Contains(l[23], "Carol: shall we pair?")
 	})
-	alice.Keys(t, "x")
-	carol.Keys(t, "/who\r")
+	alice.Type(t, "x")
+	carol.Type(t, "/who\r")
 	carol.WaitScreen(t, "/who in the chat", func(l []string) bool {
 		return hasRow(l, "main Alice type typing") && hasRow(l, "main Bob host") && hasRow(l, "main Carol (you) view in the chat")
 	})
 
 	whoLine := strings.Join(append(append([]string{ssh}, duettest.SSHArgs(t, addr, namedKey(t, h, keys.RoleView, "Dan"), "main")...), "who"), " ")
-	who := duettest.RunTmux(t, 90, 10, "sh", "-c", whoLine+"; sleep 60")
+	who := duettest.RunInTmux(t, 90, 10, "sh", "-c", whoLine+"; sleep 60")
 	who.WaitScreen(t, "ssh HOST who", func(l []string) bool {
 		return hasRow(l, "SESSION NAME ROLE NOW") && hasRow(l, "main Alice type") && hasRow(l, "main Bob host") &&
 			hasRow(l, "main Carol view in the chat")
