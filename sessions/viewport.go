@@ -91,7 +91,11 @@ func (s *Session) policySize() (cols, rows int) {
 // with a viewport has no status line, see statusRow), and it is not the host's window (which
 // draws the session at its size itself). s.mu is held.
 func (c *Client) viewing() bool {
-	return !c.follow && c.cols > 0 && c.rows > 0 && (c.cols < c.s.cols || c.sessionRows() < c.s.rows)
+	rows := c.rows
+	if !c.readOnly.Load() {
+		rows = c.sessionRows() // a view-only client's status line only takes room it has spare
+	}
+	return !c.follow && c.cols > 0 && c.rows > 0 && (c.cols < c.s.cols || rows < c.s.rows)
 }
 
 // updateViewsLocked gives a viewport to every client that now needs one and takes it

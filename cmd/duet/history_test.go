@@ -34,7 +34,7 @@ func TestHostHistoryFlag(t *testing.T) {
 			if l := h.waitLine(t, "partners who join see"); !strings.Contains(l, tc.says) {
 				t.Errorf("duet host says %q, want %q", l, tc.says)
 			}
-			tm := duettest.RunInTmux(t, 80, 24, append([]string{sshPath}, duettest.SSHArgs(t, h.addr, keyFile, "main", "-t")...)...)
+			tm := duettest.RunInTmux(t, 80, 24, append([]string{sshPath}, duettest.SSHArgs(t, h.addr, keyFile, "main+nostatus", "-t")...)...)
 			duettest.Poll(t, "the partner's pane to show the screen", func() bool {
 				return slices.Contains(tm.Screen(t), "100")
 			})

@@ -21,7 +21,7 @@ func TestHostSizeFlag(t *testing.T) {
 	}
 	h := startHost(t, dir, "--approve", "deny", "--size", "host",
 		"--command", `/bin/sh -c 'stty -echo; read x; printf "\033[40;100HBOTTOMRIGHT"; exec cat'`)
-	ssh := append([]string{sshPath}, duettest.SSHArgs(t, h.addr, keyFile, "main", "-t")...)
+	ssh := append([]string{sshPath}, duettest.SSHArgs(t, h.addr, keyFile, "main+nostatus", "-t")...)
 	big := duettest.RunInTmux(t, 120, 40, ssh...)
 	small := duettest.RunInTmux(t, 80, 24, ssh...)
 	big.Type(t, "\r") // ssh sends it once connected

@@ -37,7 +37,7 @@ func TestOpenSSHInTmuxGetsHistory(t *testing.T) {
 	st.Write([]byte("seq 1 3000; echo done-$((40+2))\r"))
 	duettest.Poll(t, "the output", func() bool { return strings.Contains(sess.Screen().Text(), "done-42") })
 
-	tm := duettest.RunInTmux(t, 80, 24, append([]string{duettest.NeedOpenSSH(t)}, duettest.SSHArgs(t, addr, key, "main", "-t")...)...)
+	tm := duettest.RunInTmux(t, 80, 24, append([]string{duettest.NeedOpenSSH(t)}, duettest.SSHArgs(t, addr, key, "main+nostatus", "-t")...)...)
 	duettest.Poll(t, "the partner's pane to show the screen", func() bool {
 		return slices.Contains(tm.Screen(t), "done-42")
 	})
@@ -72,7 +72,7 @@ func TestHistoryLimit(t *testing.T) {
 			st, _ := attachHost(t, sess)
 			st.Write([]byte("seq 1 500; echo done-$((40+2))\r"))
 			duettest.Poll(t, "the output", func() bool { return strings.Contains(sess.Screen().Text(), "done-42") })
-			tm := duettest.RunInTmux(t, 80, 24, append([]string{duettest.NeedOpenSSH(t)}, duettest.SSHArgs(t, addr, key, "main", "-t")...)...)
+			tm := duettest.RunInTmux(t, 80, 24, append([]string{duettest.NeedOpenSSH(t)}, duettest.SSHArgs(t, addr, key, "main+nostatus", "-t")...)...)
 			duettest.Poll(t, "the partner's pane to show the screen", func() bool {
 				return slices.Contains(tm.Screen(t), "done-42")
 			})

@@ -23,7 +23,7 @@ func TestJoinReconnectHistory(t *testing.T) {
 	p := duettest.NewProxy(t, duetHost(t, h, duetKey(t, store).PublicKey()))
 	sess := h.Sessions.Default()
 	st := newStatuses()
-	c, err := dialTest(t, testAddr(t, p.Addr(), "main"), Config{
+	c, err := dialTest(t, testAddr(t, p.Addr(), "main+nostatus"), Config{
 		Store: store, Term: "xterm-256color", Cols: 80, Rows: 24,
 		ConfirmHost: (&trustAll{}).confirm, Status: st.add,
 	})
