@@ -54,6 +54,14 @@ func (c *Client) sessionRows() int {
 	return c.rows
 }
 
+// SessionSize returns what the client's terminal gives the session: its size, less the
+// status line's row if it has one.
+func (c *Client) SessionSize() (cols, rows int) {
+	c.s.mu.Lock()
+	defer c.s.mu.Unlock()
+	return c.cols, c.sessionRows()
+}
+
 // SetStatusLine sets the text of the client's status line (one line from the host;
 // anything that is not printable is dropped, and it is cut to the terminal's width) and
 // draws it, if the client has one and the text changed. The caller keeps the pace: a

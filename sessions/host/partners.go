@@ -11,7 +11,7 @@ type Partner struct {
 	Remote      string
 	Session     string
 	ReadOnly    bool
-	Cols, Rows  int // the partner's terminal size (0x0: none)
+	Cols, Rows  int // what the partner's terminal gives the session, less its status line (0x0: none)
 	// RTT is the round trip to the partner's terminal (the smallest lately: the
 	// network's own delay), 0 until it is known.
 	RTT time.Duration
@@ -27,7 +27,7 @@ func (h *Server) Partners() []Partner {
 				Fingerprint: c.fp, Name: c.name, User: c.sc.User(), Remote: c.remote,
 				Session: cl.Session().Name(), ReadOnly: cl.ReadOnly(), RTT: cl.RoundTrip(),
 			}
-			p.Cols, p.Rows = cl.Size()
+			p.Cols, p.Rows = cl.SessionSize()
 			out = append(out, p)
 		}
 		c.mu.Unlock()
