@@ -88,22 +88,13 @@ var errNotReplaced = errors.New("the stored key was kept")
 // the invite pins replaces the one on file, and waits for the answer or ctx.
 func (u *UI) replaceHost(ctx context.Context) func(*keys.HostKeyError) error {
 	return func(e *keys.HostKeyError) error {
-		ans := make(chan bool, 1)
-		fyne.Do(func() { u.askReplace(e, ans) })
-		select {
-		case ok := <-ans:
-			if ok {
-				return nil
-			}
-			return errNotReplaced
-		case <-ctx.Done():
-			fyne.Do(func() {
+		return u.waitAnswer(ctx, errNotReplaced,
+			func(ans chan<- bool) { u.askReplace(e, ans) },
+			func() {
 				if u.hostKeyDlg != nil {
 					u.hostKeyDlg.dlg.Hide()
 				}
 			})
-			return ctx.Err()
-		}
 	}
 }
 

@@ -368,22 +368,31 @@ func trustKindOf(addr join.Address) trustKind {
 // waits for the answer or ctx. kind says what the host is, and so where to check it.
 func (u *UI) confirmHost(ctx context.Context, kind trustKind) keys.ConfirmHostFunc {
 	return func(host string, key ssh.PublicKey) error {
-		ans := make(chan bool, 1)
-		fyne.Do(func() { u.askTrust(host, key, kind, ans) })
-		select {
-		case ok := <-ans:
-			if ok {
-				return nil
-			}
-			return errNotTrusted
-		case <-ctx.Done():
-			fyne.Do(func() {
+		return u.waitAnswer(ctx, errNotTrusted,
+			func(ans chan<- bool) { u.askTrust(host, key, kind, ans) },
+			func() {
 				if u.trustDlg != nil {
 					u.trustDlg.dlg.Hide()
 				}
 			})
-			return ctx.Err()
+	}
+}
+
+// waitAnswer runs ask on the UI goroutine (it shows a question whose answer it sends on
+// ans, once) and waits for the answer: nil for yes, no for no. If ctx ends first, hide
+// takes the question away (on the UI goroutine) and ctx's error is returned.
+func (u *UI) waitAnswer(ctx context.Context, no error, ask func(ans chan<- bool), hide func()) error {
+	ans := make(chan bool, 1)
+	fyne.Do(func() { ask(ans) })
+	select {
+	case ok := <-ans:
+		if ok {
+			return nil
 		}
+		return no
+	case <-ctx.Done():
+		fyne.Do(hide)
+		return ctx.Err()
 	}
 }
 
