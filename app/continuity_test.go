@@ -76,12 +76,7 @@ func TestJoinedKeepsKeysWhileReconnecting(t *testing.T) {
 	h := newHarness(t, options{})
 	addr := h.hostAddr()
 	p := duettest.NewProxy(t, addr)
-	var invite string
-	h.ui(func() { invite = strings.Replace(h.u.share.info.Invites[0], addr, p.Addr(), 1) })
-	h.paste(invite)
-	h.waitApproval(1)
-	h.ui(func() { test.Tap(h.u.approvals.once) })
-	h.waitFor("the joined state", func() bool { e := h.joined(); return e != nil && e.state == "joined" })
+	h.joinAllowed(strings.Replace(h.invite(), addr, p.Addr(), 1))
 
 	p.SetRefuse(true)
 	p.Cut()
@@ -136,12 +131,7 @@ func TestHostSizeAndPanKeys(t *testing.T) {
 	if s := loadSettings(h.store, h.u.log); s.Size != "host" {
 		t.Errorf("saved size %q", s.Size)
 	}
-	var invite string
-	h.ui(func() { invite = h.u.share.info.Invites[0] })
-	h.paste(invite)
-	h.waitApproval(1)
-	h.ui(func() { test.Tap(h.u.approvals.once) })
-	h.waitFor("the joined state", func() bool { e := h.joined(); return e != nil && e.state == "joined" })
+	h.joinAllowed(h.invite())
 
 	// The host's own window grows beyond the joined terminal (here, by hand).
 	var partner *sessions.Client

@@ -19,6 +19,26 @@ func (h *harness) joined() *entry {
 	return nil
 }
 
+// invite is the invite of the window's first hosted session.
+func (h *harness) invite() string {
+	var invite string
+	h.ui(func() { invite = h.u.share.info.Invites[0] })
+	return invite
+}
+
+// joinAllowed joins invite (of the window's own host, as a partner would), allows it
+// once, and returns the joined entry once it is joined.
+func (h *harness) joinAllowed(invite string) *entry {
+	h.t.Helper()
+	h.paste(invite)
+	h.waitApproval(1)
+	h.ui(func() { test.Tap(h.u.approvals.once) })
+	h.waitFor("the joined state", func() bool { e := h.joined(); return e != nil && e.state == "joined" })
+	var e *entry
+	h.ui(func() { e = h.joined() })
+	return e
+}
+
 // paste joins text through the Join dialog.
 func (h *harness) paste(text string) {
 	h.ui(func() {
@@ -199,12 +219,7 @@ func TestJoinedViewOnlyIsTold(t *testing.T) {
 // plainly, not with the exit status of a hung-up shell.
 func TestJoinedSeesThePlainEnd(t *testing.T) {
 	h := newHarness(t, options{})
-	var invite string
-	h.ui(func() { invite = h.u.share.info.Invites[0] })
-	h.paste(invite)
-	h.waitApproval(1)
-	h.ui(func() { test.Tap(h.u.approvals.once) })
-	h.waitFor("the joined state", func() bool { e := h.joined(); return e != nil && e.state == "joined" })
+	h.joinAllowed(h.invite())
 	var s *sessions.Session
 	h.ui(func() { h.u.entries[0].ending = true; s = h.u.entries[0].session })
 	if err := s.Close(); err != nil {

@@ -17,12 +17,7 @@ import (
 func TestRecordAndPause(t *testing.T) {
 	dir := t.TempDir()
 	h := newHarness(t, options{recordDir: dir})
-	var invite string
-	h.ui(func() { invite = h.u.share.info.Invites[0] })
-	h.paste(invite) // the window joins its own host, as a partner would
-	h.waitApproval(1)
-	h.ui(func() { test.Tap(h.u.approvals.once) })
-	h.waitFor("the joined session", func() bool { e := h.joined(); return e != nil && e.state == "joined" })
+	h.joinAllowed(h.invite()) // the window joins its own host, as a partner would
 	var host, joined *entry
 	h.ui(func() { host, joined = h.u.entries[0], h.joined() })
 	h.waitFor("the partner's prompt", func() bool { return strings.Contains(joined.term.Screen().Text(), "$") })
