@@ -55,9 +55,9 @@ fuzz:
 bench: deps-test build
 	$(GO) test -run=NONE -bench=. -benchmem -benchtime=$(BENCHTIME) ./terminal/vt/
 	$(GO) test -run=NONE -bench=. -benchtime=$(BENCHTIME) ./terminal/
-	xvfb-run -a -s "-screen 0 1280x800x24" ./$(BIN) term --flood 100 2>/dev/null
-	xvfb-run -a -s "-screen 0 1280x800x24" ./$(BIN) term --latency 100 2>/dev/null
-	cfg=$$(mktemp -d) && SHELL=/bin/sh xvfb-run -a -s "-screen 0 1280x800x24" ./$(BIN) --config-dir $$cfg --listen 127.0.0.1:0 --flood 100 2>/dev/null | grep '^window flood'; rm -rf $$cfg
+	xvfb-run -a -s "-noreset -screen 0 1280x800x24" ./$(BIN) term --flood 100 2>/dev/null
+	xvfb-run -a -s "-noreset -screen 0 1280x800x24" ./$(BIN) term --latency 100 2>/dev/null
+	cfg=$$(mktemp -d) && SHELL=/bin/sh xvfb-run -a -s "-noreset -screen 0 1280x800x24" ./$(BIN) --config-dir $$cfg --listen 127.0.0.1:0 --flood 100 2>/dev/null | grep '^window flood'; rm -rf $$cfg
 	$(GO) test -run=NONE -bench=. -benchtime=$(BENCHTIME) -timeout 30m ./sessions/host/
 	$(MAKE) bench-wan
 

@@ -41,7 +41,7 @@ got=$(duet version)
 
 echo "== the window, started from the desktop file"
 exec_line=$(sed -n 's/^Exec=//p' "/usr/share/applications/$id.desktop" | sed 's/ *%[fFuU]//')
-exec 3< <(Xvfb -displayfd 1 -screen 0 1280x800x24 -nolisten tcp 2>/dev/null & echo "pid $!")
+exec 3< <(Xvfb -displayfd 1 -noreset -screen 0 1280x800x24 -nolisten tcp 2>/dev/null & echo "pid $!")
 read -r _ xvfb <&3
 read -r display <&3
 export DISPLAY=":$display"

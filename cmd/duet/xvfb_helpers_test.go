@@ -27,7 +27,10 @@ func startXvfbSized(t *testing.T, geometry string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	x := exec.Command("Xvfb", "-displayfd", "3", "-screen", "0", geometry, "-nolisten", "tcp")
+	// -noreset: by default Xvfb resets whenever its last client disconnects and refuses
+	// the connections that arrive meanwhile, so the window opened right after an xdotool
+	// poll failed with "GLFW: failed to detect any supported platform" now and then.
+	x := exec.Command("Xvfb", "-displayfd", "3", "-noreset", "-screen", "0", geometry, "-nolisten", "tcp")
 	x.ExtraFiles = []*os.File{w}
 	if err := x.Start(); err != nil {
 		t.Fatalf("start Xvfb: %v", err)

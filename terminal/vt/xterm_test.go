@@ -166,7 +166,7 @@ func (x *xvfbServer) start() (string, error) {
 			return
 		}
 		defer pr.Close()
-		x.cmd = exec.Command("Xvfb", "-displayfd", "3", "-screen", "0", "1600x1200x24", "-nolisten", "tcp")
+		x.cmd = exec.Command("Xvfb", "-displayfd", "3", "-noreset", "-screen", "0", "1600x1200x24", "-nolisten", "tcp")
 		x.cmd.ExtraFiles = []*os.File{pw}
 		if x.err = x.cmd.Start(); x.err != nil {
 			pw.Close()
@@ -261,7 +261,8 @@ func runXterm(t *testing.T, cols, rows int, stream string, queries []string) xte
 		if err == nil {
 			break
 		}
-		// A busy Xvfb now and then refuses a connection: try again.
+		// The server runs with -noreset (a reset refuses the connections that arrive
+		// meanwhile); should a connection still be refused, try again.
 		if try < 5 && bytes.Contains(out, []byte("Can't open display")) && ctx.Err() == nil {
 			cmd = exec.CommandContext(ctx, cmd.Args[0], cmd.Args[1:]...)
 			cmd.Env = append(tmuxEnv(), "DISPLAY="+display, xtermHelperEnv+"="+job)
