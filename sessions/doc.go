@@ -68,8 +68,8 @@
 //
 // [Session.Move] takes a running session out of the process without ending its command:
 // the read loop stops, the clients are told (ErrMoved), and the caller gets the
-// terminal's master side, the command's process id and a repaint of the screen
-// ([Moved]), to hand to another process, where [Registry.Adopt] takes it in. Unix only
+// terminal's master side, the command's process id, its scrollback and a repaint of the
+// screen ([Moved]), to hand to another process, where [Registry.Adopt] takes it in. Unix only
 // (move_unix.go): a Windows pseudo console cannot change process (ErrCannotMove). An
 // adopted command is not the adopter's child: its end is seen when its terminal closes,
 // without an exit status.

@@ -170,3 +170,66 @@ func TestHistoryKeepsPausedOutputPrivate(t *testing.T) {
 		t.Error("the host's own client lacks what scrolled past while paused")
 	}
 }
+
+// TestMoveKeepsHistory: a session that moves to another process takes its scrollback:
+// a partner joining it there gets every line once (none that scrolled past while
+// sharing was paused), the host's own client those too, and the lines' numbering goes
+// on, so that a partner who had all the history before the move gets none again.
+func TestMoveKeepsHistory(t *testing.T) {
+	s := startSession(t, Options{}, "seq 1 30; read x; seq -f secret-%g 1 40; read x; seq 31 300; echo done; exec cat")
+	waitScreen(t, s, "30")
+	host, _, _ := attach(t, s, AttachOptions{Name: "host", Host: true})
+	s.Pause(false)
+	host.Write([]byte("\n"))
+	waitScreen(t, s, "secret-40")
+	s.Resume()
+	host.Write([]byte("\n"))
+	waitScreen(t, s, "done")
+	before := &markedTerminal{Terminal: duettest.NewTerminal(80, 24)}
+	follow(t, s, AttachOptions{Name: "before", Cols: 80, Rows: 24, History: AllHistory}, before)
+	waitTerm(t, before, "done")
+	scrolled, kept := s.Screen().Scrolled(), s.Screen().ScrollbackLen()
+	shown := duettest.Numbered(strings.Split(s.Screen().Text(), "\n")) // the numbers on the screen
+	if len(shown) == 0 {
+		t.Fatalf("no numbers on the screen:\n%s", s.Screen().Text())
+	}
+	duettest.Poll(t, "the mark of the history sent", func() bool { return before.mark().Lines == scrolled })
+
+	m, err := s.Move()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var to Registry
+	defer to.Close()
+	a, err := to.Adopt(m, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, n := a.Screen().Scrolled(), a.Screen().ScrollbackLen(); got != scrolled || n != kept {
+		t.Fatalf("adopted with %d lines scrolled and %d kept, want %d and %d", got, n, scrolled, kept)
+	}
+
+	late := &markedTerminal{Terminal: duettest.NewTerminal(80, 24)}
+	follow(t, a, AttachOptions{Name: "late", Cols: 80, Rows: 24, History: AllHistory}, late)
+	waitTerm(t, late, "done")
+	lines := late.Lines()
+	for _, l := range lines {
+		if l == "secret-1" || l == "secret-10" {
+			t.Fatalf("the history has %q, which scrolled past while sharing was paused:\n%s", l, strings.Join(lines, "\n"))
+		}
+	}
+	wantRun(t, duettest.Numbered(lines), 1, 300)
+
+	own := &markedTerminal{Terminal: duettest.NewTerminal(80, 24)}
+	follow(t, a, AttachOptions{Name: "window", Host: true, Cols: 80, Rows: 24, History: AllHistory}, own)
+	waitTerm(t, own, "done")
+	if !strings.Contains(strings.Join(own.Lines(), "\n"), "secret-1\n") {
+		t.Error("the host's own client lacks what scrolled past while paused, after the move")
+	}
+
+	// Had everything before the move: gets only the screen.
+	back := &markedTerminal{Terminal: duettest.NewTerminal(80, 24)}
+	follow(t, a, AttachOptions{Name: "back", Cols: 80, Rows: 24, History: AllHistory, Has: before.mark()}, back)
+	waitTerm(t, back, "done")
+	wantRun(t, duettest.Numbered(back.Lines()), shown[0], 300)
+}

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"os"
 	"time"
+
+	"github.com/duetpair/duet/terminal/vt"
 )
 
 // ErrCannotMove is returned by [Session.Move] and [Registry.Adopt] where a running
@@ -33,9 +35,17 @@ type Moved struct {
 	Screen  []byte    `json:"screen"` // a repaint of the screen when it moved
 	Paused  bool      `json:"paused"` // sharing was paused (the curtain stays drawn)
 	// Scrolled is how many lines had left the top of the screen (vt's numbering): the
-	// adopted screen goes on from there. The scrollback itself does not move.
-	Scrolled uint64   `json:"scrolled"`
-	Master   *os.File `json:"-"`
+	// adopted screen goes on from there.
+	Scrolled uint64 `json:"scrolled"`
+	// History puts the scrollback (HistoryLines lines, the newest numbered Scrolled-1)
+	// into the adopted screen's before Screen repaints it: the window that takes the
+	// session back, and partners who join it there, scroll back as before the move.
+	History      []byte `json:"history,omitempty"`
+	HistoryLines uint64 `json:"history_lines,omitempty"`
+	// Private are the ranges of lines [from, to) that scrolled past while sharing was
+	// paused: no partner's history gets them where the session moved either.
+	Private [][2]uint64 `json:"private,omitempty"`
+	Master  *os.File    `json:"-"`
 }
 
 // movable is a pseudo-terminal whose master side can be handed to another process (a
@@ -82,6 +92,13 @@ func (s *Session) Move() (*Moved, error) {
 	m := &Moved{
 		ID: s.id, Name: s.name, Command: append([]string(nil), s.command...), Started: s.started, Scrolled: s.screen.Scrolled(),
 		Pid: s.pty.Pid(), Cols: s.cols, Rows: s.rows, Screen: s.screen.Repaint(), Paused: s.paused.Load(), Master: master,
+	}
+	if n := s.screen.ScrollbackLen(); n > 0 {
+		m.History, _ = s.screen.AppendHistory(nil, vt.HistoryOptions{Cols: s.cols, Rows: s.rows})
+		m.HistoryLines = uint64(n)
+	}
+	for _, r := range s.private {
+		m.Private = append(m.Private, [2]uint64{r.from, r.to})
 	}
 	s.ended, s.exit = true, Exit{Desc: "moved to another process"}
 	msg := s.endMessage(fmt.Sprintf("[duet: session %s moved to a background duet host]", s.name))
@@ -131,8 +148,22 @@ func (r *Registry) Adopt(m *Moved, opt Options) (*Session, error) {
 	if m.ID != "" {
 		s.id = m.ID
 	}
+	if len(m.History) > 0 && m.HistoryLines <= m.Scrolled {
+		// The history's lines leave the screen as they are written: numbered from
+		// Scrolled-HistoryLines on, they end at Scrolled, where the repaint goes on.
+		s.screen.ContinueScrolled(m.Scrolled - m.HistoryLines)
+		s.screen.Write(m.History)
+		if got := s.screen.Scrolled(); got != m.Scrolled {
+			s.log.Warn("adopted history does not line up", "lines", m.HistoryLines, "scrolled", got, "want", m.Scrolled)
+		}
+	}
 	s.screen.ContinueScrolled(m.Scrolled)
 	s.screen.Write(m.Screen)
+	for _, r := range m.Private {
+		if len(s.private) < maxPrivate && r[0] <= r[1] {
+			s.private = append(s.private, lineRange{r[0], r[1]})
+		}
+	}
 	s.paused.Store(m.Paused)
 	s.log.Info("session adopted", "pid", m.Pid)
 	s.run()

@@ -143,8 +143,9 @@ func TestSessionsOutliveTheWindow(t *testing.T) {
 	w := openWindow(t, store, approve)
 	addr := w.l.Addr().String()
 	pc, out := dialPartner(t, addr, partner)
-	pc.Write([]byte("X=same-$$; echo before-$X\r"))
+	pc.Write([]byte("X=same-$$; seq 1 200; echo before-$X\r"))
 	out.WaitFor(t, "before-same-")
+	kept := w.reg.Lookup("pair").Screen().ScrollbackLen()
 
 	// The window quits, keeping its session.
 	ho, err := Collect(w.h, w.reg, w.l, slog.New(slog.DiscardHandler))
@@ -190,6 +191,10 @@ func TestSessionsOutliveTheWindow(t *testing.T) {
 	adopted, err := Adopt(reg, tk.Handoff, slog.New(slog.DiscardHandler))
 	if err != nil || len(adopted) != 1 {
 		t.Fatalf("adopted %d sessions, err %v", len(adopted), err)
+	}
+	// The scrollback came along, both ways (what scrolled in the background on top).
+	if n := adopted[0].Screen().ScrollbackLen(); kept < 150 || n < kept {
+		t.Errorf("the window took back %d lines of scrollback; %d before it quit", n, kept)
 	}
 	l, err := tk.Listen()
 	if err != nil {

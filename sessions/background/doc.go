@@ -7,12 +7,13 @@
 //
 // A [Handoff]: the listening socket (so partners find the same address, and connections
 // that arrive during the move wait in its queue), every session's pseudo-terminal master
-// with its command's process id and a repaint of its screen ([sessions.Moved]), and the
-// keys allowed once ([host.Grant]). The commands go on running in their terminals
-// throughout: nothing is restarted. Live SSH connections cannot move (their keys are the
-// process's), so partners are told [wire.Moved] and reconnect: `duet join` and the
-// window do it by themselves, OpenSSH partners run ssh again, and are let in without a
-// question (approved keys as before, keys allowed once by the grants).
+// with its command's process id, its scrollback and a repaint of its screen
+// ([sessions.Moved]), and the keys allowed once ([host.Grant]). The commands go on
+// running in their terminals throughout: nothing is restarted. Live SSH connections
+// cannot move (their keys are the process's), so partners are told [wire.Moved] and
+// reconnect: `duet join` and the window do it by themselves, OpenSSH partners run ssh
+// again, and are let in without a question (approved keys as before, keys allowed once
+// by the grants).
 //
 // The window passes the files to the process it starts (inherited descriptors, the rest
 // as JSON on its standard input). The background host listens on a Unix socket in the
