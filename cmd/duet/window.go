@@ -1,14 +1,19 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	fyneapp "fyne.io/fyne/v2/app"
 
 	"github.com/duetpair/duet/app"
 	"github.com/duetpair/duet/assets"
+	"github.com/duetpair/duet/internal/urlscheme"
 	"github.com/duetpair/duet/sessions/join"
 )
 
@@ -63,6 +68,7 @@ func (c *cli) window(o windowOptions) error {
 	}
 	leaveOwnConsole()
 	log := slog.New(slog.NewTextHandler(c.stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	go registerScheme(log)
 	a := fyneapp.NewWithID(appID)
 	a.SetIcon(fyne.NewStaticResource("duet.png", assets.Icon))
 	w := a.NewWindow("Duet")
@@ -78,4 +84,26 @@ func (c *cli) window(o windowOptions) error {
 	w.ShowAndRun()
 	ui.Close()
 	return nil
+}
+
+// registerScheme makes this program the handler of duet:// invite links where the
+// program does that itself (Windows: the user's registry; elsewhere the installed
+// package does it). Only a program named duet takes the links over: not a test binary,
+// nor a renamed copy someone tries out.
+func registerScheme(log *slog.Logger) {
+	exe, err := os.Executable()
+	if err != nil {
+		return
+	}
+	if name := strings.ToLower(filepath.Base(exe)); name != "duet" && name != "duet.exe" {
+		return
+	}
+	changed, err := urlscheme.Register(exe)
+	switch {
+	case errors.Is(err, urlscheme.ErrUnsupported):
+	case err != nil:
+		log.Warn("duet:// links could not be registered", "err", err)
+	case changed:
+		log.Info("duet:// links open this program now", "exe", exe)
+	}
 }

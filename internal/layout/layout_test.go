@@ -70,7 +70,8 @@ func TestDependencyDirection(t *testing.T) {
 		{pkg: "sessions/background", mayUse: []string{"sessions", "sessions/host", "sessions/wire", "terminal/vt", "keys", "internal/safetext"}},
 		{pkg: "terminal", mayUse: []string{"terminal/vt"}, noSSH: true},
 		{pkg: "internal/duettest", mayUse: []string{"terminal/vt"}},
-		{pkg: "internal/winetest", noSSH: true}, // drives duet.exe from outside
+		{pkg: "internal/winetest", noSSH: true},  // drives duet.exe from outside
+		{pkg: "internal/urlscheme", noSSH: true}, // the desktop's duet:// handler
 	} {
 		t.Run(tc.pkg, func(t *testing.T) {
 			deps, ok := g[tc.pkg]
@@ -102,6 +103,7 @@ func TestEveryPackageHasARule(t *testing.T) {
 		"sessions/host": true, "sessions/join": true, "sessions/record": true, "sessions/background": true, "terminal": true, "app": true,
 		"assets": true, "internal/duettest": true, "internal/sshdtest": true,
 		"internal/flood": true, "internal/layout": true, "internal/winetest": true, "internal/safetext": true,
+		"internal/urlscheme": true,
 	}
 	for pkg := range depGraph(t) {
 		if !known[pkg] && !under(pkg, "cmd") {

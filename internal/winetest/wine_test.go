@@ -210,11 +210,14 @@ func TestHostUnderWine(t *testing.T) {
 // TestWindowUnderWine opens the window of duet.exe under Wine on a private X server: it
 // hosts cmd.exe at once; a Linux OpenSSH partner types into it, and a screenshot of the
 // screen is saved (DUET_WINE_SCREENSHOT, default window.png in a temp dir) once it shows
-// the session's text and the partner in the partners panel.
+// the session's text and the partner in the partners panel; the window registers itself
+// as the handler of duet:// links.
 func TestWindowUnderWine(t *testing.T) {
 	exe := duetExe(t)
 	display := startXvfb(t)
 	key := newKey(t)
+	// The prefix outlives the test: forget an earlier run's duet:// handler.
+	_ = exec.Command("wine", "reg", "delete", `HKCU\Software\Classes\duet`, "/f").Run()
 	h := startDuet(t, exe, key, []string{"DISPLAY=" + display})
 	p := join(t, h, key)
 	p.waitFor(t, ">")
@@ -238,6 +241,12 @@ func TestWindowUnderWine(t *testing.T) {
 		return c.Run() == nil && distinctColours(shot, terminal) >= 8 && distinctColours(shot, partners) >= 8
 	})
 	t.Logf("screenshot: %s", shot)
+
+	// The window made itself the user's handler of duet:// invite links.
+	pollUntil(t, "duet:// links registered to duet.exe", func() bool {
+		out, err := exec.Command("wine", "reg", "query", `HKCU\Software\Classes\duet\shell\open\command`, "/ve").Output()
+		return err == nil && strings.Contains(string(out), `duet.exe" "%1"`)
+	})
 }
 
 // startXvfb starts a private X server and returns its DISPLAY.
