@@ -33,9 +33,38 @@ func newPresence(u *UI) *presence {
 	p.text = widget.NewLabel("")
 	p.text.Wrapping = fyne.TextWrapWord
 	card := container.NewStack(canvasBackdrop(), container.NewBorder(nil, nil, widget.NewIcon(theme.AccountIcon()), nil, p.text))
-	p.layer = container.NewBorder(container.NewHBox(layout.NewSpacer(), fixedWidth(300, card)), nil, nil, nil)
+	p.layer = container.New(belowStrip{p}, container.NewBorder(container.NewHBox(layout.NewSpacer(), fixedWidth(300, card)), nil, nil, nil))
 	p.layer.Hide()
 	return p
+}
+
+// belowStrip lays the notice out over the centre below the shown session's pairing
+// strip, whose buttons (Chat, Call link, Point) it would otherwise cover.
+type belowStrip struct{ p *presence }
+
+func (belowStrip) MinSize([]fyne.CanvasObject) fyne.Size { return fyne.Size{} }
+
+func (l belowStrip) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	top := l.p.stripHeight()
+	for _, o := range objs {
+		o.Move(fyne.NewPos(0, top))
+		o.Resize(fyne.NewSize(size.Width, max(size.Height-top, 0)))
+	}
+}
+
+// stripHeight is how much of the centre's top the shown session's pairing strip takes
+// (nothing when it is hidden or no session is shown).
+func (p *presence) stripHeight() float32 {
+	c := p.u.centre
+	if c == nil || c.shown == nil || c.shown.pair == nil || !c.shown.pair.box.Visible() {
+		return 0
+	}
+	b := c.shown.pair.box
+	h := b.Size().Height
+	if h == 0 {
+		h = b.MinSize().Height
+	}
+	return h + theme.Padding()
 }
 
 // partnerKey tells one partner's attachment from another's.
@@ -93,6 +122,7 @@ func (p *presence) notify(text string) {
 	}
 	p.text.SetText(strings.Join(p.lines, "\n"))
 	p.layer.Show()
+	p.layer.Refresh() // below the strip as it is now
 	p.shown++
 	shown := p.shown
 	u.after(noticeFor, func() {

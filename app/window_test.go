@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
 	"github.com/duetpair/duet/keys"
@@ -170,6 +171,16 @@ func TestJoinAndLeaveAreNoticed(t *testing.T) {
 	h.waitFor("the join notice and the title", func() bool {
 		return h.u.presence.layer.Visible() && strings.Contains(h.u.presence.text.Text, "Bob joined main (view only)") &&
 			h.w.Title() == "main · 1 watching — Duet"
+	})
+	// The notice sits below the session's pairing strip, not over its buttons.
+	h.waitFor("the notice below the strip", func() bool {
+		e := h.u.centre.shown
+		if e == nil || !e.pair.box.Visible() {
+			return false
+		}
+		d := fyne.CurrentApp().Driver()
+		stripBottom := d.AbsolutePositionForObject(e.pair.box).Y + max(e.pair.box.Size().Height, e.pair.box.MinSize().Height)
+		return d.AbsolutePositionForObject(h.u.presence.text).Y >= stripBottom
 	})
 	<-p.dialed
 	p.connection().Close()
