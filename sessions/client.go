@@ -44,6 +44,13 @@ type AttachOptions struct {
 	// the row is drawn into this client's output only (see statusline.go). Notices go
 	// there too. A terminal smaller than 20x3 gets none.
 	StatusLine bool
+	// TellSize has the client's writer tell its output's Link (a [SizeTeller]) the size
+	// of the terminal the output is for, before the first output and whenever it
+	// changes: the session's, or the client's own while it sees a viewport of a larger
+	// session. The output after a change starts with a repaint. It is for a reader that
+	// draws the session at exactly its size and shades the rest (a Duet window joined
+	// over SSH).
+	TellSize bool
 }
 
 // sizeMark says that the output from offset at on is for a terminal of cols x rows.
@@ -63,6 +70,7 @@ type Client struct {
 	host     bool
 	budget   int
 	follow   bool // marks size changes in its queue (AttachOptions.FollowSize)
+	tell     bool // tells its Link the size its output is for (AttachOptions.TellSize)
 	status   bool // keeps its bottom row for the status line (AttachOptions.StatusLine)
 	readOnly atomic.Bool
 	left     atomic.Bool  // detached, kicked or ended: input is refused
@@ -85,6 +93,7 @@ type Client struct {
 	mu       sync.Mutex // guards the fields below; taken after s.mu when both are held
 	pending  []byte     // output not yet written
 	marks    []sizeMark // where in pending the session's size changed (follow only)
+	tellSize [2]int     // tell only: the size the output taken next is for
 	overflow bool       // pending output was dropped: a repaint is due
 	viewDue  bool       // the screen changed: a client with a view gets it drawn again
 	mark     Mark       // the history the client's terminal has once pending is written
@@ -122,6 +131,7 @@ func (s *Session) Attach(opt AttachOptions) (*Client, error) {
 		keys:   make(chan struct{}, 1),
 		news:   make(chan struct{}, 1),
 		status: opt.StatusLine,
+		tell:   opt.TellSize,
 	}
 	c.cols, c.rows = clampSize(opt.Cols, opt.Rows)
 	c.readOnly.Store(opt.ReadOnly)
@@ -149,6 +159,7 @@ func (s *Session) Attach(opt AttachOptions) (*Client, error) {
 	if c.follow {
 		c.marks = []sizeMark{{0, s.cols, s.rows}} // the repaint is at the session's size
 	}
+	c.retell()
 	s.notifyLocked() // someone came
 	s.log.Info("client attached", "clients", len(s.clients))
 	return c, nil

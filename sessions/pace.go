@@ -16,6 +16,14 @@ func (c *Client) copyPaced(l Link) error {
 	var f flow
 	var buf []byte
 	var told Mark
+	var toldSize [2]int
+	tellSize := func() { // before output: the size it is for, if that changed
+		if size, changed := c.sizeToTell(&toldSize); changed {
+			if st, ok := l.(SizeTeller); ok {
+				st.TellSize(size[0], size[1])
+			}
+		}
+	}
 	var timer *time.Timer
 	defer func() {
 		if timer != nil {
@@ -27,6 +35,7 @@ func (c *Client) copyPaced(l Link) error {
 			// Ended: what is left goes out whatever the link.
 			out, _, err := c.takePaced(buf[:0], &f, l.Progress(), time.Now())
 			if len(out) > 0 {
+				tellSize()
 				if _, werr := l.Write(out); werr != nil {
 					return werr
 				}
@@ -62,6 +71,7 @@ func (c *Client) copyPaced(l Link) error {
 		}
 		out, update, err := c.takePaced(buf[:0], &f, p, now)
 		if len(out) > 0 {
+			tellSize()
 			if _, werr := l.Write(out); werr != nil {
 				c.Detach()
 				return werr

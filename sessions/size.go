@@ -50,8 +50,8 @@ func (s *Session) resizeLocked() bool {
 		switch {
 		case c.follow:
 			c.markSize(cols, rows)
-		case c.status:
-			c.markOverflow()
+		case c.status, c.tell:
+			c.markOverflow() // a repaint at the new size (told first, for tell)
 		}
 	}
 	return true

@@ -113,6 +113,7 @@ func (c *Client) updateView() {
 	if need != (c.view != nil) {
 		defer c.tellView()
 	}
+	defer c.retell() // the size its output is for: the view's, or the session's
 	switch {
 	case need && c.view == nil:
 		c.view = vt.NewViewport(c.cols, c.rows)

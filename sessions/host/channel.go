@@ -24,6 +24,7 @@ type channelState struct {
 	early      []byte           // input sent before the key had access (maxEarlyInput)
 	earlyTaken bool             // attach took early: input goes straight to client
 	history    *wire.History    // what a Duet partner's terminal has of the history, if it said
+	sized      bool             // a Duet window wants size marks in its output (wire.SizedRequest)
 
 	duet   bool         // a Duet window said hello: it shows pairing itself (pairing.go)
 	status bool         // the partner wants a status line (see splitUser)
@@ -108,6 +109,13 @@ func (c *conn) serveChannel(ch ssh.Channel, reqs <-chan *ssh.Request) {
 				st.mu.Unlock()
 				ok = true
 			}
+		case wire.SizedRequest:
+			// A Duet window draws the session at its size: it is told the size in the
+			// output (size marks).
+			st.mu.Lock()
+			st.sized = true
+			st.mu.Unlock()
+			ok = true
 		case wire.PairRequest:
 			ok = c.onPair(st, req.Payload)
 		case wire.NameRequest:
@@ -254,6 +262,7 @@ func (c *conn) attach(ch ssh.Channel, st *channelState, s *sessions.Session, rol
 		ReadOnly:    role != keys.RoleType,
 		MaxClients:  orDefault(c.h.MaxPartners, DefaultMaxPartners),
 		StatusLine:  st.pty && !st.duet && st.status && !c.h.NoStatusLine,
+		TellSize:    st.sized,
 	}
 	if st.pty {
 		opt.Cols, opt.Rows = st.cols, st.rows
@@ -303,6 +312,7 @@ func (c *conn) attach(ch ssh.Channel, st *channelState, s *sessions.Session, rol
 	wg.Go(func() { c.pairLoop(ch, s, cl, duet, news) })
 	wg.Go(func() { tellView(ch, cl, news) })
 	pc := newPacedChannel(ch, marks)
+	pc.sized = opt.TellSize
 	err = cl.CopyTo(pc)
 	close(news)
 	var exit *sessions.ExitError

@@ -40,6 +40,7 @@ var unanswered = unansweredDefault
 type pacedChannel struct {
 	ch    ssh.Channel
 	marks bool          // the partner wants to know how much history it has (wire.MarkRequest)
+	sized bool          // the partner wants size marks in its output (wire.SizedRequest)
 	acked chan struct{} // buffered 1: an acknowledgement arrived
 	wrote chan struct{} // buffered 1: output was written
 	quit  chan struct{} // closed by close
@@ -91,6 +92,14 @@ func (pc *pacedChannel) MarkHistory(m sessions.Mark) {
 	at := pc.p.Written
 	pc.mu.Unlock()
 	pc.ch.SendRequest(wire.MarkRequest, false, wire.History{Session: m.Session, Lines: m.Lines, At: uint64(at)}.Marshal())
+}
+
+// TellSize writes a size mark into the output (wire.AppendSizeMark) for a Duet window
+// that asked (wire.SizedRequest): the output after it is for a terminal of cols x rows.
+func (pc *pacedChannel) TellSize(cols, rows int) {
+	if pc.sized {
+		pc.Write(wire.AppendSizeMark(nil, cols, rows))
+	}
 }
 
 // close stops the pinger and waits for it; a ping on the way ends with the channel.

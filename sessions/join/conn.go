@@ -97,6 +97,12 @@ type Config struct {
 	// block.
 	Pair func(wire.Message)
 
+	// Sized, on a Duet host, asks for size marks in the output (wire.SizedRequest): the
+	// reader draws the session at exactly the size of the terminal the output is for
+	// and takes the marks out (wire.SizeMarks). Only for a reader that can: a terminal
+	// that is the size it is (`duet join`) must not ask.
+	Sized bool
+
 	// KeepAlive is how often the host is asked whether it is still there; one that does
 	// not answer within two intervals counts as gone. 0 means DefaultKeepAlive; negative
 	// turns the checks off.

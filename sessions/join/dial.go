@@ -36,6 +36,7 @@ func (c *Conn) connect(ctx context.Context, first bool) (*link, error) {
 		l.duet = true
 		l.name = c.cfg.Name // only a Duet host is told the name
 		l.pair = c.pairFunc()
+		l.sized = c.cfg.Sized
 	}
 	return l, nil
 }

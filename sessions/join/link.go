@@ -24,6 +24,7 @@ type link struct {
 	duet    bool               // the host is a Duet host: it is told what history we have
 	history wire.History       // what our terminal has of the session's history; set before start
 	pair    func(wire.Message) // a Duet window's (Config.Pair), on a Duet host only: says hello, takes pair messages
+	sized   bool               // asks a Duet host for size marks (Config.Sized)
 
 	quit   chan struct{}       // closed by wait: stops the keepalive and the round trips
 	chanWG sync.WaitGroup      // goroutines that end with the channel
@@ -204,6 +205,11 @@ func (l *link) startSession(term, command string, notify StatusFunc) {
 	if l.duet {
 		// What we have of the history: after a reconnect, the host sends only the rest.
 		if _, err := l.ch.SendRequest(wire.HistoryRequest, false, l.history.Marshal()); err != nil {
+			return
+		}
+	}
+	if l.sized {
+		if _, err := l.ch.SendRequest(wire.SizedRequest, false, nil); err != nil {
 			return
 		}
 	}
