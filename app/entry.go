@@ -79,6 +79,7 @@ func newEntry(u *UI, name, command string) *entry {
 	e.view = container.NewStack(e.font, e.overlay)
 	e.pane = container.NewBorder(e.pair.box, e.pair.chat.box, nil, nil, e.view)
 	e.term.OnResize = func(int, int) { e.updateShade() }
+	e.term.OnScreenResize = func(int, int) { e.updateShade() }
 	return e
 }
 
@@ -94,6 +95,10 @@ func (e *entry) setState(st sessionState) {
 func (e *entry) updateShade() {
 	cols, rows := e.term.GridSize()
 	text := shadeText(e.st, cols, rows)
+	if e.join != nil {
+		sc, sr := e.term.ScreenSize()
+		text = joinedShadeText(sc, sr, cols, rows)
+	}
 	if text == "" {
 		e.shadeBx.Hide()
 		return
@@ -136,6 +141,16 @@ func shadeText(st sessionState, cols, rows int) string {
 	}
 	return fmt.Sprintf("%s, %s and %d more have smaller terminals: the session is %d×%d%s", who[0].name, who[1].name,
 		len(who)-2, st.cols, st.rows, outside)
+}
+
+// joinedShadeText says why a joined session is smaller than the window's cols x rows
+// (the host said so: someone else's smaller terminal types in it); "" when it is not.
+func joinedShadeText(sessCols, sessRows, cols, rows int) string {
+	if sessCols == 0 || sessCols >= cols && sessRows >= rows {
+		return ""
+	}
+	return fmt.Sprintf("The session is %d×%d: a smaller terminal that types in it sets its size. The shaded part of your terminal is outside it.",
+		sessCols, sessRows)
 }
 
 // newHostedEntry attaches the window to s, as one more client of it (the path a remote

@@ -129,6 +129,7 @@ func (u *UI) join(addr join.Address) {
 				}
 			})
 		},
+		Sized:  true, // the session at its size, the rest shaded (joinStream)
 		Logger: u.log,
 	}
 	e.pair.act = joinedPair{e}

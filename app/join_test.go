@@ -1,6 +1,8 @@
 package app
 
 import (
+	"fmt"
+	"io"
 	"strings"
 	"testing"
 
@@ -228,5 +230,45 @@ func TestJoinedSeesThePlainEnd(t *testing.T) {
 	h.waitFor("the plain end", func() bool {
 		e := h.joined()
 		return e != nil && e.ended && e.state == "the host ended the session"
+	})
+}
+
+// TestJoinedSessionDrawnAtItsSize: a joined Duet session made smaller by someone else's
+// terminal is drawn at its size, the rest of the window's terminal shaded and explained
+// (the host says the size in the output, wire.SizedRequest); once that terminal leaves,
+// the joined terminal is the session again, all of it.
+func TestJoinedSessionDrawnAtItsSize(t *testing.T) {
+	h := newHarness(t, options{})
+	joined := h.joinAllowed(h.invite())
+	var host *entry
+	var cols, rows int
+	h.ui(func() {
+		host = h.u.entries[0]
+		cols, rows = joined.term.GridSize()
+	})
+	h.waitFor("the joined screen at the window's size", func() bool {
+		c, r := joined.term.ScreenSize()
+		return c == cols && r == rows && !joined.shadeBx.Visible()
+	})
+
+	small, err := host.session.Attach(sessions.AttachOptions{Name: "small", Cols: cols - 10, Rows: rows - 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	copied := make(chan struct{})
+	go func() { defer close(copied); small.CopyTo(io.Discard) }()
+	want := fmt.Sprintf("The session is %d×%d:", cols-10, rows-5)
+	h.waitFor("the joined screen at the session's size, the rest explained", func() bool {
+		c, r := joined.term.ScreenSize()
+		return c == cols-10 && r == rows-5 && joined.shadeBx.Visible() && strings.HasPrefix(joined.shade.Text, want)
+	})
+	h.ui(func() { test.Type(joined.term, "echo small-$((4*4))\r") })
+	h.waitFor("typing at that size", func() bool { return strings.Contains(joined.term.Screen().Text(), "small-16") })
+
+	small.Detach()
+	<-copied
+	h.waitFor("the joined screen at the window's size again", func() bool {
+		c, r := joined.term.ScreenSize()
+		return c == cols && r == rows && !joined.shadeBx.Visible()
 	})
 }

@@ -3,12 +3,18 @@ package app
 import (
 	"errors"
 	"io"
+	"sync/atomic"
 
 	"github.com/duetpair/duet/sessions/join"
+	"github.com/duetpair/duet/sessions/wire"
 )
 
 // joinStream shows a joined connection in a terminal widget: the connection's output and
-// its standard error (the host's messages) merged, as a terminal shows them.
+// its standard error (the host's messages) merged, as a terminal shows them. A Duet host
+// says in the output the size of the terminal it is for (join.Config.Sized): the stream
+// takes those marks out and gives the widget the size with the output (ReadSized), so
+// that a session made smaller by someone else's terminal is drawn at its size and the
+// rest shaded; until a mark comes (any other server) the screen is the widget's size.
 type joinStream struct {
 	conn *join.Conn // set once Dial returned; see start
 	pr   *io.PipeReader
@@ -16,6 +22,14 @@ type joinStream struct {
 	done chan struct{} // closed when the copying goroutine returned
 
 	onOutput func() // the first output arrived: we are in
+
+	marked atomic.Bool // a size mark came: the host sets the size from now on
+	// The widget's reader goroutine only:
+	marks      wire.SizeMarks
+	rest       []byte        // output read and not returned yet, marks taken out
+	restMarks  []wire.SizeAt // the marks in rest
+	cols, rows int           // the size the output returned last is for
+	readErr    error         // the pipe's, returned once rest is empty
 }
 
 func newJoinStream() *joinStream {
@@ -60,7 +74,52 @@ func (s *joinStream) abort() {
 	close(s.done)
 }
 
-func (s *joinStream) Read(p []byte) (int, error) { return s.pr.Read(p) }
+func (s *joinStream) Read(p []byte) (int, error) {
+	n, _, _, err := s.ReadSized(p)
+	return n, err
+}
+
+// ReadSized returns output and the size of the terminal it is for: 0, 0 until the host
+// said one (see FollowsGrid). It returns no bytes with a new size when a mark ends what
+// was read.
+func (s *joinStream) ReadSized(p []byte) (n, cols, rows int, err error) {
+	for len(s.rest) == 0 {
+		if len(s.restMarks) > 0 { // marks after the last byte
+			s.takeMarks()
+			return 0, s.cols, s.rows, nil
+		}
+		if s.readErr != nil {
+			return 0, s.cols, s.rows, s.readErr
+		}
+		n, err := s.pr.Read(p)
+		s.readErr = err
+		s.rest, s.restMarks = s.marks.Take(s.rest[:0], p[:n])
+	}
+	s.takeMarks()
+	end := len(s.rest)
+	if len(s.restMarks) > 0 {
+		end = s.restMarks[0].At
+	}
+	n = copy(p, s.rest[:end])
+	s.rest = s.rest[n:]
+	for i := range s.restMarks {
+		s.restMarks[i].At -= n
+	}
+	return n, s.cols, s.rows, nil
+}
+
+// takeMarks applies the marks at the start of rest.
+func (s *joinStream) takeMarks() {
+	for len(s.restMarks) > 0 && s.restMarks[0].At == 0 {
+		s.cols, s.rows = s.restMarks[0].Cols, s.restMarks[0].Rows
+		s.restMarks = s.restMarks[1:]
+		s.marked.Store(true)
+	}
+}
+
+// FollowsGrid reports whether the screen is still the widget's size: no host said a
+// size (yet).
+func (s *joinStream) FollowsGrid() bool { return !s.marked.Load() }
 
 // Write types into the connection; keys typed while it reconnects are held and sent
 // once it is back (beyond join.MaxHeldInput they are dropped, and the banner says so),

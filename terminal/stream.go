@@ -22,6 +22,23 @@ type sizedStream interface {
 	ReadSized(p []byte) (n, cols, rows int, err error)
 }
 
+// gridFollower is a sized stream that may not know the size yet (a joined host that
+// does not say it): while FollowsGrid reports true, the screen takes the grid's size as
+// an unsized stream's does, and ReadSized returns 0 for the size.
+type gridFollower interface {
+	FollowsGrid() bool
+}
+
+// followsGrid reports whether the attached stream is a sized one that does not know
+// the size (yet).
+func (t *Terminal) followsGrid() bool {
+	t.mu.Lock()
+	s := t.stream
+	t.mu.Unlock()
+	f, ok := s.(gridFollower)
+	return ok && f.FollowsGrid()
+}
+
 // inputQueue carries keystrokes from the UI goroutine to the stream without ever
 // blocking the UI and without dropping anything: a stream that stalls only grows it.
 type inputQueue struct {

@@ -41,6 +41,9 @@ type Terminal struct {
 	OnTitle func(title string)
 	// OnResize is called on the UI goroutine when the grid size changes.
 	OnResize func(cols, rows int)
+	// OnScreenResize is called on the UI goroutine when a sized stream's output changed
+	// the screen's size (see ScreenSize): the part of the grid outside it changed.
+	OnScreenResize func(cols, rows int)
 	// OnShortcut, if set, is offered every shortcut first (the window's own, such as the
 	// host's pause key); it returns true if it took it, and the terminal does not see it.
 	OnShortcut func(s fyne.Shortcut) bool
@@ -119,7 +122,7 @@ func (t *Terminal) Attach(s Stream) {
 	t.Detach()
 	t.queued.Store(false) // a frame asked for before a Detach was never drawn
 	_, t.sized = s.(sizedStream)
-	if !t.sized {
+	if f, ok := s.(gridFollower); !t.sized || ok && f.FollowsGrid() {
 		if c, r := t.screen.Size(); c != t.cols || r != t.rows {
 			t.screen.Resize(t.cols, t.rows) // a sized stream had set another size
 		}
@@ -207,6 +210,11 @@ func (t *Terminal) readLoop(ctx context.Context, s Stream) {
 			if c, r := t.screen.Size(); cols > 0 && rows > 0 && (c != cols || r != rows) {
 				t.screen.Resize(cols, rows) // where the session's size changed
 				t.requestFrame()
+				runOnUI(func() {
+					if t.OnScreenResize != nil {
+						t.OnScreenResize(cols, rows)
+					}
+				})
 			}
 		} else {
 			n, err = s.Read(buf)
@@ -338,7 +346,7 @@ func (t *Terminal) Resize(s fyne.Size) {
 	}
 	t.cols, t.rows = cols, rows
 	t.grid.Store(uint64(cols)<<32 | uint64(rows))
-	if !t.sized {
+	if !t.sized || t.followsGrid() {
 		t.screen.Resize(cols, rows) // a sized stream's output sets the screen's size
 	}
 	t.mu.Lock()
