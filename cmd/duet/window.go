@@ -68,7 +68,6 @@ func (c *cli) window(o windowOptions) error {
 	}
 	leaveOwnConsole()
 	log := slog.New(slog.NewTextHandler(c.stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	go registerScheme(log)
 	a := fyneapp.NewWithID(appID)
 	a.SetIcon(fyne.NewStaticResource("duet.png", assets.Icon))
 	w := a.NewWindow("Duet")
@@ -76,6 +75,7 @@ func (c *cli) window(o windowOptions) error {
 	w.Resize(fyne.NewSize(1240, 760))
 	ui := app.New(a, w, app.Config{Store: store, Listen: o.listen, Logger: log, Out: c.stdout, Join: o.join})
 	a.Lifecycle().SetOnStarted(func() {
+		go registerScheme(log) // nothing of it holds the window up
 		ui.Start()
 		if o.floodMB > 0 {
 			ui.MeasureFlood(o.floodMB, c.stdout)

@@ -216,8 +216,12 @@ func TestWindowUnderWine(t *testing.T) {
 	exe := duetExe(t)
 	display := startXvfb(t)
 	key := newKey(t)
-	// The prefix outlives the test: forget an earlier run's duet:// handler.
-	_ = exec.Command("wine", "reg", "delete", `HKCU\Software\Classes\duet`, "/f").Run()
+	// The prefix outlives the test: forget an earlier run's duet:// handler. On this
+	// display: the first Wine program of a prefix starts its desktop process with its
+	// own environment, and one started without DISPLAY leaves the window none.
+	unreg := exec.Command("wine", "reg", "delete", `HKCU\Software\Classes\duet`, "/f")
+	unreg.Env = append(os.Environ(), "DISPLAY="+display)
+	_ = unreg.Run()
 	h := startDuet(t, exe, key, []string{"DISPLAY=" + display})
 	p := join(t, h, key)
 	p.waitFor(t, ">")
