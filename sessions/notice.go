@@ -81,5 +81,10 @@ func (c *Client) noticeBytes(text string, cols, rows int) []byte {
 	if c.s.paused.Load() && !c.host {
 		return b
 	}
+	if c.view != nil {
+		// The cursor where the view shows it: the session's cursor, pen and margins are
+		// not the view's.
+		return c.view.AppendCursor(b)
+	}
 	return c.s.screen.AppendCursorState(b, -1, -1)
 }

@@ -97,3 +97,33 @@ func TestViewportFollowsCursor(t *testing.T) {
 		t.Error("the partner still has a view of a session its size")
 	}
 }
+
+// TestViewportNoticeKeepsCursor: a notice on the bottom row of a client that sees a
+// view puts the cursor back where the view shows it, not where the session has it.
+func TestViewportNoticeKeepsCursor(t *testing.T) {
+	s := startSession(t, Options{Cols: 120, Rows: 40, Size: SizeHost},
+		`stty -echo; printf '\033[30;100HMIDDLE'; read x; printf '\033[26;61HBACK'; exec cat`)
+	host, _, _ := attach(t, s, AttachOptions{Name: "host", Host: true, Cols: 120, Rows: 40})
+	waitScreen(t, s, "MIDDLE")
+	term := &markedTerminal{Terminal: duettest.NewTerminal(80, 24)}
+	follow(t, s, AttachOptions{Name: "laptop", Cols: 80, Rows: 24}, term)
+	waitTerm(t, term, "MIDDLE")
+	host.Write([]byte("\r")) // the cursor goes back inside the view, which stays
+	var x, y int
+	duettest.Poll(t, "the partner's view of the cursor", func() bool {
+		if !strings.Contains(term.Screen().Text(), "BACK") {
+			return false
+		}
+		x, y, _ = term.Screen().Cursor()
+		return true
+	})
+	if sx, sy, _ := s.Screen().Cursor(); sx == x && sy == y {
+		t.Fatalf("the view's cursor %d,%d is where the session's is: the test shows nothing", x, y)
+	}
+	s.Clients()[1].Notice("a word from the host")
+	// The notice and the cursor put back come in one write.
+	duettest.Poll(t, "the notice", func() bool { return strings.Contains(rowOf(term, 23), "a word from the host") })
+	if cx, cy, _ := term.Screen().Cursor(); cx != x || cy != y {
+		t.Errorf("with the notice shown the cursor is at %d,%d, want the view's %d,%d", cx, cy, x, y)
+	}
+}

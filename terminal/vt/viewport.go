@@ -47,6 +47,21 @@ func (v *Viewport) Pan(dx, dy int) {
 	v.panned = true
 }
 
+// AppendCursor appends what puts the cursor back where the last draw left it (hidden,
+// if it was), after something else was drawn on the view's terminal (a notice on its
+// bottom row); nothing before the first draw, which places it itself.
+func (v *Viewport) AppendCursor(dst []byte) []byte {
+	switch {
+	case v.drawn == nil:
+		return dst
+	case v.cursorX < 0:
+		return append(dst, "\x1b[?25l"...)
+	}
+	r := repainter{b: dst}
+	r.cup(v.cursorX, v.cursorY)
+	return r.b
+}
+
 // Follow makes the view follow the cursor again.
 func (v *Viewport) Follow() { v.panned = false }
 
