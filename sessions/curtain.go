@@ -26,7 +26,7 @@ func (s *Session) Pause(keepRecording bool) {
 		case c.host:
 		case c.view != nil: // the curtain at the size it sees
 			c.view.Redraw()
-			c.replace(curtainScreen(min(c.cols, s.cols), min(c.rows, s.rows)))
+			c.replace(curtainScreen(min(c.cols, s.cols), min(c.view.Rows, s.rows)))
 		default:
 			c.replace(curtain)
 		}

@@ -32,14 +32,15 @@ const (
 )
 
 // statusRow returns the 1-based row of the client's status line, or 0 if it has none
-// now: it did not ask for one, its terminal is too small, it sees a viewport of a larger
-// session, or it is a view-only client whose terminal has no room below the session's
-// rows. s.mu is held.
+// now: it did not ask for one, its terminal is too small, or it is a view-only client
+// whose terminal has no room below the session's rows (unless it sees a viewport of a
+// larger session, which takes the rows above the status line whatever its role). s.mu
+// is held.
 func (c *Client) statusRow() int {
-	if !c.status || c.view != nil || c.rows < statusMinRows || c.cols < statusMinCols {
-		return 0 // a viewport of a larger session takes the whole terminal
+	if !c.status || c.rows < statusMinRows || c.cols < statusMinCols {
+		return 0
 	}
-	if c.readOnly.Load() && c.rows-1 < c.s.rows {
+	if c.view == nil && c.readOnly.Load() && c.rows-1 < c.s.rows {
 		return 0
 	}
 	return c.rows
@@ -159,6 +160,9 @@ func (c *Client) appendStatus(dst []byte) []byte {
 	dst = fmt.Appendf(dst, "\x1b[%d;1H\x1b[7m", row)
 	dst = appendCells(dst, " "+text, c.cols-1) // the last cell stays free (AppendCursorState)
 	dst = append(dst, "\x1b[0m"...)
+	if c.view != nil {
+		return c.view.AppendCursor(dst) // where the view shows it (hidden behind the curtain)
+	}
 	if c.s.paused.Load() && !c.host {
 		return fmt.Appendf(dst, "\x1b[1;%dr", c.s.rows) // the curtain keeps the cursor hidden
 	}

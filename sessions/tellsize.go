@@ -12,7 +12,7 @@ type SizeTeller interface {
 // sees a viewport of a larger session, else the session's. s.mu is held.
 func (c *Client) outputSize() [2]int {
 	if c.view != nil {
-		return [2]int{c.cols, c.rows}
+		return [2]int{c.view.Cols, c.view.Rows}
 	}
 	return [2]int{c.s.cols, c.s.rows}
 }

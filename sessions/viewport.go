@@ -87,9 +87,10 @@ func (s *Session) policySize() (cols, rows int) {
 }
 
 // viewing reports whether c should see a viewport of the session: its terminal is
-// smaller than the session in either direction (counting a status line's row; a client
-// with a viewport has no status line, see statusRow), and it is not the host's window (which
-// draws the session at its size itself). s.mu is held.
+// smaller than the session in either direction (counting a status line's row for a
+// client that may type; a view-only one has it only below a view or in spare rows, see
+// statusRow), and it is not the host's window (which draws the session at its size
+// itself). s.mu is held.
 func (c *Client) viewing() bool {
 	rows := c.rows
 	if !c.readOnly.Load() {
@@ -116,14 +117,14 @@ func (c *Client) updateView() {
 	defer c.retell() // the size its output is for: the view's, or the session's
 	switch {
 	case need && c.view == nil:
-		c.view = vt.NewViewport(c.cols, c.rows)
+		c.view = vt.NewViewport(c.cols, c.sessionRows()) // above its status line, if it has one
 		c.mu.Lock()
 		c.shadow = nil // a viewport is drawn from the screen, never as an update
 		c.mu.Unlock()
 		c.markOverflow() // what is queued is for the session's size: a full view instead
 	case need:
-		if c.view.Cols != c.cols || c.view.Rows != c.rows {
-			c.view.Resize(c.cols, c.rows)
+		if c.view.Cols != c.cols || c.view.Rows != c.sessionRows() {
+			c.view.Resize(c.cols, c.sessionRows())
 			c.markOverflow()
 		}
 	case c.view != nil:
@@ -163,14 +164,26 @@ func (c *Client) appendView(buf []byte, full bool) []byte {
 	if c.s.paused.Load() && !c.host {
 		c.view.Redraw() // the curtain goes over it
 		if full {
-			return append(buf, curtainScreen(min(c.cols, c.s.cols), min(c.rows, c.s.rows))...)
+			buf = append(buf, curtainScreen(min(c.cols, c.s.cols), min(c.view.Rows, c.s.rows))...)
+			return c.viewStatus(buf, true)
 		}
 		return buf
 	}
 	if full {
 		c.view.Redraw()
 	}
-	return c.s.screen.AppendViewport(buf, c.view)
+	buf = c.s.screen.AppendViewport(buf, c.view)
+	return c.viewStatus(buf, full)
+}
+
+// viewStatus appends the client's status line below its view when it is due, or when
+// the view was drawn in full (which clears the whole terminal). s.mu and c.mu are held.
+func (c *Client) viewStatus(buf []byte, full bool) []byte {
+	if c.statusRow() == 0 || !full && !c.statusDue {
+		return buf
+	}
+	c.statusDue = false
+	return c.appendStatus(buf)
 }
 
 // drawView takes what a client with a view gets now: what is queued for it (a notice,

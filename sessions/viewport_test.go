@@ -5,6 +5,7 @@ package sessions
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/duetpair/duet/internal/duettest"
 )
@@ -125,5 +126,62 @@ func TestViewportNoticeKeepsCursor(t *testing.T) {
 	duettest.Poll(t, "the notice", func() bool { return strings.Contains(rowOf(term, 23), "a word from the host") })
 	if cx, cy, _ := term.Screen().Cursor(); cx != x || cy != y {
 		t.Errorf("with the notice shown the cursor is at %d,%d, want the view's %d,%d", cx, cy, x, y)
+	}
+}
+
+// TestViewportWithStatusLine: a partner with a status line that sees a view of a larger
+// session has the status line on its bottom row and the view above it: drawn in full
+// and in part, behind the curtain, after a notice; the cursor always where the view has
+// it, never on the status line.
+func TestViewportWithStatusLine(t *testing.T) {
+	defer func(d time.Duration) { noticeFor = d }(noticeFor)
+	noticeFor = 50 * time.Millisecond
+	s := startSession(t, Options{Cols: 120, Rows: 40, Size: SizeHost},
+		`stty -echo; printf '\033[40;100HBOTTOMRIGHT'; read x; printf '\033[1;1HTOPLEFT'; exec cat`)
+	host, _, _ := attach(t, s, AttachOptions{Name: "host", Host: true, Cols: 120, Rows: 40})
+	waitScreen(t, s, "BOTTOMRIGHT")
+	term := &markedTerminal{Terminal: duettest.NewTerminal(80, 24)}
+	follow(t, s, AttachOptions{Name: "laptop", Cols: 80, Rows: 24, StatusLine: true}, term)
+	c := s.Clients()[1]
+	c.SetStatusLine("duet main │ the status")
+	// The view is 80x23 (columns 31-110, rows 17-39): BOTTOMRIGHT on row 22.
+	duettest.Poll(t, "the view above the status line", func() bool {
+		return rowOf(term, 22) == strings.Repeat(" ", 99-31)+"BOTTOMRIGHT" && rowOf(term, 23) == " duet main │ the status"
+	})
+	if _, _, cols, rows, ok := c.View(); !ok || cols != 80 || rows != 23 {
+		t.Fatalf("view %dx%d (%v), want 80x23 above the status line", cols, rows, ok)
+	}
+	if x, y, _ := term.Screen().Cursor(); x != 110-31 || y != 22 {
+		t.Errorf("cursor at %d,%d, want the view's %d,22", x, y, 110-31)
+	}
+
+	c.SetStatusLine("duet main │ changed")
+	duettest.Poll(t, "the new status", func() bool { return rowOf(term, 23) == " duet main │ changed" })
+	if x, y, _ := term.Screen().Cursor(); x != 110-31 || y != 22 {
+		t.Errorf("after the status changed the cursor is at %d,%d, want the view's %d,22", x, y, 110-31)
+	}
+
+	host.Write([]byte("\r")) // the cursor goes home: the view follows, the status stays
+	duettest.Poll(t, "the view at home", func() bool {
+		return rowOf(term, 0) == "TOPLEFT" && rowOf(term, 23) == " duet main │ changed"
+	})
+	if x, y, _ := term.Screen().Cursor(); x != 7 || y != 0 {
+		t.Errorf("cursor at %d,%d, want 7,0", x, y)
+	}
+
+	c.Notice("a word")
+	duettest.Poll(t, "the notice on the status line", func() bool { return strings.Contains(rowOf(term, 23), "a word") })
+	duettest.Poll(t, "the status back after the notice", func() bool { return rowOf(term, 23) == " duet main │ changed" })
+
+	s.Pause(false)
+	duettest.Poll(t, "the curtain above the status line", func() bool {
+		return strings.Contains(term.Screen().Text(), "The host paused sharing") && rowOf(term, 23) == " duet main │ changed"
+	})
+	s.Resume()
+	duettest.Poll(t, "the view again", func() bool {
+		return rowOf(term, 0) == "TOPLEFT" && rowOf(term, 23) == " duet main │ changed"
+	})
+	if x, y, _ := term.Screen().Cursor(); x != 7 || y != 0 {
+		t.Errorf("after the curtain the cursor is at %d,%d, want 7,0", x, y)
 	}
 }

@@ -14,8 +14,8 @@ import (
 
 // TestOpenSSHInTmuxViewportFollowsCursor: with the host's size, an OpenSSH partner in an
 // 80x24 tmux window does not shrink the host's 120x40 session; it sees the part of it
-// around the cursor, which follows the cursor as it moves, and what it types still
-// reaches the session.
+// around the cursor above its status line, which follows the cursor as it moves, and
+// what it types still reaches the session.
 func TestOpenSSHInTmuxViewportFollowsCursor(t *testing.T) {
 	sshPath := duettest.NeedOpenSSH(t)
 	reg := shellRegistry(t, "main", "/bin/sh", "-c",
@@ -41,9 +41,10 @@ func TestOpenSSHInTmuxViewportFollowsCursor(t *testing.T) {
 	h, addr := openSSHHost(t, reg)
 	key := approvedKey(t, h, keys.RoleType)
 	tm := duettest.RunInTmux(t, 80, 24, append([]string{sshPath}, duettest.SSHArgs(t, addr, key, "main", "-t")...)...)
-	// The cursor is after BOTTOMRIGHT (column 110, row 39): the view is columns 31-110
-	// and rows 16-39, so BOTTOMRIGHT ends in the pane's last column of its last row.
-	// First the bottom row says why (a notice, for a few seconds).
+	// The pane's bottom row is the partner's status line; the cursor is after
+	// BOTTOMRIGHT (column 110, row 39): the view above it is columns 31-110 and rows
+	// 17-39, so BOTTOMRIGHT ends in the pane's last column of the row above the status
+	// line. First the status line says why (a notice, for a few seconds).
 	duettest.Poll(t, "the notice", func() bool {
 		rows := tm.Screen(t)
 		return len(rows) == 24 && strings.Contains(rows[23], "duet: the session is 120x40, larger than your terminal")
@@ -51,7 +52,7 @@ func TestOpenSSHInTmuxViewportFollowsCursor(t *testing.T) {
 	want := strings.Repeat(" ", 99-31) + "BOTTOMRIGHT"
 	duettest.Poll(t, "the pane to show the cursor's corner", func() bool {
 		rows := tm.Screen(t)
-		return len(rows) == 24 && rows[23] == want
+		return len(rows) == 24 && rows[22] == want
 	})
 	if cols, rows := sess.Size(); cols != 120 || rows != 40 {
 		t.Fatalf("the session is %dx%d, want the host's 120x40", cols, rows)
