@@ -90,17 +90,18 @@ type Client struct {
 	// typedAt is when the client last typed (UnixNano), for the echo of a client behind.
 	typedAt atomic.Int64
 
-	mu       sync.Mutex // guards the fields below; taken after s.mu when both are held
-	pending  []byte     // output not yet written
-	marks    []sizeMark // where in pending the session's size changed (follow only)
-	tellSize [2]int     // tell only: the size the output taken next is for
-	overflow bool       // pending output was dropped: a repaint is due
-	viewDue  bool       // the screen changed: a client with a view gets it drawn again
-	mark     Mark       // the history the client's terminal has once pending is written
-	taken    Mark       // the same for what the writer took last
-	ended    bool       // no more output will come; the writer returns once pending is out
-	endErr   error      // what CopyTo returns once ended
-	drops    int        // how often the queue overflowed, or the client fell behind
+	mu        sync.Mutex // guards the fields below; taken after s.mu when both are held
+	pending   []byte     // output not yet written
+	marks     []sizeMark // where in pending the session's size changed (follow only)
+	tellSize  [2]int     // tell only: the size the output taken next is for
+	takenSize [2]int     // tell only: the size the output taken last is for
+	overflow  bool       // pending output was dropped: a repaint is due
+	viewDue   bool       // the screen changed: a client with a view gets it drawn again
+	mark      Mark       // the history the client's terminal has once pending is written
+	taken     Mark       // the same for what the writer took last
+	ended     bool       // no more output will come; the writer returns once pending is out
+	endErr    error      // what CopyTo returns once ended
+	drops     int        // how often the queue overflowed, or the client fell behind
 
 	noticeTimer *time.Timer // takes a notice away (see Notice); stopped when the client leaves
 	statusDue   bool        // the status line is to be drawn after pending (statusline.go)

@@ -163,6 +163,11 @@ func (c *Client) isDone() bool {
 // if it gets an update (or a repaint) instead, or if its status line is due and the
 // session's lock is not held (locked). c.mu is held.
 func (c *Client) takeAsItIs(buf []byte, f *flow, p Progress, now time.Time, locked bool) (out []byte, ok bool, err error) {
+	defer func() {
+		if ok {
+			c.takenSize = c.tellSize // what it takes is for that size (see sizeToTell)
+		}
+	}()
 	switch {
 	case c.ended:
 		out, c.pending = c.pending, buf[:0]
@@ -217,6 +222,8 @@ func (c *Client) takePaced(buf []byte, f *flow, p Progress, now time.Time) (out 
 	defer s.mu.Unlock()
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	// Under both locks, whatever is taken below: the size it is for (see sizeToTell).
+	defer func() { c.takenSize = c.tellSize }()
 	if out, ok, err := c.takeAsItIs(buf, f, p, now, true); ok { // it may have changed meanwhile
 		return out, false, err
 	}

@@ -30,14 +30,15 @@ func (c *Client) retell() {
 	c.mu.Unlock()
 }
 
-// sizeToTell returns the size to tell before the output just taken, and whether it
-// differs from told (which it updates).
+// sizeToTell returns the size to tell before the output just taken (recorded as it was
+// taken, so a resize right after cannot get ahead of it), and whether it differs from
+// told (which it updates).
 func (c *Client) sizeToTell(told *[2]int) ([2]int, bool) {
 	if !c.tell {
 		return [2]int{}, false
 	}
 	c.mu.Lock()
-	size := c.tellSize
+	size := c.takenSize
 	c.mu.Unlock()
 	if size == *told || size[0] <= 0 || size[1] <= 0 {
 		return size, false

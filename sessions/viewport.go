@@ -200,6 +200,7 @@ func (c *Client) drawView(buf []byte) ([]byte, bool) {
 	}
 	out := append(buf, c.pending...)
 	c.pending = c.pending[:0]
+	c.takenSize = c.tellSize
 	out = c.appendView(out, c.overflow)
 	c.overflow = false
 	c.skipped() // its scrollback gets none of what scrolled past
