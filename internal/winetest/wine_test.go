@@ -2,6 +2,7 @@ package winetest
 
 import (
 	"bufio"
+	"bytes"
 	"image"
 	"image/png"
 	"io"
@@ -223,26 +224,40 @@ func TestWindowUnderWine(t *testing.T) {
 	unreg.Env = append(os.Environ(), "DISPLAY="+display)
 	_ = unreg.Run()
 	h := startDuet(t, exe, key, []string{"DISPLAY=" + display})
-	p := join(t, h, key)
-	p.waitFor(t, ">")
-	p.typeLine(t, "echo typed-by-the-linux-partner")
-	p.waitFor(t, "typed-by-the-linux-partner")
 
 	shot := os.Getenv("DUET_WINE_SCREENSHOT")
 	if shot == "" {
 		shot = filepath.Join(t.TempDir(), "window.png")
 	}
-	// The window draws the partner's line a frame or two later: wait until the terminal
-	// (left of centre, below the header, where the window opens at 1240x760) holds text,
-	// antialiased in many shades, not only the background and the cursor.
-	// The partners panel lists the partner (fingerprint, role, Kick) below its size line
-	// once it has refreshed; with nobody there that part is blank.
-	terminal := image.Rect(250, 75, 890, 300)
-	partners := image.Rect(910, 500, 1240, 580)
-	pollUntil(t, "a screenshot of the window with the session's text and the partner", func() bool {
+	capture := func() bool {
 		c := exec.Command("import", "-window", "root", shot)
 		c.Env = append(os.Environ(), "DISPLAY="+display)
-		return c.Run() == nil && distinctColours(shot, terminal) >= 8 && distinctColours(shot, partners) >= 8
+		return c.Run() == nil
+	}
+	// The partners panel (where the window opens at 1240x760), below its size line:
+	// "Nobody has joined yet" first, kept to compare; the partner's row (name,
+	// fingerprint, role, Kick) takes its place once it joined and the panel refreshed.
+	partners := image.Rect(910, 540, 1240, 580)
+	var nobody []byte
+	pollUntil(t, "the partners panel with nobody in it", func() bool {
+		if !capture() || distinctColours(shot, partners) < 8 {
+			return false
+		}
+		nobody = pixels(shot, partners)
+		return true
+	})
+
+	p := join(t, h, key)
+	p.waitFor(t, ">")
+	p.typeLine(t, "echo typed-by-the-linux-partner")
+	p.waitFor(t, "typed-by-the-linux-partner")
+
+	// The window draws the partner's line a frame or two later: wait until the terminal
+	// (left of centre, below the header) holds text, antialiased in many shades, not only
+	// the background and the cursor, and the partners panel changed.
+	terminal := image.Rect(250, 75, 890, 300)
+	pollUntil(t, "a screenshot of the window with the session's text and the partner", func() bool {
+		return capture() && distinctColours(shot, terminal) >= 8 && !bytes.Equal(pixels(shot, partners), nobody)
 	})
 	t.Logf("screenshot: %s", shot)
 
@@ -278,6 +293,28 @@ func startXvfb(t *testing.T) string {
 		t.Fatalf("Xvfb did not report its display: %v", err)
 	}
 	return ":" + strings.TrimSpace(line)
+}
+
+// pixels returns the colours of the area r of a PNG, nil if it cannot be read.
+func pixels(path string, r image.Rectangle) []byte {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil {
+		return nil
+	}
+	var out []byte
+	b := img.Bounds().Intersect(r)
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			r, g, bl, _ := img.At(x, y).RGBA()
+			out = append(out, byte(r>>8), byte(g>>8), byte(bl>>8))
+		}
+	}
+	return out
 }
 
 // distinctColours counts the colours in the area r of a PNG (up to 64): a blank screen
