@@ -181,6 +181,9 @@ func TestRoleToggleAndKickReachTheHost(t *testing.T) {
 // it), "N more waiting" is inside, and an unknown session is shown as what it is.
 func TestApprovalDialogIsSafe(t *testing.T) {
 	h := newHarness(t, options{})
+	// The first request's guard lasts until its checks are done, however long the second
+	// partner takes to ask (on a loaded machine, longer than the real delay).
+	h.ui(func() { h.u.approvals.delay = time.Hour })
 	addr := h.hostAddr()
 	alice := h.joinAs(keys.NewStore(t.TempDir()), "nosuch@"+addr, "Alice\x1b[2J")
 	h.waitFor("the first request", func() bool { return len(h.u.approvals.queue) == 1 })
@@ -213,6 +216,8 @@ func TestApprovalDialogIsSafe(t *testing.T) {
 			t.Errorf("the dialog does not say how long Allow once lasts: %q", a.onceNote.Text)
 		}
 		a.role.SetSelected(roleViewText) // the host's choice, kept for the next one
+		a.delay = guardDelay
+		a.guard() // from now, as the host's typing restarts it
 	})
 	h.waitArmed()
 	h.ui(func() {

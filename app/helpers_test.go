@@ -38,22 +38,34 @@ func newUILoop() *uiLoop {
 	return l
 }
 
+// run runs the queued functions one at a time until stop. A function that ends its
+// goroutine (t.Fatal on the UI goroutine: runtime.Goexit) does not end the loop: another
+// goroutine goes on with the queue, and the test's own call sees it (see call).
 func (l *uiLoop) run() {
-	defer close(l.done)
+	stopped := false
+	defer func() {
+		if !stopped {
+			go l.run()
+			return
+		}
+		close(l.done)
+	}()
 	for {
 		l.mu.Lock()
-		q := l.queue
-		l.queue = nil
-		l.mu.Unlock()
-		for _, f := range q {
-			f()
+		var f func()
+		if len(l.queue) > 0 {
+			f = l.queue[0]
+			l.queue = l.queue[1:]
 		}
-		if len(q) > 0 {
+		l.mu.Unlock()
+		if f != nil {
+			f()
 			continue
 		}
 		select {
 		case <-l.wake:
 		case <-l.stop:
+			stopped = true
 			return
 		}
 	}
@@ -70,11 +82,17 @@ func (l *uiLoop) post(f func()) {
 	}
 }
 
-// call runs f on the loop and waits for it.
-func (l *uiLoop) call(f func()) {
-	done := make(chan struct{})
-	l.post(func() { defer close(done); f() })
-	<-done
+// call runs f on the loop and waits for it; it reports false if f did not return (it
+// called t.Fatal or t.FailNow).
+func (l *uiLoop) call(f func()) bool {
+	done := make(chan bool, 1)
+	l.post(func() {
+		returned := false
+		defer func() { done <- returned }()
+		f()
+		returned = true
+	})
+	return <-done
 }
 
 // loopDriver is the test driver with fyne.Do going through the loop.
@@ -85,7 +103,7 @@ type loopDriver struct {
 
 func (d loopDriver) DoFromGoroutine(f func(), wait bool) {
 	if wait {
-		d.l.call(f)
+		_ = d.l.call(f)
 		return
 	}
 	d.l.post(f)
@@ -126,8 +144,13 @@ type harness struct {
 	close func() // closes the window and its loop; once (also when the test ends)
 }
 
-// ui runs f on the UI goroutine and waits for it.
-func (h *harness) ui(f func()) { h.loop.call(f) }
+// ui runs f on the UI goroutine and waits for it. A t.Fatal in f stops the test here,
+// on the test's goroutine, as if it had been called here.
+func (h *harness) ui(f func()) {
+	if !h.loop.call(f) {
+		h.t.FailNow()
+	}
+}
 
 // options change the window's config before it opens.
 type options struct {
