@@ -137,10 +137,11 @@ func TestHistoryResume(t *testing.T) {
 	wantRun(t, duettest.Numbered(other.Lines()), 1, 400)
 }
 
-// TestHistoryKeepsPausedOutputPrivate: lines that scrolled past while sharing was paused
-// are in no partner's history; the host's own client gets them.
-func TestHistoryKeepsPausedOutputPrivate(t *testing.T) {
-	s := startSession(t, Options{}, "seq 1 30; read x; seq -f secret-%g 1 40; read x; seq 31 60; echo done; exec cat")
+// secretsWhilePaused runs a session that prints 1 to 30, then 40 secret lines while the
+// host has sharing paused, then 31 to last and "done", and returns once it is done.
+func secretsWhilePaused(t *testing.T, last int) *Session {
+	t.Helper()
+	s := startSession(t, Options{}, fmt.Sprintf("seq 1 30; read x; seq -f secret-%%g 1 40; read x; seq 31 %d; echo done; exec cat", last))
 	waitScreen(t, s, "30")
 	host, _, _ := attach(t, s, AttachOptions{Name: "host", Host: true})
 	s.Pause(false)
@@ -149,7 +150,14 @@ func TestHistoryKeepsPausedOutputPrivate(t *testing.T) {
 	s.Resume()
 	host.Write([]byte("\n"))
 	waitScreen(t, s, "done")
+	return s
+}
 
+// wantSecretsPrivate checks the history of a session from secretsWhilePaused: a partner
+// joining late gets 1 to last, each once, and none of the secrets that scrolled past
+// while paused; the host's own client gets those too.
+func wantSecretsPrivate(t *testing.T, s *Session, last int) {
+	t.Helper()
 	term := &markedTerminal{Terminal: duettest.NewTerminal(80, 24)}
 	follow(t, s, AttachOptions{Name: "late", Cols: 80, Rows: 24, History: AllHistory}, term)
 	waitTerm(t, term, "done")
@@ -161,7 +169,7 @@ func TestHistoryKeepsPausedOutputPrivate(t *testing.T) {
 			t.Fatalf("the history has %q, which scrolled past while sharing was paused:\n%s", l, strings.Join(lines, "\n"))
 		}
 	}
-	wantRun(t, duettest.Numbered(lines), 1, 60)
+	wantRun(t, duettest.Numbered(lines), 1, last)
 
 	own := &markedTerminal{Terminal: duettest.NewTerminal(80, 24)}
 	follow(t, s, AttachOptions{Name: "window", Host: true, Cols: 80, Rows: 24, History: AllHistory}, own)
@@ -171,20 +179,18 @@ func TestHistoryKeepsPausedOutputPrivate(t *testing.T) {
 	}
 }
 
+// TestHistoryKeepsPausedOutputPrivate: lines that scrolled past while sharing was paused
+// are in no partner's history; the host's own client gets them.
+func TestHistoryKeepsPausedOutputPrivate(t *testing.T) {
+	wantSecretsPrivate(t, secretsWhilePaused(t, 60), 60)
+}
+
 // TestMoveKeepsHistory: a session that moves to another process takes its scrollback:
 // a partner joining it there gets every line once (none that scrolled past while
 // sharing was paused), the host's own client those too, and the lines' numbering goes
 // on, so that a partner who had all the history before the move gets none again.
 func TestMoveKeepsHistory(t *testing.T) {
-	s := startSession(t, Options{}, "seq 1 30; read x; seq -f secret-%g 1 40; read x; seq 31 300; echo done; exec cat")
-	waitScreen(t, s, "30")
-	host, _, _ := attach(t, s, AttachOptions{Name: "host", Host: true})
-	s.Pause(false)
-	host.Write([]byte("\n"))
-	waitScreen(t, s, "secret-40")
-	s.Resume()
-	host.Write([]byte("\n"))
-	waitScreen(t, s, "done")
+	s := secretsWhilePaused(t, 300)
 	before := &markedTerminal{Terminal: duettest.NewTerminal(80, 24)}
 	follow(t, s, AttachOptions{Name: "before", Cols: 80, Rows: 24, History: AllHistory}, before)
 	waitTerm(t, before, "done")
@@ -209,23 +215,7 @@ func TestMoveKeepsHistory(t *testing.T) {
 		t.Fatalf("adopted with %d lines scrolled and %d kept, want %d and %d", got, n, scrolled, kept)
 	}
 
-	late := &markedTerminal{Terminal: duettest.NewTerminal(80, 24)}
-	follow(t, a, AttachOptions{Name: "late", Cols: 80, Rows: 24, History: AllHistory}, late)
-	waitTerm(t, late, "done")
-	lines := late.Lines()
-	for _, l := range lines {
-		if l == "secret-1" || l == "secret-10" {
-			t.Fatalf("the history has %q, which scrolled past while sharing was paused:\n%s", l, strings.Join(lines, "\n"))
-		}
-	}
-	wantRun(t, duettest.Numbered(lines), 1, 300)
-
-	own := &markedTerminal{Terminal: duettest.NewTerminal(80, 24)}
-	follow(t, a, AttachOptions{Name: "window", Host: true, Cols: 80, Rows: 24, History: AllHistory}, own)
-	waitTerm(t, own, "done")
-	if !strings.Contains(strings.Join(own.Lines(), "\n"), "secret-1\n") {
-		t.Error("the host's own client lacks what scrolled past while paused, after the move")
-	}
+	wantSecretsPrivate(t, a, 300) // as before the move
 
 	// Had everything before the move: gets only the screen.
 	back := &markedTerminal{Terminal: duettest.NewTerminal(80, 24)}

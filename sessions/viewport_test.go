@@ -19,17 +19,28 @@ func rowOf(term *markedTerminal, y int) string {
 	return strings.TrimRight(lines[y], " ")
 }
 
+// largerThanPartner starts a 120x40 session that keeps the host's size, running script,
+// with the host's own 120x40 client (returned, to type with) attached; once the screen
+// shows shown, a partner's 80x24 terminal attaches with opt (its name and size set here).
+func largerThanPartner(t *testing.T, script, shown string, opt AttachOptions) (*Session, *Client, *markedTerminal) {
+	t.Helper()
+	s := startSession(t, Options{Cols: 120, Rows: 40, Size: SizeHost}, script)
+	host, _, _ := attach(t, s, AttachOptions{Name: "host", Host: true, Cols: 120, Rows: 40})
+	waitScreen(t, s, shown)
+	term := &markedTerminal{Terminal: duettest.NewTerminal(80, 24)}
+	opt.Name, opt.Cols, opt.Rows = "laptop", 80, 24
+	follow(t, s, opt, term)
+	return s, host, term
+}
+
 // TestViewportFollowsCursor: with the host's size, the session keeps the host's 120x40
 // while a partner's 80x24 terminal shows the part of it around the cursor, moving with
 // it; Pan moves the view by hand, Follow goes back to the cursor; with the smallest
 // size, the session shrinks to the partner's and the view goes.
 func TestViewportFollowsCursor(t *testing.T) {
-	s := startSession(t, Options{Cols: 120, Rows: 40, Size: SizeHost},
-		`stty -echo; printf '\033[1;1HTOPLEFT\033[40;100HBOTTOMRIGHT'; read x; printf '\033[1;1H'; exec cat`)
-	host, _, _ := attach(t, s, AttachOptions{Name: "host", Host: true, Cols: 120, Rows: 40})
-	waitScreen(t, s, "BOTTOMRIGHT")
-	term := &markedTerminal{Terminal: duettest.NewTerminal(80, 24)}
-	follow(t, s, AttachOptions{Name: "laptop", Cols: 80, Rows: 24}, term)
+	s, host, term := largerThanPartner(t,
+		`stty -echo; printf '\033[1;1HTOPLEFT\033[40;100HBOTTOMRIGHT'; read x; printf '\033[1;1H'; exec cat`,
+		"BOTTOMRIGHT", AttachOptions{})
 	if cols, rows := s.Size(); cols != 120 || rows != 40 {
 		t.Fatalf("session %dx%d, want the host's 120x40", cols, rows)
 	}
@@ -102,12 +113,9 @@ func TestViewportFollowsCursor(t *testing.T) {
 // TestViewportNoticeKeepsCursor: a notice on the bottom row of a client that sees a
 // view puts the cursor back where the view shows it, not where the session has it.
 func TestViewportNoticeKeepsCursor(t *testing.T) {
-	s := startSession(t, Options{Cols: 120, Rows: 40, Size: SizeHost},
-		`stty -echo; printf '\033[30;100HMIDDLE'; read x; printf '\033[26;61HBACK'; exec cat`)
-	host, _, _ := attach(t, s, AttachOptions{Name: "host", Host: true, Cols: 120, Rows: 40})
-	waitScreen(t, s, "MIDDLE")
-	term := &markedTerminal{Terminal: duettest.NewTerminal(80, 24)}
-	follow(t, s, AttachOptions{Name: "laptop", Cols: 80, Rows: 24}, term)
+	s, host, term := largerThanPartner(t,
+		`stty -echo; printf '\033[30;100HMIDDLE'; read x; printf '\033[26;61HBACK'; exec cat`,
+		"MIDDLE", AttachOptions{})
 	waitTerm(t, term, "MIDDLE")
 	host.Write([]byte("\r")) // the cursor goes back inside the view, which stays
 	var x, y int
@@ -136,12 +144,9 @@ func TestViewportNoticeKeepsCursor(t *testing.T) {
 func TestViewportWithStatusLine(t *testing.T) {
 	defer func(d time.Duration) { noticeFor = d }(noticeFor)
 	noticeFor = 50 * time.Millisecond
-	s := startSession(t, Options{Cols: 120, Rows: 40, Size: SizeHost},
-		`stty -echo; printf '\033[40;100HBOTTOMRIGHT'; read x; printf '\033[1;1HTOPLEFT'; exec cat`)
-	host, _, _ := attach(t, s, AttachOptions{Name: "host", Host: true, Cols: 120, Rows: 40})
-	waitScreen(t, s, "BOTTOMRIGHT")
-	term := &markedTerminal{Terminal: duettest.NewTerminal(80, 24)}
-	follow(t, s, AttachOptions{Name: "laptop", Cols: 80, Rows: 24, StatusLine: true}, term)
+	s, host, term := largerThanPartner(t,
+		`stty -echo; printf '\033[40;100HBOTTOMRIGHT'; read x; printf '\033[1;1HTOPLEFT'; exec cat`,
+		"BOTTOMRIGHT", AttachOptions{StatusLine: true})
 	c := s.Clients()[1]
 	c.SetStatusLine("duet main │ the status")
 	// The view is 80x23 (columns 31-110, rows 17-39): BOTTOMRIGHT on row 22.

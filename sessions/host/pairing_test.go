@@ -29,6 +29,13 @@ type window struct {
 
 func openWindow(t *testing.T, addr string, signer ssh.Signer) *window {
 	t.Helper()
+	return openWindowSized(t, addr, signer, 80, 24, false)
+}
+
+// openWindowSized opens a window's channel with a terminal of cols x rows; sized asks
+// for size marks in the output first (wire.SizedRequest), as the window does.
+func openWindowSized(t *testing.T, addr string, signer ssh.Signer, cols, rows int, sized bool) *window {
+	t.Helper()
 	client, err := dial(t, addr, "main", signer)
 	if err != nil {
 		t.Fatal(err)
@@ -54,12 +61,17 @@ func openWindow(t *testing.T, addr string, signer ssh.Signer) *window {
 		}
 	}()
 	go io.Copy(w.out, ch)
+	if sized {
+		if _, err := ch.SendRequest(wire.SizedRequest, false, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
 	w.send(t, wire.Message{Kind: wire.KindHello})
 	pty := ssh.Marshal(&struct {
 		Term             string
 		Cols, Rows, W, H uint32
 		Modes            string
-	}{"xterm-256color", 80, 24, 0, 0, ""})
+	}{"xterm-256color", uint32(cols), uint32(rows), 0, 0, ""})
 	if ok, err := ch.SendRequest("pty-req", true, pty); !ok || err != nil {
 		t.Fatalf("pty-req: %v %v", ok, err)
 	}

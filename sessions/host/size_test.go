@@ -4,7 +4,6 @@ package host
 
 import (
 	"fmt"
-	"io"
 	"testing"
 
 	"golang.org/x/crypto/ssh"
@@ -14,43 +13,6 @@ import (
 	"github.com/duetpair/duet/sessions"
 	"github.com/duetpair/duet/sessions/wire"
 )
-
-// sizedWindow is a Duet window's session channel (hello, so no status line) that asked
-// for size marks (wire.SizedRequest), with a terminal of cols x rows.
-func sizedWindow(t *testing.T, addr string, signer ssh.Signer, cols, rows int) (ssh.Channel, *duettest.Output) {
-	t.Helper()
-	client, err := dial(t, addr, "main", signer)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { client.Close() })
-	ch, reqs, err := client.OpenChannel("session", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	go ssh.DiscardRequests(reqs)
-	out := &duettest.Output{}
-	go io.Copy(out, ch)
-	if _, err := ch.SendRequest(wire.SizedRequest, false, nil); err != nil {
-		t.Fatal(err)
-	}
-	hello, _ := wire.MarshalMessage(wire.Message{Kind: wire.KindHello}) // a window: no status line
-	if _, err := ch.SendRequest(wire.PairRequest, false, hello); err != nil {
-		t.Fatal(err)
-	}
-	pty := ssh.Marshal(&struct {
-		Term             string
-		Cols, Rows, W, H uint32
-		Modes            string
-	}{"xterm-256color", uint32(cols), uint32(rows), 0, 0, ""})
-	if ok, err := ch.SendRequest("pty-req", true, pty); !ok || err != nil {
-		t.Fatalf("pty-req: %v %v", ok, err)
-	}
-	if ok, err := ch.SendRequest("shell", true, nil); !ok || err != nil {
-		t.Fatalf("shell: %v %v", ok, err)
-	}
-	return ch, out
-}
 
 // marksIn returns the size marks in output, as a Duet window finds them.
 func marksIn(b []byte) []wire.SizeAt {
@@ -80,7 +42,8 @@ func TestSizeMarksForDuetWindow(t *testing.T) {
 	host.Resize(100, 30)
 	duettest.Poll(t, "the session at the host's size", func() bool { c, r := s.Size(); return c == 100 && r == 30 })
 
-	win, out := sizedWindow(t, addr, newSignerNamed(t, h, keys.RoleType, "Alice"), 120, 40)
+	w := openWindowSized(t, addr, newSignerNamed(t, h, keys.RoleType, "Alice"), 120, 40, true)
+	win, out := w.ch, w.out
 	lastMark := func() (wire.SizeAt, bool) {
 		m := marksIn(out.Bytes())
 		if len(m) == 0 {
